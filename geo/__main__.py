@@ -1,0 +1,5 @@
+"""Entry point for `python -m geo`."""
+
+from geo.cli import main
+
+raise SystemExit(main())
