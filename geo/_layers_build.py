@@ -1,0 +1,334 @@
+"""Private core of geo.layers: turn documents, places, mentions and geometries into layer contents.
+
+Pure assembly, no file I/O: `assemble(inputs, …)` returns the text of every file of layers/
+(GeoJSON collections, index.json, manifest.json). The inputs come from geo.corpus (documents
+and clauses), geo.gazetteer (places), geo.extract (mentions per clause) and geo.geometry
+(WGS-84 geometries, coverage simplification); geo.layers gathers them (`BuildInputs`), tests
+pass small synthetic ones.
+
+Which features are drawn:
+- admin_province: every province-level unit of China (context, heavily simplified);
+- admin_prefecture, admin_county: every unit of Sichuan (51) and Chongqing (50), plus units
+  elsewhere that the corpus mentions;
+- regions, points, lines: every curated place the corpus mentions (a place without a
+  geometry is listed in manifest "unmapped").
+Each admin layer is simplified as one coverage (shared borders stay shared).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import shapely
+from pypinyin import lazy_pinyin
+from shapely.geometry.base import BaseGeometry
+
+from geo._layers_geojson import dumps, feature_collection_text, geometry_json, normalize_geometry
+from geo.errors import LayersError
+from geo.models import LAYERS, Document, Mention, Place
+
+FORMAT_VERSION = 1
+ADMIN_LAYERS: tuple[str, ...] = ("admin_province", "admin_prefecture", "admin_county")
+# Province-level adcode prefixes of the economic circle: every unit of these is drawn.
+HOME_PROVINCES: tuple[str, ...] = ("51", "50")  # Sichuan, Chongqing
+# Simplification tolerance in degrees per layer (coverage simplification for admin layers).
+TOLERANCE: dict[str, float] = {
+    "admin_province": 0.05,
+    "admin_prefecture": 0.005,
+    "admin_county": 0.002,
+    "regions": 0.005,
+}
+# Parts of province polygons smaller than this (deg², ~10 km²) are dropped: small islands.
+PROVINCE_MIN_PART_AREA: float = 0.001
+# What the viewer loads by default (its byte size is budgeted and tested).
+DEFAULT_VIEW: tuple[str, ...] = ("admin_province", "admin_prefecture", "regions", "points", "lines")
+EXCERPT_CONTEXT: int = 30  # characters either side of the first mention
+GENERATOR: str = "plan-atlas geo.layers (format 1)"
+
+
+@dataclass
+class BuildInputs:
+    """Everything a build reads. `geo.layers.load_inputs()` fills it from the real modules."""
+
+    documents: Sequence[Document]
+    places: dict[str, Place]
+    mentions: dict[str, list[Mention]]  # clause id → mentions in that clause's text
+    place_geometry: Callable[[Place], BaseGeometry | None]  # WGS-84, any place
+    admin_geometry: Callable[[str], BaseGeometry]  # adcode → raw WGS-84 boundary
+    coverage_simplify: Callable[[list[BaseGeometry], float], list[BaseGeometry]]
+    inputs_sha256: dict[str, str] = field(default_factory=dict)
+    libraries: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _PlaceStats:
+    mention_count: int = 0
+    doc_ids: list[str] = field(default_factory=list)
+    clause_ids: list[str] = field(default_factory=list)
+    excerpt: str = ""
+
+
+def pinyin(name: str) -> str:
+    """Tone-less pinyin of a Chinese name, syllables separated by spaces ("cheng du shi")."""
+    return " ".join(s for s in lazy_pinyin(name) if s.strip())
+
+
+def excerpt(text: str, start: int, end: int, context: int = EXCERPT_CONTEXT) -> str:
+    """About `context` characters either side of text[start:end], with … where cut."""
+    a, b = max(0, start - context), min(len(text), end + context)
+    return ("…" if a > 0 else "") + text[a:b] + ("…" if b < len(text) else "")
+
+
+def ordered_documents(documents: Iterable[Document]) -> list[Document]:
+    """Documents by date (undated last), then id: the order of index.json."""
+    return sorted(documents, key=lambda d: (d.date == "", d.date, d.id))
+
+
+def _is_admin(place: Place) -> bool:
+    return place.layer in ADMIN_LAYERS
+
+
+def _drawn(place: Place, mentioned: bool) -> bool:
+    if mentioned:
+        return True
+    if place.layer == "admin_province":
+        return True
+    return _is_admin(place) and place.adcode[:2] in HOME_PROVINCES
+
+
+def _drop_small_parts(geom: BaseGeometry, min_area: float) -> BaseGeometry:
+    if geom.geom_type != "MultiPolygon":
+        return geom
+    parts = sorted(geom.geoms, key=lambda p: -p.area)
+    keep = [p for p in parts if p.area >= min_area] or parts[:1]
+    return keep[0] if len(keep) == 1 else shapely.MultiPolygon(keep)
+
+
+class _Assembler:
+    def __init__(self, inputs: BuildInputs, tick: Callable[[str], None]):
+        self.inputs = inputs
+        self.tick = tick
+        self.documents = ordered_documents(inputs.documents)
+        self.stats: dict[str, _PlaceStats] = {}
+        self.unmapped: list[str] = []
+
+    # -- index -------------------------------------------------------------------------------
+    def index(self) -> dict[str, Any]:
+        places = self.inputs.places
+        clauses_json: list[dict[str, Any]] = []
+        known_clauses: set[str] = set()
+        for doc in self.documents:
+            for clause in doc.clauses:
+                if clause.id in known_clauses:
+                    raise LayersError(f"clause id {clause.id!r} occurs twice in the corpus")
+                known_clauses.add(clause.id)
+                found = sorted(
+                    self.inputs.mentions.get(clause.id, []), key=lambda m: (m.start, m.end, m.place_id)
+                )
+                for m in found:
+                    if m.place_id not in places:
+                        raise LayersError(
+                            f"clause {clause.id}: mention {m.surface!r} names place {m.place_id!r}, "
+                            "which is not in the gazetteer"
+                        )
+                    if (
+                        not (0 <= m.start < m.end <= len(clause.text))
+                        or clause.text[m.start : m.end] != m.surface
+                    ):
+                        raise LayersError(
+                            f"clause {clause.id}: mention {m.surface!r} at [{m.start}, {m.end}) "
+                            "does not match the clause text"
+                        )
+                    st = self.stats.setdefault(m.place_id, _PlaceStats())
+                    if st.mention_count == 0:
+                        st.excerpt = excerpt(clause.text, m.start, m.end)
+                    st.mention_count += 1
+                    if not st.doc_ids or st.doc_ids[-1] != doc.id:
+                        st.doc_ids.append(doc.id)
+                    if not st.clause_ids or st.clause_ids[-1] != clause.id:
+                        st.clause_ids.append(clause.id)
+                entry = clause.to_json()
+                entry["mentions"] = [[m.start, m.end, m.place_id] for m in found]
+                clauses_json.append(entry)
+        unknown = sorted(set(self.inputs.mentions) - known_clauses)
+        if unknown:
+            raise LayersError(f"mentions for clause ids not in the corpus: {', '.join(unknown[:5])}")
+        self.tick("index")
+        return {
+            "format_version": FORMAT_VERSION,
+            "documents": [d.to_json() for d in self.documents],
+            "clauses": clauses_json,
+            "places": {},  # filled once features are known (places with a feature or a mention)
+        }
+
+    # -- features ----------------------------------------------------------------------------
+    def drawn_places(self) -> dict[str, list[Place]]:
+        by_layer: dict[str, list[Place]] = {name: [] for name in LAYERS}
+        for pid in sorted(self.inputs.places):
+            place = self.inputs.places[pid]
+            if place.layer not in by_layer:
+                raise LayersError(
+                    f"place {pid!r} has unknown layer {place.layer!r}; layers: {', '.join(LAYERS)}"
+                )
+            if _drawn(place, pid in self.stats):
+                by_layer[place.layer].append(place)
+        return by_layer
+
+    def geometries(self, layer: str, places: list[Place]) -> dict[str, BaseGeometry]:
+        out: dict[str, BaseGeometry] = {}
+        if layer in ADMIN_LAYERS:
+            raw: list[BaseGeometry] = []
+            for p in places:
+                if not p.adcode:
+                    raise LayersError(f"admin place {p.id!r} ({p.name}) has no adcode")
+                raw.append(self.inputs.admin_geometry(p.adcode))
+            simplified = self.inputs.coverage_simplify(raw, TOLERANCE[layer]) if raw else []
+            if len(simplified) != len(raw):
+                raise LayersError(
+                    f"{layer}: coverage simplification returned {len(simplified)} of {len(raw)}"
+                )
+            for p, g in zip(places, simplified, strict=True):
+                if layer == "admin_province":
+                    g = _drop_small_parts(g, PROVINCE_MIN_PART_AREA)
+                out[p.id] = g
+        else:
+            for p in places:
+                g = self.inputs.place_geometry(p)
+                if g is None or g.is_empty:
+                    self.unmapped.append(p.id)
+                    continue
+                if g.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection") and layer in TOLERANCE:
+                    g = shapely.simplify(g, TOLERANCE[layer], preserve_topology=True)
+                out[p.id] = g
+        self.tick(layer)
+        return out
+
+    def properties(self, place: Place) -> dict[str, Any]:
+        st = self.stats.get(place.id, _PlaceStats())
+        return {
+            "id": place.id,
+            "name": place.name,
+            "name_pinyin": pinyin(place.name),
+            "kind": place.kind,
+            "layer": place.layer,
+            "aliases": list(place.aliases),
+            "adcode": place.adcode,
+            "precision": place.precision,
+            "geometry_source": place.provenance or place.recipe,
+            "mention_count": st.mention_count,
+            "doc_ids": list(st.doc_ids),
+            "clause_ids": list(st.clause_ids),
+            "excerpt": st.excerpt,
+        }
+
+    def features(self, places: list[Place], geoms: dict[str, BaseGeometry]) -> list[dict[str, Any]]:
+        feats = []
+        for p in places:
+            if p.id not in geoms:
+                continue
+            geom = normalize_geometry(geoms[p.id], f"{p.layer} feature {p.id} ({p.name})")
+            feats.append(
+                {
+                    "type": "Feature",
+                    "id": p.id,
+                    "properties": self.properties(p),
+                    "geometry": geometry_json(geom),
+                }
+            )
+        return feats
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def assemble(inputs: BuildInputs, tick: Callable[[str], None] = lambda step: None) -> dict[str, str]:
+    """The text of every file of layers/ (file name → text), manifest.json last.
+
+    `tick(step)` is called after each step (index, one per layer, files) for progress bars.
+    Raises LayersError on inconsistent inputs (mentions off their clause text, unknown places,
+    geometries that cannot be made valid).
+    """
+    asm = _Assembler(inputs, tick)
+    index = asm.index()
+    by_layer = asm.drawn_places()
+    files: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    featured: dict[str, str] = {}
+    for layer in LAYERS:
+        geoms = asm.geometries(layer, by_layer[layer])
+        feats = asm.features(by_layer[layer], geoms)
+        counts[layer] = len(feats)
+        featured.update({f["id"]: layer for f in feats})
+        files[f"{layer}.geojson"] = feature_collection_text(layer, feats)
+    places_json: dict[str, Any] = {}
+    for pid in sorted(set(featured) | set(asm.stats)):
+        p = inputs.places[pid]
+        st = asm.stats.get(pid, _PlaceStats())
+        places_json[pid] = {
+            "name": p.name,
+            "kind": p.kind,
+            "layer": p.layer,
+            "aliases": list(p.aliases),
+            "precision": p.precision,
+            "mention_count": st.mention_count,
+            "doc_ids": list(st.doc_ids),
+            "clause_ids": list(st.clause_ids),
+        }
+    index["places"] = places_json
+    # index.json: one clause per line keeps diffs readable
+    files["index.json"] = _index_text(index)
+    tick("files")
+    layers_meta = {}
+    for layer in LAYERS:
+        name = f"{layer}.geojson"
+        data = files[name].encode("utf-8")
+        layers_meta[layer] = {
+            "file": name,
+            "features": counts[layer],
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    index_bytes = files["index.json"].encode("utf-8")
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "generator": GENERATOR,
+        "layers": layers_meta,
+        "index": {
+            "file": "index.json",
+            "bytes": len(index_bytes),
+            "sha256": hashlib.sha256(index_bytes).hexdigest(),
+            "documents": len(index["documents"]),
+            "clauses": len(index["clauses"]),
+            "mentions": sum(len(c["mentions"]) for c in index["clauses"]),
+            "places": len(places_json),
+        },
+        "inputs": dict(sorted(inputs.inputs_sha256.items())),
+        "libraries": dict(sorted(inputs.libraries.items())),
+        "default_view": list(DEFAULT_VIEW),
+        "default_view_bytes": sum(layers_meta[name]["bytes"] for name in DEFAULT_VIEW),
+        "simplification": {
+            "method": "shapely coverage simplification per admin layer (shared borders kept); "
+            "regions simplified per feature; coordinates rounded to 6 decimals",
+            "tolerance_degrees": dict(sorted(TOLERANCE.items())),
+            "province_min_part_area_deg2": PROVINCE_MIN_PART_AREA,
+        },
+        "unmapped": sorted(asm.unmapped),
+        "total_bytes": sum(m["bytes"] for m in layers_meta.values()) + len(index_bytes),
+    }
+    files["manifest.json"] = dumps(manifest) + "\n"
+    return files
+
+
+def _index_text(index: dict[str, Any]) -> str:
+    parts = ['{"format_version":', dumps(index["format_version"]), ',\n"documents":[\n']
+    parts.append(",\n".join(dumps(d) for d in index["documents"]))
+    parts.append('\n],\n"clauses":[\n')
+    parts.append(",\n".join(dumps(c) for c in index["clauses"]))
+    parts.append('\n],\n"places":{\n')
+    parts.append(",\n".join(f"{dumps(k)}:{dumps(v)}" for k, v in index["places"].items()))
+    parts.append("\n}}\n")
+    return "".join(parts)
