@@ -1,7 +1,9 @@
-"""Plan Atlas (成渝规划地图) — Streamlit app. Composition only: the logic lives in geo/."""
+"""Plan Atlas (成渝规划地图) — Streamlit app. Composition only: the logic lives in geo/.
 
-import streamlit as st
+Map and clause panel (geo._viewapp, geo.mapview, geo.panel), state and permalinks
+(geo.viewstate), interface strings (geo.i18n). Run with `make run`.
+"""
 
-st.set_page_config(page_title="成渝规划地图 Plan Atlas", layout="wide")
-st.title("成渝规划地图 · Plan Atlas")
-st.write("成渝地区双城经济圈规划地图。")
+from geo._viewapp import main
+
+main()
