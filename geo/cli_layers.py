@@ -17,7 +17,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from geo.layers import build_layers
 
     out = Path(args.out) if args.out else settings.LAYERS_DIR
-    manifest = build_layers(out, progress=not args.quiet)
+    manifest = build_layers(out, progress=not args.quiet, cache_dir=not args.no_cache)
     counts = ", ".join(f"{name} {meta['features']}" for name, meta in manifest["layers"].items())
     total = manifest["total_bytes"] / 1e6
     view = manifest["default_view_bytes"] / 1e6
@@ -52,6 +52,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="build layers/ (GeoJSON layers, index.json, manifest.json) from data/")
     p.add_argument("--out", help="output folder (default: layers/)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="rebuild every geometry (default: reuse build/cache/ when the gazetteer and code are unchanged)",
+    )
     p.set_defaults(func=_cmd_build)
 
     from geo.export import FORMATS

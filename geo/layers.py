@@ -28,7 +28,14 @@ from typing import Any
 from tqdm import tqdm
 
 from geo import settings
-from geo._layers_build import ADMIN_LAYERS, DEFAULT_VIEW, FORMAT_VERSION, BuildInputs, assemble
+from geo._layers_build import (
+    ADMIN_LAYERS,
+    DEFAULT_VIEW,
+    FORMAT_VERSION,
+    BuildInputs,
+    GeometryCache,
+    assemble,
+)
 from geo._layers_geojson import rfc7946_problems
 from geo.errors import LayersError, PlanAtlasError
 from geo.models import LAYERS
@@ -38,6 +45,7 @@ __all__ = [
     "DEFAULT_VIEW",
     "FORMAT_VERSION",
     "BuildInputs",
+    "GeometryCache",
     "LayerSet",
     "build_layers",
     "input_checksums",
@@ -229,10 +237,36 @@ def load_inputs() -> BuildInputs:
         coverage_simplify=lambda geoms, tol: list(geometry.coverage_simplify(geoms, tol)),
         inputs_sha256=input_checksums(),
         libraries=library_versions(),
+        anchor_point=lambda place: geometry.anchor_point(place, gaz),
     )
 
 
 # -- build ----------------------------------------------------------------------------------------
+
+
+def default_cache_dir() -> Path:
+    """Where incremental builds keep their cache: build/cache/ (git-ignored)."""
+    return settings.ROOT / "build" / "cache"
+
+
+def _code_sha256() -> str:
+    """sha256 of the code that shapes geometries (geo.geometry and the layer builder)."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("geometry.py", "_layers_build.py", "_layers_geojson.py"):
+        path = here / name
+        h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    return h.hexdigest()
+
+
+def cache_namespace(inputs: BuildInputs) -> str:
+    """The geometry cache key of a build: gazetteer inputs, geometry code, library versions."""
+    parts = [
+        inputs.inputs_sha256.get("gazetteer_sha256", ""),
+        _code_sha256(),
+        json.dumps(inputs.libraries, sort_keys=True),
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 def build_layers(
@@ -240,6 +274,7 @@ def build_layers(
     *,
     progress: bool = True,
     inputs: BuildInputs | None = None,
+    cache_dir: Path | str | None | bool = None,
 ) -> dict:
     """Build layers/ (default `settings.LAYERS_DIR`) and return its manifest.
 
@@ -248,6 +283,11 @@ def build_layers(
     the previous `out_dir` is left as it was and LayersError (or the library's own
     PlanAtlasError) is raised. `inputs` defaults to `load_inputs()` (tests pass synthetic ones).
     `progress` shows a tqdm bar on stderr.
+
+    Incremental path: with `cache_dir` (True = `default_cache_dir()`, a folder, or None/False for
+    none, the default) normalised geometries of earlier builds are reused when the gazetteer, the geometry
+    code and the library versions are unchanged (see `GeometryCache`); the output is the same
+    bytes either way (tested).
     """
     out = Path(out_dir) if out_dir is not None else settings.LAYERS_DIR
     steps = ["inputs", "index", *LAYERS, "files", "validate", "swap"]
@@ -260,6 +300,10 @@ def build_layers(
     try:
         if inputs is None:
             inputs = load_inputs()
+        if cache_dir is True:
+            cache_dir = default_cache_dir()
+        if cache_dir and inputs.cache is None:
+            inputs.cache = GeometryCache(Path(cache_dir), cache_namespace(inputs))
         tick("inputs")
         files = assemble(inputs, tick)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -277,6 +321,8 @@ def build_layers(
             tick("validate")
             _swap_in(tmp, out)
             tick("swap")
+            if inputs.cache is not None:
+                inputs.cache.save()
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)

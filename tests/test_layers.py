@@ -219,3 +219,30 @@ def test_read_layers_errors(tmp_path: Path, built: Path) -> None:
     (copy / "lines.geojson").unlink()
     with pytest.raises(LayersError, match="missing"):
         read_layers(copy)
+
+
+def test_incremental_cache_gives_the_same_bytes(tmp_path: Path, built: Path) -> None:
+    cache = tmp_path / "cache"
+    first = synthetic_inputs()
+    build_layers(tmp_path / "a", progress=False, inputs=first, cache_dir=cache)
+    assert first.cache is not None and first.cache.hits == 0
+    assert len(list(cache.glob("geometry-*.json"))) == 1
+    second = synthetic_inputs()
+    second.mentions["doc-a/1/p3"] = []  # one document changed: 武汉市 no longer mentioned
+    build_layers(tmp_path / "b", progress=False, inputs=second, cache_dir=cache)
+    assert second.cache is not None and second.cache.hits > 0
+    fresh = synthetic_inputs()
+    fresh.mentions["doc-a/1/p3"] = []
+    build_layers(tmp_path / "c", progress=False, inputs=fresh)  # no cache
+    assert _snapshot(tmp_path / "b") == _snapshot(tmp_path / "c")
+    assert "adm:420100" not in (tmp_path / "b" / "admin_prefecture.geojson").read_text(encoding="utf-8")
+    third = synthetic_inputs()
+    build_layers(tmp_path / "d", progress=False, inputs=third, cache_dir=cache)
+    assert (
+        third.cache is not None and third.cache.hits > 0 and third.cache.misses == 2
+    )  # prefectures, site:nowhere
+    assert _snapshot(tmp_path / "d") == _snapshot(built)
+    # the cache keeps only what the last build used (it does not grow with every variant)
+    assert (
+        set(json.loads(next(cache.glob("geometry-*.json")).read_text(encoding="utf-8"))) == third.cache.used
+    )
