@@ -9,6 +9,7 @@ permalink of what is on screen.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -197,36 +198,39 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
 def downloads(catalog: Catalog, layers_dir: str, lang: str) -> None:
     """Download buttons; the bytes are produced only when clicked (deferred data)."""
     with st.expander(t("downloads", lang)):
-        try:
-            from geo.export import export_bytes  # type: ignore[attr-defined]
-        except ImportError:
-            export_bytes = None
+        from geo.export import export_bytes
         for name in mapview.DRAW_ORDER:
             path = Path(layers_dir) / f"{name}.geojson"
             if path.exists():
                 st.download_button(t("download_layer", lang, name=name), data=path.read_bytes,
                                    file_name=path.name, mime="application/geo+json", key=f"dl:{name}",
                                    on_click="ignore")
-        if export_bytes is None:
-            st.caption(t("download_unavailable", lang))
-            return
         layerset, _, _ = load_data(layers_dir)
         vs = state()
-        st.download_button(t("download_gpkg", lang), data=lambda: export_bytes(layerset, "gpkg"),
+
+        def safe(fmt: str, **kw: Any) -> Callable[[], bytes]:
+            def make() -> bytes:
+                try:
+                    return export_bytes(layerset, fmt, **kw)
+                except PlanAtlasError as exc:  # e.g. nothing matches the filter
+                    return f"{exc}\n".encode()
+            return make
+
+        st.download_button(t("download_gpkg", lang), data=safe("gpkg"),
                            file_name="plan-atlas.gpkg", mime="application/geopackage+sqlite3",
                            key="dl:gpkg", on_click="ignore")
         visible = visible_place_ids(catalog, vs)
         st.download_button(t("download_filter", lang),
-                           data=lambda: export_bytes(layerset, "geojson", place_ids=visible),
+                           data=safe("geojson", place_ids=visible),
                            file_name="plan-atlas-filter.geojson", mime="application/geo+json",
                            key="dl:filter", on_click="ignore")
         chosen = vs.highlighted(catalog)
         if chosen:
             st.download_button(t("download_selection", lang),
-                               data=lambda: export_bytes(layerset, "geojson", place_ids=chosen),
+                               data=safe("geojson", place_ids=chosen),
                                file_name="plan-atlas-selection.geojson", mime="application/geo+json",
                                key="dl:selection", on_click="ignore")
-        st.download_button(t("download_mentions", lang), data=lambda: export_bytes(layerset, "csv"),
+        st.download_button(t("download_mentions", lang), data=safe("csv"),
                            file_name="plan-atlas-mentions.csv", mime="text/csv", key="dl:csv",
                            on_click="ignore")
 

@@ -35,7 +35,6 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assets import STATIC_URL
-from geo.errors import LayersError
 
 LOCAL_JS: list[tuple[str, str]] = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
 LOCAL_CSS: list[tuple[str, str]] = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
@@ -172,17 +171,36 @@ def display_feature(
 
 
 def gcj02_shift() -> Callable[[float, float], tuple[float, float]]:
-    """WGS-84 → GCJ-02 for (lon, lat), from geo.geometry (for the Gaode/AMap basemap only)."""
-    try:
-        from geo.geometry import wgs84_to_gcj02  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise LayersError("geo.geometry.wgs84_to_gcj02 is not available: the AMap basemap needs it") from exc
+    """WGS-84 → GCJ-02 for one (lon, lat), from geo.geometry (for the Gaode/AMap basemap only)."""
+    from geo.geometry import wgs84_to_gcj02
 
     def shift(lon: float, lat: float) -> tuple[float, float]:
         x, y = wgs84_to_gcj02(lon, lat)
         return float(x), float(y)
 
     return shift
+
+
+def _gcj02_collection(fc: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a FeatureCollection shifted to GCJ-02 (vectorised through shapely)."""
+    import numpy as np
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    from geo.geometry import wgs84_to_gcj02
+
+    def shift_xy(xy: Any) -> Any:
+        x, y = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    feats = []
+    for f in fc.get("features", []):
+        g = f.get("geometry")
+        if g:
+            g = mapping(shapely.transform(shape(g), shift_xy))
+            g = json.loads(json.dumps(g))  # tuples → lists
+        feats.append({**f, "geometry": g})
+    return {"type": "FeatureCollection", "features": feats}
 
 
 def layers_digest(layerset: Any) -> str:
@@ -206,7 +224,6 @@ def publish_layers(layerset: Any, static_dir: Path, gcj02: bool = False) -> dict
     suffix = "-gcj02" if gcj02 else ""
     folder = static_dir / PUBLISH_DIR / digest
     urls: dict[str, str] = {}
-    fn = gcj02_shift() if gcj02 else None
     for name in DRAW_ORDER:
         fc = layerset.collections.get(name)
         if fc is None:
@@ -215,8 +232,9 @@ def publish_layers(layerset: Any, static_dir: Path, gcj02: bool = False) -> dict
         path = folder / fname
         if not path.exists():
             folder.mkdir(parents=True, exist_ok=True)
+            source = _gcj02_collection(fc) if gcj02 else fc
             slim = {"type": "FeatureCollection",
-                    "features": [display_feature(f, fn) for f in fc.get("features", [])]}
+                    "features": [display_feature(f) for f in source.get("features", [])]}
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(slim, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
             tmp.replace(path)
@@ -284,7 +302,7 @@ class RemoteLayers(MacroElement):
   map.getContainer().setAttribute("data-pa-loaded", "0");
   cfg.layers.forEach(function (spec, i) {
     var pane = "pa-" + spec.name;
-    map.createPane(pane).style.zIndex = 401 + i;
+    map.createPane(pane).style.zIndex = 300 + i;  // below overlayPane (400): the selection highlight stays on top
     var basemap = spec.basemap;
     var lineW = {"admin_province": 1.6, "admin_prefecture": 1.0, "admin_county": 0.5}[spec.name] || 1;
     var active = L.geoJSON(null, {

@@ -1,0 +1,117 @@
+"""End to end: the real app (streamlit run app.py) in headless Debian chromium, with no internet.
+
+Every request to a host other than localhost is aborted and recorded; the map must still draw.
+Runs on the real layers/ (or on PLAN_ATLAS_ROOT's when set). One app process for the module.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from geo._viewbrowser import MAP_FRAME, ROOT, AppServer, offline_page
+from geo._viewdata import default_layers_dir
+from geo.layers import read_layers
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+POINTS = ".leaflet-pa-points-pane path.leaflet-interactive"
+HIGHLIGHT = 'path[stroke="#d62728"], path[stroke="#ff7f0e"]'
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[AppServer]:
+    with AppServer(ROOT / "app.py") as server:
+        yield server
+
+
+@pytest.fixture()
+def page(chromium: Any) -> Iterator[tuple[Any, list[str]]]:
+    context, pg, blocked = offline_page(chromium)
+    yield pg, blocked
+    context.close()
+
+
+def _wait_map(pg: Any, timeout: float = 30_000) -> Any:
+    frame = pg.frame_locator(MAP_FRAME)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=timeout)
+    # every layer file fetched and drawn
+    frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=timeout)
+    return frame
+
+
+def test_serves_page(app: AppServer) -> None:
+    with urllib.request.urlopen(app.url, timeout=10) as r:
+        assert r.status == 200
+        assert b"<html" in r.read(2000).lower()
+
+
+def test_map_click_panel_clause_places_permalink(app: AppServer, page: tuple[Any, list[str]]) -> None:
+    pg, blocked = page
+    pg.goto(app.url)
+    frame = _wait_map(pg)
+    n_paths = frame.locator("path.leaflet-interactive").count()
+    counties = read_layers(default_layers_dir()).collections["admin_county"]["features"]
+    assert n_paths >= len(counties) > 0, n_paths  # every county is drawn (all kinds on by default)
+    # offline: nothing was even attempted outside localhost (no CDN, no tiles on the vector basemap)
+    assert blocked == []
+    css = pg.evaluate(
+        """() => Array.from(document.querySelectorAll('iframe')).map(f => {
+             try { return Array.from(f.contentDocument.querySelectorAll('script[src],link[href]'))
+                   .map(e => e.src || e.href); } catch (e) { return []; } }).flat()"""
+    )
+    assert css and all("/app/static/" in u or "/component/" in u for u in css), css
+
+    # click a place on the map → its clauses in the panel
+    point = frame.locator(POINTS).first
+    point.wait_for()
+    t0 = time.perf_counter()
+    point.click()
+    heading = pg.locator(".pa-place h3")
+    heading.wait_for(timeout=10_000)
+    pg.locator(".pa-clause").first.wait_for(timeout=10_000)
+    elapsed = time.perf_counter() - t0
+    name = heading.inner_text().strip()
+    assert name
+    assert pg.locator(".pa-clause mark:not(.pa-other)").count() >= 1
+    assert "sel=" in pg.url
+    print(f"click → panel {elapsed:.2f} s for {name}")
+
+    # "show its places" → the clause's places are highlighted on the map (no re-mount)
+    pg.get_by_role("button", name="显示本条地点").first.click()
+    pg.locator('[data-testid="pa-clause-places"]').wait_for(timeout=10_000)
+    frame.locator(HIGHLIGHT).first.wait_for(timeout=10_000)
+    n_high = frame.locator(HIGHLIGHT).count()
+    assert n_high >= 1
+    pg.wait_for_function("() => location.search.includes('clause=')", timeout=10_000)
+    link = pg.url
+    pg.wait_for_timeout(600)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "viewer-clause-places.png"))
+
+    # the permalink reopens the same view in a fresh session
+    pg2 = pg.context.new_page()
+    pg2.goto(link)
+    frame2 = _wait_map(pg2)
+    pg2.locator(".pa-place h3").wait_for(timeout=15_000)
+    assert pg2.locator(".pa-place h3").inner_text().strip() == name
+    pg2.locator('[data-testid="pa-clause-places"]').wait_for(timeout=15_000)
+    frame2.locator(HIGHLIGHT).first.wait_for(timeout=15_000)
+    assert frame2.locator(HIGHLIGHT).count() == n_high
+    pg2.close()
+    assert blocked == []
+
+
+def test_presenter_mode_hides_controls(app: AppServer, page: tuple[Any, list[str]]) -> None:
+    pg, blocked = page
+    pg.goto(app.url + "?presenter=1")
+    frame = _wait_map(pg)
+    assert frame.locator(".leaflet-control-zoom").count() == 0
+    assert not pg.locator('[data-testid="stSidebar"]').is_visible()
+    pg.screenshot(path=str(ARTIFACTS / "viewer-presenter.png"))
+    assert blocked == []

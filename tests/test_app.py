@@ -1,0 +1,236 @@
+"""The app without a browser (streamlit.testing AppTest), streamlit_folium.st_folium patched.
+
+The patched st_folium records its arguments (the folium map, the highlight group, center/zoom)
+and returns what the browser would after a click. Real-corpus tests run on layers/; the escaping
+tests on the synthetic fixture, whose document contains <script> and <img onerror>.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo._viewdata import Catalog, default_layers_dir
+from geo._viewfixture import write_fixture_layers
+from geo.layers import read_layers
+from geo.viewstate import from_query_params
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+class FakeMap:
+    """Stands in for streamlit_folium.st_folium."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self.value: dict[str, Any] | None = None
+
+    def __call__(self, fig: Any, **kw: Any) -> dict[str, Any] | None:
+        self.calls.append({"fig": fig, **kw})
+        return self.value
+
+    def click(self, place_id: str, lat: float = 30.0, lng: float = 104.0) -> None:
+        self.value = {
+            "last_active_drawing": {"type": "Feature", "properties": {"id": place_id}, "geometry": None},
+            "last_object_clicked": {"lat": lat, "lng": lng},
+            "center": {"lat": 30.1, "lng": 105.3},
+            "zoom": 7,
+        }
+
+    @property
+    def last(self) -> dict[str, Any]:
+        return self.calls[-1]
+
+    def config(self) -> dict[str, Any]:
+        html = self.last["fig"].get_root().render()
+        return json.loads(re.search(r"var cfg = (\{.*?\});\n", html).group(1))
+
+    def highlighted_names(self) -> list[str]:
+        group = self.last["feature_group_to_add"]
+        out = []
+        for gj in group._children.values():
+            out += [f["properties"]["name"] for f in gj.data["features"]]
+        return out
+
+
+@pytest.fixture()
+def fake() -> Iterator[FakeMap]:
+    fm = FakeMap()
+    with patch("streamlit_folium.st_folium", fm):
+        yield fm
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.from_layerset(read_layers(default_layers_dir()))
+
+
+@pytest.fixture()
+def fixture_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_fixture_layers(tmp_path / "layers")
+    monkeypatch.setenv("PLAN_ATLAS_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def _run(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _md(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _busiest(catalog: Catalog) -> str:
+    """The most-mentioned place that has a feature (and a clause with at least two places)."""
+    ranked = sorted((p for p in catalog.places.values() if p.bbox and p.clause_ids),
+                    key=lambda p: (-p.mention_count, p.id))
+    return ranked[0].id
+
+
+# --- real corpus -----------------------------------------------------------------------------------
+
+
+def test_first_view_offline_map_and_empty_panel(fake: FakeMap) -> None:
+    at = _run()
+    assert fake.calls, "the map was not drawn"
+    kw = fake.last
+    assert set(kw["returned_objects"]) >= {"last_active_drawing"}
+    html = kw["fig"].get_root().render()
+    assert "/app/static/leaflet/leaflet.js" in html and "cdn" not in html.lower()
+    assert len(html) < 30_000  # geometry is fetched from /app/static, not embedded
+    assert any("点击地图上的要素" in i.value for i in at.info)
+
+
+def test_click_shows_clauses_of_the_place(fake: FakeMap, catalog: Catalog) -> None:
+    pid = _busiest(catalog)
+    place = catalog.places[pid]
+    fake.click(pid)
+    at = _run()
+    md = _md(at)
+    assert f"<h3>{place.name}</h3>" in md
+    assert '<div class="pa-clause">' in md and f'<mark data-place="{pid}">' in md
+    assert at.query_params["sel"] == pid
+    # the selection is drawn by the highlight group (no re-mount): one more run shows it
+    at.run()
+    assert place.name in fake.highlighted_names()
+    # panel documents come in date order
+    titles = re.findall(r'<div class="pa-doc">', md)
+    assert titles
+
+
+def test_show_its_places_highlights_all_places_of_the_clause(fake: FakeMap, catalog: Catalog) -> None:
+    pid = _busiest(catalog)
+    fake.click(pid)
+    at = _run()
+    first = next(b for b in at.button if b.label == "显示本条地点")
+    clause_id = first.key.removeprefix("cp:")
+    first.click().run()
+    assert not at.exception
+    expected = [catalog.places[i].name for i in catalog.clause_place_ids(clause_id) if i in catalog.features]
+    names = fake.highlighted_names()
+    assert set(expected) <= set(names) and len(expected) >= 1
+    assert at.query_params["clause"] == clause_id
+    assert "pa-clause-places" in _md(at)
+
+
+def test_document_filter_reaches_map_and_panel(fake: FakeMap, catalog: Catalog) -> None:
+    pid = _busiest(catalog)
+    doc_id = catalog.places[pid].doc_ids[0]
+    fake.click(pid)
+    at = _run()
+    at.multiselect(key="w_docs").set_value([doc_id]).run()
+    assert not at.exception
+    assert fake.config()["docs"] == [doc_id]
+    assert at.query_params["docs"] == doc_id
+    md = _md(at)
+    assert md.count('<div class="pa-doc">') == 1
+    title = catalog.documents[doc_id]["title"]
+    assert title.replace("<", "&lt;") in md
+
+
+def test_kind_toggle_reaches_map(fake: FakeMap, catalog: Catalog) -> None:
+    at = _run()
+    kinds = catalog.kinds()
+    at.multiselect(key="w_kinds").set_value(kinds[:1]).run()
+    assert fake.config()["kinds"] == kinds[:1]
+    assert at.query_params["layers"] == kinds[0]
+
+
+def test_search_flies_to_and_selects(fake: FakeMap, catalog: Catalog) -> None:
+    pid = _busiest(catalog)
+    place = catalog.places[pid]
+    at = _run()
+    at.text_input(key="w_search").input(place.name).run()
+    hit = at.button(key=f"hit:{pid}")
+    hit.click().run()
+    assert not at.exception
+    assert at.query_params["sel"] == pid
+    assert f"<h3>{place.name}</h3>" in _md(at)
+    center = fake.last["center"]
+    assert center is not None and abs(center[0] - place.center[0]) < 1e-6
+    assert fake.last["zoom"] >= 4
+
+
+def test_permalink_reopens_the_view(fake: FakeMap, catalog: Catalog) -> None:
+    pid = _busiest(catalog)
+    clause_id = catalog.places[pid].clause_ids[0]
+    doc_id = catalog.clauses[clause_id]["doc_id"]
+    params = {"sel": pid, "clause": clause_id, "docs": doc_id, "lat": "30.5", "lon": "104.2", "z": "9",
+              "basemap": "carto", "lang": "en"}
+    at = _run(params)
+    assert from_query_params(dict(at.query_params)) == from_query_params(params)  # URL unchanged
+    assert f"<h3>{catalog.places[pid].name}</h3>" in _md(at)
+    assert fake.last["center"] == [30.5, 104.2] and fake.last["zoom"] == 9
+    assert fake.config()["docs"] == [doc_id]
+    assert "cartocdn" in fake.last["fig"].get_root().render()
+    assert any(b.label == "Show its places" for b in at.button)
+    assert catalog.places[pid].name in fake.highlighted_names()
+
+
+def test_presenter_mode(fake: FakeMap) -> None:
+    at = _run({"presenter": "1"})
+    assert fake.last["height"] == 860
+    assert '"zoomControl": false' in fake.last["fig"].get_root().render()
+    assert not at.info  # no panel
+    assert "stSidebar" in _md(at)  # hidden by CSS
+
+
+def test_reader_links_select_on_the_map(fake: FakeMap, catalog: Catalog) -> None:
+    doc_id = next(d for d, cl in catalog.clauses_by_doc.items()
+                  if any(catalog.clauses[c]["mentions"] for c in cl))
+    at = _run({"view": "reader", "doc": doc_id})
+    md = _md(at)
+    assert '<div class="pa-reader">' in md
+    link = re.search(r'<a href="(\?[^"]+)" target="_self"><mark', md).group(1)
+    params = dict(p.split("=", 1) for p in link[1:].replace("&amp;", "&").split("&"))
+    assert "sel" in params and "view" not in params and params.get("doc") == doc_id
+
+
+# --- escaping (synthetic hostile document) ----------------------------------------------------------
+
+
+def test_hostile_texts_are_shown_literally(fake: FakeMap, fixture_root: Path) -> None:
+    at = _run({"sel": "airport:tfu"})
+    md = _md(at)
+    assert "<script" not in md.replace("<style>", "") and "<img" not in md
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in md
+    assert "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert "&lt;img src=x onerror=alert(2)&gt;" in md  # an alias from the gazetteer
+    html = fake.last["feature_group_to_add"]
+    assert html is not None
+    at = _run({"view": "reader", "doc": "evil-2023"})
+    md = _md(at)
+    assert "<script" not in md and "<img" not in md and "<i>" not in md
+    assert "恶意&lt;script&gt;" in md

@@ -1,0 +1,130 @@
+"""geo.mapview: offline assets only, basemaps, published display files, escaping, highlight group."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import folium
+import pytest
+
+from geo import mapview
+from geo._viewfixture import write_fixture_layers
+from geo.layers import read_layers
+
+
+@pytest.fixture(scope="module")
+def layerset(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return read_layers(write_fixture_layers(Path(tmp_path_factory.mktemp("fx")) / "layers"))
+
+
+@pytest.fixture(scope="module")
+def urls(layerset: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return mapview.publish_layers(layerset, Path(tmp_path_factory.mktemp("static")))
+
+
+def _html(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def _asset_urls(html: str) -> list[str]:
+    return re.findall(r'<script[^>]+src="([^"]+)"', html) + re.findall(r'<link[^>]+href="([^"]+)"', html)
+
+
+def test_only_local_leaflet_no_cdn(urls: dict[str, str]) -> None:
+    m = mapview.build_map(mapview.MapSpec(layer_urls=urls))
+    html = _html(m)
+    assets = _asset_urls(html)
+    assert assets == ["/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css"]
+    assert not re.search(r"https?://", html.replace("https://leafletjs.com", "")), "a remote URL in the map"
+    for bad in ("bootstrap", "font-awesome", "fontawesome", "awesome-markers", "jquery", "cdn"):
+        assert bad not in html.lower()
+    # class defaults untouched (st_folium reads the per-map ones)
+    assert folium.Map.default_js[0][1].startswith("https://")
+
+
+def test_basemaps(urls: dict[str, str]) -> None:
+    assert "tile.openstreetmap.org" in _html(mapview.build_map(mapview.MapSpec(layer_urls=urls, basemap="osm")))
+    assert "cartocdn" in _html(mapview.build_map(mapview.MapSpec(layer_urls=urls, basemap="carto")))
+    assert "autonavi" in _html(mapview.build_map(mapview.MapSpec(layer_urls=urls, basemap="amap")))
+    no_key = _html(mapview.build_map(mapview.MapSpec(layer_urls=urls, basemap="tianditu")))
+    assert "tianditu" not in no_key  # hidden without a key: the vector basemap still draws
+    keyed = _html(mapview.build_map(mapview.MapSpec(layer_urls=urls, basemap="tianditu", tianditu_key="K123")))
+    assert "tk=K123" in keyed and "cva_w" in keyed
+
+
+def test_layers_are_fetched_not_embedded(urls: dict[str, str], layerset: Any) -> None:
+    html = _html(mapview.build_map(mapview.MapSpec(layer_urls=urls)))
+    assert all(u in html for u in urls.values())
+    assert "锦江区" not in html  # the geometry and names are not in the script
+    assert len(html) < 20_000
+
+
+def test_config_is_script_safe(urls: dict[str, str]) -> None:
+    spec = mapview.MapSpec(layer_urls=urls, docs=("</script><script>alert(1)//",), kinds=("county",),
+                           kind_labels=(("county", "<b>县</b>"),))
+    html = _html(mapview.build_map(spec))
+    assert "</script><script>alert" not in html and "<b>县" not in html
+    cfg = json.loads(re.search(r"var cfg = (\{.*?\});\n", html).group(1))
+    assert cfg["docs"] == ["</script><script>alert(1)//"] and cfg["kinds"] == ["county"]
+    assert cfg["labels"] == {"county": "<b>县</b>"}
+    assert "esc(p.name)" in html and "esc(label(p.kind))" in html  # tooltips are escaped in the browser
+
+
+def test_presenter_hides_controls(urls: dict[str, str]) -> None:
+    html = _html(mapview.build_map(mapview.MapSpec(layer_urls=urls, presenter=True)))
+    assert '"zoomControl": false' in html
+    assert ".pa-tip,.pa-label{font-size:20px}" in html
+
+
+def test_published_files_are_slim_and_cached(layerset: Any, tmp_path: Path) -> None:
+    urls = mapview.publish_layers(layerset, tmp_path)
+    assert set(urls) == set(mapview.DRAW_ORDER)
+    assert all(u.startswith("/app/static/_layers/") for u in urls.values())
+    path = tmp_path / urls["points"].removeprefix("/app/static/")
+    fc = json.loads(path.read_text(encoding="utf-8"))
+    props = fc["features"][0]["properties"]
+    assert set(props) == {"id", "name", "kind", "layer", "n", "d"}
+    assert props["id"] == "airport:tfu" and props["n"] == 2 and props["d"] == ["plan-2021", "evil-2023"]
+    mtime = path.stat().st_mtime_ns
+    assert mapview.publish_layers(layerset, tmp_path) == urls
+    assert path.stat().st_mtime_ns == mtime  # written once
+
+
+def test_gcj02_display_shift(layerset: Any, tmp_path: Path) -> None:
+    w = mapview.publish_layers(layerset, tmp_path)
+    g = mapview.publish_layers(layerset, tmp_path, gcj02=True)
+    assert w["points"] != g["points"]
+
+    def point(url: str) -> list[float]:
+        fc = json.loads((tmp_path / url.removeprefix("/app/static/")).read_text(encoding="utf-8"))
+        return fc["features"][0]["geometry"]["coordinates"]
+
+    (x0, y0), (x1, y1) = point(w["points"]), point(g["points"])
+    assert 0.001 < x1 - x0 < 0.01 and -0.01 < y1 - y0 < 0.01  # a few hundred metres, display only
+    assert layerset.collections["points"]["features"][0]["geometry"]["coordinates"] == [104.44, 30.31]
+
+
+def test_highlight_group_escapes_names(layerset: Any) -> None:
+    feat = json.loads(json.dumps(layerset.collections["points"]["features"][0]))
+    feat["properties"]["name"] = "<img src=x onerror=alert(3)>"
+    m = mapview.build_map(mapview.MapSpec(layer_urls={}))
+    group = mapview.highlight_group([feat], selected="airport:tfu", presenter=True)
+    group.add_to(m)
+    html = _html(m)
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(3)&gt;" in html
+    assert '"permanent": true' in html
+
+
+def test_fit_zoom() -> None:
+    assert mapview.fit_zoom(None) == 7
+    assert mapview.fit_zoom((104.4, 30.3, 104.4, 30.3)) == 12  # a point
+    assert mapview.fit_zoom((102.0, 28.0, 110.0, 32.5)) in (6, 7)  # the whole circle
+    assert mapview.fit_zoom((104.0, 30.5, 104.2, 30.7)) in (10, 11)  # a county
+
+
+def test_kind_colors_are_stable() -> None:
+    assert mapview.kind_color("county") == mapview.KIND_COLORS["county"]
+    assert mapview.kind_color("something-new") == mapview.kind_color("something-new")

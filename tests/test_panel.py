@@ -1,0 +1,81 @@
+"""geo.panel: the clause panel and the reader are escaped HTML with the mentions marked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo._viewdata import Catalog
+from geo._viewfixture import write_fixture_layers
+from geo.layers import read_layers
+from geo.panel import (
+    clause_html,
+    clauses_for_place,
+    doc_heading_html,
+    mark_mentions,
+    place_header_html,
+    reader_html,
+)
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    d = write_fixture_layers(Path(tmp_path_factory.mktemp("fx")) / "layers")
+    return Catalog.from_layerset(read_layers(d))
+
+
+def test_mark_mentions_escapes_and_marks() -> None:
+    text = "a<b>成都&重庆"
+    out = mark_mentions(text, [[4, 6, "adm:510100"], [7, 9, "adm:500000"]], selected=["adm:510100"])
+    assert out == (
+        'a&lt;b&gt;<mark data-place="adm:510100">成都</mark>&amp;'
+        '<mark class="pa-other" data-place="adm:500000">重庆</mark>'
+    )
+
+
+def test_mark_mentions_skips_overlapping_and_out_of_range() -> None:
+    out = mark_mentions("成都市区", [[0, 3, "a"], [0, 2, "b"], [2, 9, "c"], [3, 3, "d"]])
+    assert out == '<mark data-place="a">成都市</mark>区'
+
+
+def test_mark_mentions_links_escape_the_href() -> None:
+    out = mark_mentions("成都", [[0, 2, 'x"y']], href=lambda pid: f"?sel={pid}&a=<b>")
+    assert '<a href="?sel=x&quot;y&amp;a=&lt;b&gt;" target="_self">' in out
+    assert 'data-place="x&quot;y"' in out
+
+
+def test_hostile_clause_is_shown_literally(catalog: Catalog) -> None:
+    html = clause_html(catalog.clauses["evil-2023/1/p1"], ["airport:tfu"])
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert '<mark data-place="airport:tfu">天府国际机场</mark>' in html
+    assert "evil.txt" in html and "3–4" in html  # source line range
+
+
+def test_place_header_and_doc_heading_escape(catalog: Catalog) -> None:
+    html = place_header_html(catalog.places["airport:tfu"], "zh")
+    assert "天府国际机场" in html and "机场" in html and "近似点位" in html
+    assert "<img" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    head = doc_heading_html(catalog.documents["evil-2023"])
+    assert "<script" not in head and "&lt;script&gt;" in head
+    region = place_header_html(catalog.places["composite:chengyu"], "en")
+    assert "union of &lt;b&gt;members&lt;/b&gt;" in region and "schematic" in region
+
+
+def test_clauses_grouped_by_document_in_date_order_and_filtered(catalog: Catalog) -> None:
+    groups = clauses_for_place(catalog, "adm:510100")
+    assert [d["id"] for d, _ in groups] == ["plan-2021", "evil-2023"]
+    assert [c["id"] for c in groups[1][1]] == ["evil-2023/1/p1", "evil-2023/1/p2"]
+    only = clauses_for_place(catalog, "adm:510100", ["evil-2023"])
+    assert [d["id"] for d, _ in only] == ["evil-2023"]
+    assert clauses_for_place(catalog, "nope") == []
+
+
+def test_reader_links_mentions_and_escapes(catalog: Catalog) -> None:
+    html = reader_html(catalog, "evil-2023", lambda pid: f"?sel={pid}")
+    assert "<script" not in html and "<img" not in html and "<i>" not in html
+    assert "&lt;i&gt;某机关&lt;/i&gt;" in html
+    assert '<a href="?sel=airport:tfu" target="_self"><mark data-place="airport:tfu">' in html
+    assert reader_html(catalog, "ghost", lambda pid: pid) == ""
