@@ -12,6 +12,7 @@ nothing here depends on line numbers of particular files.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -256,6 +257,8 @@ def _read_meta(part: DocPart, k: int) -> None:
                     break
             if plan_at >= 0:
                 break
+    if plan_at > 0 and re.fullmatch(r"附件\d?[：:]?", squash(lines[plan_at - 1].text)):
+        part.meta.add(lines[plan_at - 1].no)
     if plan_at >= 0 and len(lines) - plan_at < 5:
         plan_at = -1  # only the attachment's title is printed: the plan text is absent
     if date_idx >= 0 and plan_at >= 0 and date_idx > plan_at:
@@ -277,6 +280,15 @@ def _read_meta(part: DocPart, k: int) -> None:
         if squash(lines[plan_at].text) in ("附件", "附件1", "附件："):
             part.meta.add(lines[plan_at].no)
             plan_at += 1
+        # the plan's own title line may differ slightly from the notice's wording (…发展的若干…)
+        xs = squash(x)
+        for m in range(plan_at, min(plan_at + 3, len(lines))):
+            own = squash("".join(ln.text for ln in lines[plan_at:m + 1]))
+            if difflib.SequenceMatcher(None, own, xs).ratio() >= 0.92:
+                part.meta.update(ln.no for ln in lines[plan_at:m + 1])
+                x = normalize("".join(ln.text for ln in lines[plan_at:m + 1]))
+                plan_at = m + 1
+                break
     news_lead = bool(x) and not squash(wrapper).endswith("通知")
     if news_lead:
         part.title = x if not squash(wrapper).startswith("《") and "《" not in x[:1] else x

@@ -115,11 +115,11 @@ def heading_only(m: Marker) -> bool:
         return False
     if m.kind == "annex":
         return len(rest) <= 40 and not re.search(r"[。；，]", rest)
-    if len(rest) > 40:
+    if len(rest) > (30 if m.kind in ("num", "pnum", "circ") else 40):
         return False
     body = rest[:-1] if rest.endswith("。") else rest
     return not re.search(r"[。；！？]", body) and (m.kind in ("chapter", "section", "part", "box")
-                                                   or "，" not in body)
+                                                   or not re.search(r"[，、]", body))
 
 
 def is_heading_line(text: str) -> bool:
@@ -130,7 +130,7 @@ def is_heading_line(text: str) -> bool:
 
 _RESP_RE = re.compile(
     r"[（(〔]\s*((?:责\s*任\s*单\s*位|牵\s*头\s*单\s*位|配\s*合\s*单\s*位|责\s*任\s*部\s*门|牵\s*头\s*部\s*门)\s*[：:]"
-    r"(?:[^（）()〔〕]|[（(][^（）()]*[）)])*)[）)〕]"
+    r"(?:[^（）()〔〕]|[（(〔][^（）()〔〕]*[）)〕])*)[）)〕]"
 )
 _LEAD_RE = re.compile(r"[（(]([^（）()。]{2,160}?)牵头负责[）)]")
 _AGENCY_PREFIX_RE = re.compile(r"^[^：:]{0,8}[：:]")
@@ -220,6 +220,11 @@ class ClauseBuilder:
     def add(self, para: Para, allow_headings: bool = True) -> None:
         """Add one paragraph: a heading updates the tree, text becomes a clause."""
         m = parse_marker(para.text) if allow_headings else None
+        top = self.stack[-1] if self.stack else None
+        if m is None and top is not None and top.kind == "annex" and not self.counters.get(self._key()) \
+                and len(squash(para.text)) <= 16 and not re.search(r"[。，；：]", para.text):
+            top.title = f"{top.title} {normalize(para.text)}"  # "附件1" then its title on the next line
+            return
         label = ""
         raw = para.text
         if m is not None and m.kind in _HEADING_KINDS:

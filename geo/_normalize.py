@@ -19,6 +19,7 @@ _TERMINAL = "。！？；：…”’）)」』】!?;:"
 _PAGE_NO_RE = re.compile(r"^\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 _BARE_INT_RE = re.compile(r"^\s*\d{1,4}\s*$")
 _NOTE_RE = re.compile(r"^[（(]\s*此件[^（）()]{1,12}[)）]$")
+_CAPTION_RE = re.compile(r"^(?:图\s*\d+(?:\s*\S{1,16})?|[\u4e00-\u9fff（）]{2,24}(?:布局图|示意图|区位图|分布图))$")
 _ORGLINE_RE = re.compile(r"^[\u4e00-\u9fff（）()]{2,20}(?:文件|发布|办公厅|人民政府|委员会)$")
 
 # Characters mapped to one canonical form (full-width digits/Latin to ASCII, a few symbols).
@@ -155,6 +156,11 @@ def prepare_lines(text: str) -> list[Line]:
             drop.add(k)  # running header repeated on many pages
         elif _NOTE_RE.match(squash(t)):
             drop.add(k)
+        elif _CAPTION_RE.match(t) and not t.startswith("附件"):
+            drop.add(k)  # caption of a figure whose image is lost
+            nxt = lines[k + 1].text if k + 1 < len(lines) else ""
+            if t.startswith("图") and 0 < len(nxt) <= 6 and not re.search(r"[。，；：、]", nxt):
+                drop.add(k + 1)  # the caption's wrapped second half
     return [ln for k, ln in enumerate(lines) if k not in drop]
 
 
@@ -184,11 +190,11 @@ def build_paragraphs(lines: list[Line], starts_block, is_heading_line) -> list[P
     if not lines:
         return []
     per_line = paragraph_per_line(lines)
-    full = wrap_width(lines)
-    slack = max(6, int(full * 0.1))
+    widths = [width(squash(ln.text)) for ln in lines]
+    local = _local_full(widths)
     paras: list[Para] = []
     cur: list[Line] = []
-    for ln in lines:
+    for k, ln in enumerate(lines):
         if cur:
             a = cur[-1].text
             b = ln.text
@@ -196,8 +202,11 @@ def build_paragraphs(lines: list[Line], starts_block, is_heading_line) -> list[P
                 brk = is_terminal(a) or is_heading_line(a) or starts_block(b) and (
                     is_terminal(a) or width(a) < 60)
             else:
-                short = width(a) < full - slack
-                brk = short or is_heading_line(a) or (is_terminal(a) and starts_block(b))
+                full = local[k - 1]
+                short = widths[k - 1] < full - max(5, int(full * 0.08))
+                # a line without closing punctuation ends a paragraph only when much shorter (a title)
+                brk = short and (is_terminal(a) or widths[k - 1] < 0.6 * full) or is_heading_line(a) or (
+                    is_terminal(a) and starts_block(b))
             if brk:
                 paras.append(_para(cur))
                 cur = []
@@ -205,6 +214,16 @@ def build_paragraphs(lines: list[Line], starts_block, is_heading_line) -> list[P
     if cur:
         paras.append(_para(cur))
     return paras
+
+
+def _local_full(widths: list[int], radius: int = 15) -> list[int]:
+    """For each line, the full-line width around it: 80th percentile of the widths within ±radius lines."""
+    out = []
+    n = len(widths)
+    for i in range(n):
+        win = sorted(widths[max(0, i - radius):min(n, i + radius + 1)])
+        out.append(win[int(len(win) * 0.8)])
+    return out
 
 
 def _para(lines: list[Line]) -> Para:
