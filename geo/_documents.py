@@ -16,6 +16,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from geo._headings import parse_marker
 from geo._normalize import Line, is_terminal, normalize, squash, width, wrap_width
 
 _TITLE_END_RE = re.compile(
@@ -211,7 +212,7 @@ def _read_meta(part: DocPart, k: int) -> None:
     if not title_lines:  # no official title block: a short first line is the title
         j = 0
         while j < min(2, len(lines)) and not is_terminal(lines[j].text) and len(squash(lines[j].text)) <= 40 \
-                and not lines[j].text.startswith(("摘要", "（", "(")):
+                and not lines[j].text.startswith(("摘要", "（", "(")) and parse_marker(lines[j].text) is None:
             j += 1
         title_lines = lines[:j]
         k = j
