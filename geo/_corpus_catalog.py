@@ -3,7 +3,7 @@
 Stable, readable document ids for the 44 distinct documents of data/docs/, keyed by 文号 (or
 by title when there is none), and the few dates the text does not state (the 纲要's news lead
 says only "10月20日"; the research article is dated by its content). Everything else about a
-document is detected from the text (geo._documents). Sources: the document texts themselves and
+document is detected from the text (geo._corpus_documents). Sources: the document texts themselves and
 /work/shared/corpus-notes/documents.tsv, checked against the text.
 """
 

@@ -106,8 +106,12 @@ def starts_block(text: str) -> bool:
     return parse_marker(text) is not None
 
 
-def heading_only(m: Marker) -> bool:
-    """The paragraph is just a heading (no run-in body text)."""
+def heading_only(m: Marker, strict: bool = False) -> bool:
+    """The paragraph is just a heading (no run-in body text).
+
+    `strict` (used on single lines, before paragraphs are known) also refuses commas, so that
+    the first line of a wrapped sentence is not mistaken for a heading.
+    """
     rest = normalize(m.rest)
     if m.kind in ("preface",):
         return True
@@ -119,13 +123,14 @@ def heading_only(m: Marker) -> bool:
         return False
     body = rest[:-1] if rest.endswith("。") else rest
     return not re.search(r"[。；！？]", body) and (m.kind in ("chapter", "section", "part", "box")
-                                                   or not re.search(r"[，、]", body))
+                                                   or not re.search(r"[，、]", body)
+                                                   or not strict and not rest.endswith("。"))
 
 
 def is_heading_line(text: str) -> bool:
     """A whole line that is a short heading (used to end paragraphs)."""
     m = parse_marker(text)
-    return m is not None and m.kind in _HEADING_KINDS and heading_only(m)
+    return m is not None and m.kind in _HEADING_KINDS and heading_only(m, strict=True)
 
 
 _RESP_RE = re.compile(
@@ -231,7 +236,7 @@ class ClauseBuilder:
             rest = normalize(m.rest)
             if heading_only(m):
                 sep = " " if m.kind in ("chapter", "section", "part", "box", "annex") and rest else ""
-                self._open(m, f"{m.label}{sep}{rest}".strip())
+                self._open(m, f"{m.label}{sep}{rest}".strip().rstrip("。"))
                 return
             lead = re.split(r"[。：:]", rest, maxsplit=1)[0][:30]
             path = tuple(o.title for o in self.stack if o.kind not in ("notice",) or True)

@@ -207,6 +207,9 @@ def build_paragraphs(lines: list[Line], starts_block, is_heading_line) -> list[P
                 # a line without closing punctuation ends a paragraph only when much shorter (a title)
                 brk = short and (is_terminal(a) or widths[k - 1] < 0.6 * full) or is_heading_line(a) or (
                     is_terminal(a) and starts_block(b))
+            if not brk and starts_block(b) and starts_block(cur[0].text) and not any(
+                    "。" in x.text or "；" in x.text for x in cur):
+                brk = True  # a wrapped heading without closing punctuation, then the next marker
             if brk:
                 paras.append(_para(cur))
                 cur = []

@@ -2,7 +2,7 @@
 
 `read_text` decodes one file (UTF-8 with or without BOM, else GB18030) and refuses what is not
 a readable text file; `parse_text` turns one file's text into its documents with their clause
-trees (geo._normalize → geo._documents → geo._headings); `load_corpus` reads every *.txt of a
+trees (geo._normalize → geo._corpus_documents → geo._headings); `load_corpus` reads every *.txt of a
 folder, merges documents that several files repeat into one document with all its sources, and
 caches the result by the files' paths, sizes and mtimes. Stable document ids for the embedded
 seed corpus come from geo._corpus_catalog; other documents get an id derived from their year and
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from geo import settings
 from geo._corpus_catalog import catalog_entry, fallback_id
-from geo._documents import DocPart, split_documents
+from geo._corpus_documents import DocPart, split_documents
 from geo._headings import ClauseBuilder, is_heading_line, starts_block
 from geo._normalize import Line, build_paragraphs, prepare_lines, squash
 from geo.errors import InputFileError, UnknownClauseError, UnknownDocumentError
