@@ -179,6 +179,8 @@ def _key_part(kind: str, number: int) -> str:
         return f"box{number}"
     if kind == "part":
         return f"part{number}"
+    if kind == "table":
+        return f"table{number}"
     return kind  # preface, notice, table
 
 
@@ -262,3 +264,15 @@ class ClauseBuilder:
         self.clauses.append(Clause(
             id=f"{self.doc_id}/{key}/p{n}", doc_id=self.doc_id, path=path, label=label, text=text,
             agencies=tuple(agencies), file=self.file, lines=(para.first, para.last)))
+
+    def add_row(self, number: int, text: str, first: int, last: int) -> None:
+        """Add one table row as a clause `<doc>/table<T>.<row>/p1` labelled with its row number."""
+        text, agencies = extract_agencies(text)
+        if len(text) < 2:
+            return
+        key = f"{self._key()}.{number}"
+        n = self.counters.get(key, 0) + 1
+        self.counters[key] = n
+        self.clauses.append(Clause(
+            id=f"{self.doc_id}/{key}/p{n}", doc_id=self.doc_id, path=tuple(o.title for o in self.stack),
+            label=str(number), text=text, agencies=tuple(agencies), file=self.file, lines=(first, last)))

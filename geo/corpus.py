@@ -21,6 +21,7 @@ from pathlib import Path
 from geo import settings
 from geo._corpus_catalog import catalog_entry, fallback_id
 from geo._corpus_documents import DocPart, split_documents
+from geo._corpus_tables import parse_tables
 from geo._headings import ClauseBuilder, is_heading_line, starts_block
 from geo._normalize import Line, build_paragraphs, prepare_lines, squash
 from geo.errors import InputFileError, UnknownClauseError, UnknownDocumentError
@@ -107,6 +108,12 @@ def _clauses(part: DocPart, doc_id: str, file_name: str) -> list[Clause]:
         builder.stack = []
     for para in build_paragraphs(rest, starts_block, is_heading_line):
         builder.add(para)
+    for first, last in part.tables:
+        rows = [ln for ln in part.lines if first <= ln.no <= last and ln.no not in part.meta]
+        for n, table in enumerate(parse_tables(rows), start=1):
+            builder.reset("table", table.title or f"表{n}", n)
+            for row in table.rows:
+                builder.add_row(row.number, row.text, row.first, row.last)
     return builder.clauses
 
 
