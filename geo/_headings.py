@@ -170,6 +170,9 @@ def extract_agencies(text: str) -> tuple[str, list[str]]:
     return text.strip(), agencies
 
 
+_GLUED_HEADING_RE = re.compile(rf"(?<=。)\s*(?=第[{_CN}]+[章节]\s*\S{{2,30}}$)")
+
+
 def _key_part(kind: str, number: int) -> str:
     if kind in ("chapter", "section", "cn", "pcn", "num", "pnum", "circ"):
         return str(number)
@@ -225,7 +228,20 @@ class ClauseBuilder:
         self.stack.append(_Open(m.kind, m.number, title))
 
     def add(self, para: Para, allow_headings: bool = True) -> None:
-        """Add one paragraph: a heading updates the tree, text becomes a clause."""
+        """Add one paragraph: a heading updates the tree, text becomes a clause.
+
+        A chapter/section heading glued after a sentence ("…支持。第五节 推进…") is split off.
+        """
+        if allow_headings and "。第" in para.text:
+            pieces = _GLUED_HEADING_RE.split(para.text)
+            if len(pieces) > 1:
+                for piece in pieces:
+                    if piece.strip():
+                        self._add(Para(piece, para.first, para.last), allow_headings)
+                return
+        self._add(para, allow_headings)
+
+    def _add(self, para: Para, allow_headings: bool = True) -> None:
         m = parse_marker(para.text) if allow_headings else None
         top = self.stack[-1] if self.stack else None
         if m is None and top is not None and top.kind == "annex" and not self.counters.get(self._key()) \
