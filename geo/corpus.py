@@ -4,9 +4,15 @@
 a readable text file; `parse_text` turns one file's text into its documents with their clause
 trees (geo._normalize → geo._corpus_documents → geo._headings); `load_corpus` reads every *.txt of a
 folder, merges documents that several files repeat into one document with all its sources, and
-caches the result by the files' paths, sizes and mtimes. Stable document ids for the embedded
-seed corpus come from geo._corpus_catalog; other documents get an id derived from their year and
-title.
+caches the result by the files' paths, sizes and mtimes (the cached Corpus is shared: treat it as
+read-only). Stable document ids for the embedded seed corpus come from geo._corpus_catalog; other
+documents get an id derived from their year and the pinyin of their title.
+
+Clause ids are `<doc_id>/<key>/p<N>`: the key joins the numbers of the open headings with "."
+(第三章 第二节 → "3.2"; 一、（二）3． → "1.2.3"), with named parts "preface" (前言), "notice"
+(the 印发 notice or news lead before the attached plan), "intro" (text before any heading),
+"annex<N>" (附件N), "box<N>" (专栏N) and "table<T>.<row>" (one clause per table row); N counts
+the paragraphs under the same key.
 """
 
 from __future__ import annotations
@@ -50,14 +56,14 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
     size = path.stat().st_size
     if size > limit:
         raise InputFileError(
-            f"{path}: file is {size / 1e6:.1f} MB, larger than the limit of {limit / 1e6:.0f} MB "
+            f"{path}: file is {size / 2**20:.1f} MiB, larger than the limit of {limit / 2**20:.0f} MiB "
             f"({limit} bytes); split it or remove unrelated text"
         )
     data = path.read_bytes()
     if not data.strip():
         raise InputFileError(f"{path}: file is empty (no text to read)")
     if b"\x00" in data[:1_000_000]:
-        raise InputFileError(f"{path}: not a text file (contains NUL bytes; binary data such as PDF/DOCX?)")
+        raise InputFileError(f"{path}: not a text file (contains NUL bytes: binary data such as PDF/DOCX, or UTF-16; save it as UTF-8 text)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -193,8 +199,9 @@ def _load_uncached(paths: tuple[Path, ...]) -> Corpus:
     for path in paths:
         if path.stat().st_size > MAX_PLAN_BYTES:
             raise InputFileError(
-                f"{path}: file is {path.stat().st_size / 1e6:.1f} MB, larger than the limit of "
-                f"{MAX_PLAN_BYTES / 1e6:.0f} MB for one plan file; split it into separate plans"
+                f"{path}: file is {path.stat().st_size / 2**20:.1f} MiB, larger than the limit of "
+                f"{MAX_PLAN_BYTES / 2**20:.0f} MiB ({MAX_PLAN_BYTES} bytes) for one plan file; "
+                "split it into separate plans"
             )
         docs = parse_text(read_text(path), path.name)
         per_file.extend((len(docs), d) for d in docs)

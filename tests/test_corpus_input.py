@@ -128,7 +128,7 @@ def _write_50mb(path: Path) -> None:
 
 def test_50mb_file_gets_a_clear_error(tmp_path: Path) -> None:
     _write_50mb(tmp_path / "huge.txt")
-    with pytest.raises(InputFileError, match=r"huge\.txt.*limit of 17 MB"):
+    with pytest.raises(InputFileError, match=r"huge\.txt.*limit of 16 MiB"):
         load_corpus(tmp_path)
     assert corpus_mod.MAX_PLAN_BYTES < 50 * 1024 * 1024
 
