@@ -72,6 +72,8 @@ GENERIC_NAME_ENDINGS: tuple[str, ...] = ("节点城市",)
 # Extractor-only aliases: surface form → a gazetteer name it stands for (ANNOTATION.md: 成渝 = 成渝地区).
 EXTRA_ALIASES: dict[str, str] = {
     "成渝": "成渝地区",
+    "成都市高新区": "成都高新区",
+    "万州港区新田作业区": "新田港",
     "重庆市中心城区": "重庆中心城区",
     "渝东北城镇群": "渝东北三峡库区城镇群",
 }
@@ -81,6 +83,11 @@ STRONG_OUTSIDE: frozenset[str] = frozenset(
     "北京 上海 天津 广州 深圳 西安 武汉 昆明 贵阳 南宁 兰州 长沙 杭州 南京 郑州 宜昌 遵义 汉中 "
     "贵州 云南 陕西 湖北 湖南 广西 西藏 甘肃 青海 新疆 宁夏 河南 广东 江苏 浙江 福建 海南 山东 香港 澳门 台湾".split()
 )
+
+# Two characters that form a word across the end of a match: the match ends one earlier (重庆港口).
+BOUNDARY_WORDS: frozenset[str] = frozenset({"港口", "港湾"})
+# Names of corridors that prefix a zone name; the two are separate mentions (ANNOTATION.md).
+SPLIT_PREFIXES: tuple[str, ...] = ("西部陆海新通道",)
 
 # --------------------------------------------------------------------------- excluded regions
 
@@ -184,6 +191,8 @@ _PRODUCT_RE = re.compile(
     r"知识价值信用贷|科创贷|电子证照|通办|火锅|小面|美食|山水|时尚|夜景|康养|休闲|消费|创造|服务|保卫战|战役)"
 )
 
+_TOWN_AFTER_RE = re.compile(r"^[镇乡](?![村土愁亲情镇野])")
+
 _FalseFriend = Callable[[str, str], bool]
 FALSE_FRIENDS: dict[str, _FalseFriend] = {
     "通江": lambda b, a: a.startswith(("达海", "海")) or b.endswith("畅"),
@@ -202,7 +211,7 @@ FALSE_FRIENDS: dict[str, _FalseFriend] = {
     "通川": lambda b, a: b.endswith("畅"),
     "渝中": lambda b, a: b.endswith(("成", "川")) or a.startswith(("线", "部", "心", "华")),
     "渝合": lambda b, a: b.endswith("川") or not a.startswith("高速"),
-    "名山": lambda b, a: b.endswith("知"),
+    "名山": lambda b, a: b.endswith(("知", "丰都")),
     "嘉陵": lambda b, a: not a.startswith("区"),
     "锦江": lambda b, a: b.endswith("游"),
     "石棉": lambda b, a: not a.startswith(("县", "等")),
@@ -210,8 +219,10 @@ FALSE_FRIENDS: dict[str, _FalseFriend] = {
 
 
 def is_not_place_here(surface: str, before: str, after: str) -> bool:
-    """True if this match is a product/service name, or a false friend in this context."""
+    """True if this match is a product/service name, a county form heading a town name, or a false friend."""
     if _PRODUCT_RE.match(after):
+        return True
+    if _TOWN_AFTER_RE.match(after) and surface[-1:] not in ("镇", "乡"):  # 纳溪区大渡口镇: a town
         return True
     rule = FALSE_FRIENDS.get(surface)
     return bool(rule and rule(before, after))
@@ -236,6 +247,9 @@ HEAD_SUFFIXES: dict[str, tuple[str, ...]] = {
     "经开区": ("经开区", "经济技术开发区"),
     "经济技术开发区": ("经济技术开发区", "经开区"),
 }
+# Gazetteer names written as routes (成都至达州至万州铁路) are split into their nodes.
+ROUTE_JOINER_RE = re.compile(r"[\u4e00-\u9fff](?:至|经)[\u4e00-\u9fff]")
+ROUTE_SPLIT_RE = re.compile(r"[至经、()]")
 CHAIN_JOINERS: frozenset[str] = frozenset({"至", "经", "—", "/", "到"})
 
 # 合(川)广(安)长(寿): two or more "character + parenthesised completion" units.

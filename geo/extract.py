@@ -188,17 +188,61 @@ class Extractor:
                 m2 = rx.match(norm, q)
                 if m2 and m2.end() > e:
                     longer = m2.end() - q > e - s
-                    if longer or (m2.end() - q == e - s and norm[s:e] in self._risky):
+                    same = m2.end() - q == e - s
+                    if longer or (
+                        same and norm[s:e] in self._risky and norm[q : m2.end()] not in self._risky
+                    ):
                         s, e = q, m2.end()
                         break
+            e = self._veto_boundary(norm, s, e)
             pos = e
-            if taken and _overlaps(s, e, taken):
+            if e <= s or (taken and _overlaps(s, e, taken)):
+                pos = max(pos, s + 1)
                 continue
             key = norm[s:e]
+            nodes = self._route_nodes(s, key) if R.ROUTE_JOINER_RE.search(key) else None
+            if nodes:
+                cands.extend(nodes)
+                continue
+            split = self._split_prefix(key)
+            if split:
+                k = len(split)
+                cands.append(_Cand(s, s + k, self._preferred(split, "")[0]))
+                s, key = s + k, key[k:]
             pid, weak = self._preferred(key, norm[e : e + 2])
             cands.append(_Cand(s, e, pid, weak=weak))
         cands.sort(key=lambda c: c.start)
         return cands
+
+    def _veto_boundary(self, norm: str, s: int, e: int) -> int:
+        """Shorten a match whose last character forms a word with the next one (重庆港|口 → 重庆)."""
+        while e - s > 1 and norm[e - 1 : e + 1] in R.BOUNDARY_WORDS:
+            e -= 1
+            while e - s > 1 and norm[s:e] not in self.index:
+                e -= 1
+            if norm[s:e] not in self.index:
+                return s
+        return e
+
+    def _route_nodes(self, start: int, key: str) -> list[_Cand] | None:
+        """成都经泸州(宜宾)、百色至北部湾…通道 → its nodes (ANNOTATION.md: route chains → each node)."""
+        out: list[_Cand] = []
+        pos = 0
+        for part in R.ROUTE_SPLIT_RE.split(key):
+            for m in self._regex.finditer(part):
+                if m.end() - m.start() < len(key):
+                    k = m.group()
+                    pid, _ = self._preferred(k, "")
+                    out.append(_Cand(start + pos + m.start(), start + pos + m.end(), pid))
+            pos += len(part) + 1
+        return out if len(out) >= 2 else None
+
+    def _split_prefix(self, key: str) -> str | None:
+        """西部陆海新通道渝黔综合服务区 → the corridor 西部陆海新通道 first (ANNOTATION.md)."""
+        for prefix in R.SPLIT_PREFIXES:
+            if key.startswith(prefix) and len(key) > len(prefix) and key[len(prefix) :] in self.index:
+                return prefix if prefix in self.index else None
+        return None
 
     def _expansions(self, norm: str) -> list[_Cand]:
         """合(川)广(安)长(寿)协同发展示范区 → the place named by the abbreviation (+ what follows)."""
@@ -244,7 +288,7 @@ class Extractor:
                 continue
             surface = norm[c.start : c.end]
             before = norm[max(0, c.start - 4) : c.start]
-            after = norm[c.end : c.end + 6]
+            after = norm[c.end : c.end + 12]
             if R.is_not_place_here(surface, before, after):
                 continue
             keep.append(c)
