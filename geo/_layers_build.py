@@ -39,13 +39,18 @@ ADMIN_LAYERS: tuple[str, ...] = ("admin_province", "admin_prefecture", "admin_co
 HOME_PROVINCES: tuple[str, ...] = ("51", "50")  # Sichuan, Chongqing
 # Simplification tolerance in degrees per layer (coverage simplification for admin layers).
 TOLERANCE: dict[str, float] = {
-    "admin_province": 0.05,
-    "admin_prefecture": 0.005,
+    "admin_province": 0.08,
+    "admin_prefecture": 0.012,
     "admin_county": 0.002,
-    "regions": 0.005,
+    "regions": 0.006,  # the least; larger areas get extent / REGION_EXTENT_DIVISOR (at most 0.05)
 }
-# Parts of province polygons smaller than this (deg², ~10 km²) are dropped: small islands.
-PROVINCE_MIN_PART_AREA: float = 0.001
+REGION_EXTENT_DIVISOR: float = 200.0
+REGION_MAX_TOLERANCE: float = 0.05
+# Holes smaller than this (deg², ~5 km², smaller than any county) in areas built as unions are
+# slivers between members whose borders do not match exactly; they are filled.
+REGION_MIN_HOLE_AREA: float = 0.0005
+# Parts of province polygons smaller than this (deg², ~50 km²) are dropped: small islands.
+PROVINCE_MIN_PART_AREA: float = 0.005
 # What the viewer loads by default (its byte size is budgeted and tested).
 DEFAULT_VIEW: tuple[str, ...] = ("admin_province", "admin_prefecture", "regions", "points", "lines")
 EXCERPT_CONTEXT: int = 30  # characters either side of the first mention
@@ -65,6 +70,8 @@ class BuildInputs:
     inputs_sha256: dict[str, str] = field(default_factory=dict)
     libraries: dict[str, str] = field(default_factory=dict)
     anchor_point: Callable[[Place], BaseGeometry] | None = None  # for areas drawn in the points layer
+    # adcodes → boundaries converted as one batch (shared borders exact); default: admin_geometry each
+    admin_coverage: Callable[[list[str]], list[BaseGeometry]] | None = None
     cache: GeometryCache | None = None  # normalised geometries of earlier builds (incremental path)
 
 
@@ -161,6 +168,31 @@ def _drawn(place: Place, mentioned: bool) -> bool:
     return _is_admin(place) and place.adcode[:2] in HOME_PROVINCES
 
 
+def region_tolerance(geom: BaseGeometry) -> float:
+    """Simplification tolerance (degrees) of an area outside the admin layers: grows with its
+    extent (长江经济带 spans 25° and needs no 500 m detail), between TOLERANCE["regions"] and
+    REGION_MAX_TOLERANCE."""
+    x0, y0, x1, y1 = geom.bounds
+    extent = max(x1 - x0, y1 - y0)
+    return min(max(extent / REGION_EXTENT_DIVISOR, TOLERANCE["regions"]), REGION_MAX_TOLERANCE)
+
+
+def _fill_small_holes(geom: BaseGeometry, min_area: float) -> BaseGeometry:
+    """`geom` without holes smaller than `min_area`; the same object when there are none."""
+
+    def small(p: shapely.Polygon) -> bool:
+        return any(shapely.Polygon(r).area < min_area for r in p.interiors)
+
+    def fill(p: shapely.Polygon) -> shapely.Polygon:
+        return shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= min_area])
+
+    if geom.geom_type == "Polygon":
+        return fill(geom) if small(geom) else geom
+    if geom.geom_type == "MultiPolygon" and any(small(p) for p in geom.geoms):
+        return shapely.MultiPolygon([fill(p) for p in geom.geoms])
+    return geom
+
+
 def _drop_small_parts(geom: BaseGeometry, min_area: float) -> BaseGeometry:
     if geom.geom_type != "MultiPolygon":
         return geom
@@ -239,8 +271,14 @@ class _Assembler:
                 by_layer[place.layer].append(place)
         return by_layer
 
-    def _normalized(self, place: Place, geom: BaseGeometry) -> dict[str, Any]:
-        return geometry_json(normalize_geometry(geom, f"{place.layer} feature {place.id} ({place.name})"))
+    def _normalized(self, place: Place, geom: BaseGeometry, fill_holes: bool = False) -> dict[str, Any]:
+        what = f"{place.layer} feature {place.id} ({place.name})"
+        out = normalize_geometry(geom, what)
+        if fill_holes:  # rounding and repair can pinch off new slivers
+            filled = _fill_small_holes(out, REGION_MIN_HOLE_AREA)
+            if filled is not out:
+                out = normalize_geometry(filled, what)
+        return geometry_json(out)
 
     def geometries(self, layer: str, places: list[Place]) -> dict[str, dict[str, Any]]:
         """place id → normalised GeoJSON geometry (from the cache when its key matches)."""
@@ -256,7 +294,10 @@ class _Assembler:
             if hit is not None and set(hit) == {p.id for p in places}:
                 self.tick(layer)
                 return dict(hit)
-            raw = [self.inputs.admin_geometry(p.adcode) for p in places]
+            if self.inputs.admin_coverage is not None:
+                raw = list(self.inputs.admin_coverage([p.adcode for p in places]))
+            else:
+                raw = [self.inputs.admin_geometry(p.adcode) for p in places]
             simplified = self.inputs.coverage_simplify(raw, TOLERANCE[layer]) if raw else []
             if len(simplified) != len(raw):
                 raise LayersError(
@@ -270,7 +311,16 @@ class _Assembler:
                 cache.put(key, out)
         else:
             for p in places:
-                key = _key("place", layer, TOLERANCE.get(layer), p.id, p.recipe, *p.members)
+                key = _key(
+                    "place",
+                    layer,
+                    TOLERANCE["regions"],
+                    REGION_EXTENT_DIVISOR,
+                    REGION_MAX_TOLERANCE,
+                    p.id,
+                    p.recipe,
+                    *p.members,
+                )
                 hit = cache.get(key) if cache is not None else None
                 if hit is not None:
                     if hit.get("unmapped"):
@@ -291,9 +341,12 @@ class _Assembler:
                         if self.inputs.anchor_point
                         else shapely.point_on_surface(g)
                     )
-                elif g.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection") and layer in TOLERANCE:
-                    g = shapely.simplify(g, TOLERANCE[layer], preserve_topology=True)
-                out[p.id] = self._normalized(p, g)
+                elif g.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection"):
+                    # fill slivers first, or simplification would keep them (as bigger holes)
+                    g = _fill_small_holes(g, REGION_MIN_HOLE_AREA)
+                    g = shapely.simplify(g, region_tolerance(g), preserve_topology=True)
+                    g = _fill_small_holes(g, REGION_MIN_HOLE_AREA)
+                out[p.id] = self._normalized(p, g, fill_holes=True)
                 if cache is not None:
                     cache.put(key, {"geometry": out[p.id]})
         self.tick(layer)
@@ -396,8 +449,13 @@ def assemble(inputs: BuildInputs, tick: Callable[[str], None] = lambda step: Non
         "default_view_bytes": sum(layers_meta[name]["bytes"] for name in DEFAULT_VIEW),
         "simplification": {
             "method": "shapely coverage simplification per admin layer (shared borders kept); "
-            "regions simplified per feature; coordinates rounded to 6 decimals",
+            "other areas simplified per feature with a tolerance growing with their extent "
+            "(extent / region_extent_divisor, between tolerance_degrees.regions and region_max_tolerance); "
+            "coordinates rounded to 6 decimals",
             "tolerance_degrees": dict(sorted(TOLERANCE.items())),
+            "region_extent_divisor": REGION_EXTENT_DIVISOR,
+            "region_max_tolerance": REGION_MAX_TOLERANCE,
+            "region_min_hole_area_deg2": REGION_MIN_HOLE_AREA,
             "province_min_part_area_deg2": PROVINCE_MIN_PART_AREA,
         },
         "unmapped": sorted(asm.unmapped),

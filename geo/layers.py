@@ -281,6 +281,7 @@ def load_inputs(
     (incremental builds); None extracts everything with `geo.extract.extract_corpus`.
     """
     from geo import geometry
+    from geo._layers_admin import admin_coverage
     from geo.corpus import load_corpus
     from geo.extract import extract_corpus
     from geo.gazetteer import load_gazetteer
@@ -298,6 +299,7 @@ def load_inputs(
         mentions={cid: list(ms) for cid, ms in mentions.items()},
         place_geometry=lambda place: geometry.place_geometry(place, gaz),
         admin_geometry=geometry.admin_geometry,
+        admin_coverage=admin_coverage,
         coverage_simplify=lambda geoms, tol: list(geometry.coverage_simplify(geoms, tol)),
         inputs_sha256=checksums,
         libraries=library_versions(),
@@ -317,7 +319,7 @@ def _code_sha256() -> str:
     """sha256 of the code that shapes geometries (geo.geometry and the layer builder)."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for name in ("geometry.py", "_layers_build.py", "_layers_geojson.py"):
+    for name in ("geometry.py", "_layers_admin.py", "_layers_build.py", "_layers_geojson.py"):
         path = here / name
         h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
     return h.hexdigest()
