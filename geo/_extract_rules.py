@@ -64,6 +64,7 @@ NOT_PLACES: frozenset[str] = frozenset(
         "双核",
         "川渝两省市",
         "成渝地区双城经济圈规划范围",
+        "现代产业创新走廊",
     }
 )
 # Gazetteer names ending like this are generic heads over a list, not a mention (成渝主轴节点城市).
@@ -86,6 +87,13 @@ STRONG_OUTSIDE: frozenset[str] = frozenset(
 
 # Two characters that form a word across the end of a match: the match ends one earlier (重庆港口).
 BOUNDARY_WORDS: frozenset[str] = frozenset({"港口", "港湾"})
+# Kinds whose gazetteer aliases may carry a locator prefix that is its own mention (江津四面山).
+LOCATOR_SPLIT_KINDS: frozenset[str] = frozenset(
+    {"mountain", "lake", "reservoir", "river", "site", "park", "town", "corridor"}
+)
+ADMIN_OR_REGION_KINDS: frozenset[str] = ADMIN_KINDS | {"composite", "metropolitan_area", "region"}
+# Written forms whose mention is a shorter name (ANNOTATION.md decisions).
+TRIM_TO: dict[str, str] = {"长江干线": "长江", "明月山山脉": "明月山", "长江航运": "长江"}
 # Names of corridors that prefix a zone name; the two are separate mentions (ANNOTATION.md).
 SPLIT_PREFIXES: tuple[str, ...] = ("西部陆海新通道",)
 
@@ -171,7 +179,7 @@ _ORG_WORDS = (
     r"检察院|大学|学院|医院|银行|联席会议|协调会议|领导小组|联合办公室|联盟|部门|单位|大会|推进会|论坛|博览会|"
     r"研究院|协会|商会|学会"
 )
-_ORG_SEARCH_RE = re.compile(r"^[^,;:。、，；：“”\"()（）《》<>]{0,10}?(?:" + _ORG_WORDS + ")")
+_ORG_SEARCH_RE = re.compile(r"^[^,;:。、，；：“”\"()（）《》<>的]{0,10}?(?:" + _ORG_WORDS + ")")
 
 
 def is_org(tail: str, head: str) -> bool:
@@ -188,7 +196,7 @@ LIST_GAP_RE = re.compile(r"|、|和|及|与")
 
 _PRODUCT_RE = re.compile(
     r"^(?:榨菜|豆瓣|花椒|青花椒|豆豉|辣椒|彩灯|夏布|龙舞|泡菜|冬菜|芽菜|柠檬|脐橙|晚熟柑橘|红茶|绿茶|沱茶|白酒|酱油|"
-    r"知识价值信用贷|科创贷|电子证照|通办|火锅|小面|美食|山水|时尚|夜景|康养|休闲|消费|创造|服务|保卫战|战役)"
+    r"知识价值信用贷|科创贷|电子证照|通办|火锅|小面|美食|山水|时尚|夜景|康养|休闲|消费|创造|服务|保卫战|战役|公共信息平台|发展指数)"
 )
 
 _TOWN_AFTER_RE = re.compile(r"^[镇乡](?![村土愁亲情镇野])")
@@ -214,6 +222,7 @@ FALSE_FRIENDS: dict[str, _FalseFriend] = {
     "名山": lambda b, a: b.endswith(("知", "丰都")),
     "嘉陵": lambda b, a: not a.startswith("区"),
     "锦江": lambda b, a: b.endswith("游"),
+    "川陕": lambda b, a: a.startswith(("革命根据地", "渝")),
     "石棉": lambda b, a: not a.startswith(("县", "等")),
 }
 
@@ -248,7 +257,8 @@ HEAD_SUFFIXES: dict[str, tuple[str, ...]] = {
     "经济技术开发区": ("经济技术开发区", "经开区"),
 }
 # Gazetteer names written as routes (成都至达州至万州铁路) are split into their nodes.
-ROUTE_JOINER_RE = re.compile(r"[\u4e00-\u9fff](?:至|经)[\u4e00-\u9fff]")
+ROUTE_JOINER_RE = re.compile(r"[\u4e00-\u9fff](?:至|经(?![济开营贸验典过]))[\u4e00-\u9fff]")
+ROUTE_KINDS: frozenset[str] = frozenset({"railway", "highway", "corridor", "axis", "waterway"})
 ROUTE_SPLIT_RE = re.compile(r"[至经、()]")
 CHAIN_JOINERS: frozenset[str] = frozenset({"至", "经", "—", "/", "到"})
 

@@ -200,9 +200,15 @@ class Extractor:
                 pos = max(pos, s + 1)
                 continue
             key = norm[s:e]
-            nodes = self._route_nodes(s, key) if R.ROUTE_JOINER_RE.search(key) else None
+            nodes = None
+            if R.ROUTE_JOINER_RE.search(key) and self.places[self.index[key][0]].kind in R.ROUTE_KINDS:
+                nodes = self._route_nodes(s, key)
             if nodes:
                 cands.extend(nodes)
+                continue
+            parts = self._split_locator(s, key)
+            if parts:
+                cands.extend(parts)
                 continue
             split = self._split_prefix(key)
             if split:
@@ -235,7 +241,39 @@ class Extractor:
                     pid, _ = self._preferred(k, "")
                     out.append(_Cand(start + pos + m.start(), start + pos + m.end(), pid))
             pos += len(part) + 1
-        return out if len(out) >= 2 else None
+        return out or None
+
+    def _split_locator(self, start: int, key: str) -> list[_Cand] | None:
+        """江津四面山 → 江津 + 四面山; 古蜀道(荔枝道) → 古蜀道 + 荔枝道; 明月山山脉 → 明月山.
+
+        A place-name prefix before a natural feature, site or town is a separate locator mention
+        (ANNOTATION.md), even when the gazetteer lists the prefixed form as an alias.
+        """
+        trimmed = R.TRIM_TO.get(key)
+        if trimmed:
+            return [_Cand(start, start + len(trimmed), self._preferred(trimmed, "")[0])]
+        place = self.places[self._preferred(key, "")[0]]
+        if place.kind not in R.LOCATOR_SPLIT_KINDS or _norm_key(place.name) == key:
+            return None
+        if key.endswith(")") and "(" in key:
+            outer, inner = key[:-1].split("(", 1)
+            if inner in self.index and self.places[self.index[inner][0]].kind in R.ADMIN_OR_REGION_KINDS:
+                return None  # 中欧班列(成渝): a qualifier, one name
+            out = []
+            if outer in self.index:
+                out.append(_Cand(start, start + len(outer), self._preferred(outer, "")[0]))
+            if inner in self.index:
+                k = start + len(outer) + 1
+                out.append(_Cand(k, k + len(inner), self._preferred(inner, "")[0]))
+            return out or None
+        for i in range(2, len(key) - 1):
+            a, b = key[:i], key[i:]
+            if a in self.index and b in self.index:
+                return [
+                    _Cand(start, start + i, self._preferred(a, "")[0]),
+                    _Cand(start + i, start + len(key), self._preferred(b, "")[0]),
+                ]
+        return None
 
     def _split_prefix(self, key: str) -> str | None:
         """西部陆海新通道渝黔综合服务区 → the corridor 西部陆海新通道 first (ANNOTATION.md)."""

@@ -1,0 +1,46 @@
+"""The extractor against the hand-annotated devset (tests/data/devset.jsonl, rules in ANNOTATION.md).
+
+Precision and recall by exact span must both stay at or above 0.95, so a change that loses
+mentions or adds false alarms fails here. The devset itself is checked too: every gold surface
+equals its text span, every record names its source lines, and it covers all five files.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geo.evaluate import DEVSET_PATH, evaluate, load_devset, render
+from geo.extract import Extractor
+from geo.gazetteer import load_gazetteer
+
+TARGET = 0.95
+
+
+def test_devset_is_well_formed() -> None:
+    records = load_devset()  # raises if a gold surface does not match its span
+    assert len(records) >= 80
+    files = {r.source.split(":")[0] for r in records}
+    assert len(files) == 5
+    ids = [r.id for r in records]
+    assert len(ids) == len(set(ids))
+    for line in DEVSET_PATH.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        for g in rec["gold"]:
+            assert rec["text"][g["start"] : g["end"]] == g["surface"]
+            assert g["kind"] and g["place"]
+
+
+@pytest.fixture(scope="module")
+def report():
+    return evaluate(Extractor(load_gazetteer()), load_devset())
+
+
+def test_precision_and_recall_on_the_devset(report) -> None:
+    o = report.overall
+    assert o.precision >= TARGET and o.recall >= TARGET, render(report)
+
+
+def test_correct_spans_resolve_to_the_gold_place(report) -> None:
+    assert report.resolved_ok >= 0.95 * report.overall.tp, render(report)
