@@ -170,7 +170,8 @@ def extract_agencies(text: str) -> tuple[str, list[str]]:
     return text.strip(), agencies
 
 
-_GLUED_HEADING_RE = re.compile(rf"(?<=。)\s*(?=第[{_CN}]+[章节]\s*\S{{2,30}}$)")
+_GLUED_HEADING_RE = re.compile(
+    rf"(?<=[。）)〕])\s*(?=(?:第[{_CN}]+[章节]\s*|[{_CN}]+、)[^。；，]{{2,30}}$|附件[：:])")
 
 
 def _key_part(kind: str, number: int) -> str:
@@ -232,7 +233,7 @@ class ClauseBuilder:
 
         A chapter/section heading glued after a sentence ("…支持。第五节 推进…") is split off.
         """
-        if allow_headings and "。第" in para.text:
+        if allow_headings and re.search(r"[。）)〕]\s*(?:第|附件|[一二三四五六七八九十]+、)", para.text):
             pieces = _GLUED_HEADING_RE.split(para.text)
             if len(pieces) > 1:
                 for piece in pieces:

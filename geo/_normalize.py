@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WIDE_RE = re.compile(f"[{CJK}“”‘’—…]")
-_TERMINAL = "。！？；：…”’）)」』】!?;:"
+_TERMINAL = "。！？；：…”’）)〕」』】!?;:"
 _PAGE_NO_RE = re.compile(r"^\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 _BARE_INT_RE = re.compile(r"^\s*\d{1,4}\s*$")
 _NOTE_RE = re.compile(r"^[（(]\s*此件[^（）()]{1,12}[)）]$")
@@ -207,6 +207,10 @@ def build_paragraphs(lines: list[Line], starts_block, is_heading_line) -> list[P
                 # a line without closing punctuation ends a paragraph only when much shorter (a title)
                 brk = short and (is_terminal(a) or widths[k - 1] < 0.6 * full) or is_heading_line(a) or (
                     is_terminal(a) and starts_block(b))
+            if brk and not per_line and a[-1] in "，,、" and not starts_block(b):
+                brk = False  # a line ending in a comma continues its sentence
+            if not brk and starts_block(b) and is_heading_line(re.split(r"[。）)〕]", a)[-1]):
+                brk = True  # the line ends with a heading glued after a sentence ("…。二、保障措施")
             if not brk and starts_block(b) and starts_block(cur[0].text) and not any(
                     "。" in x.text or "；" in x.text for x in cur):
                 brk = True  # a wrapped heading without closing punctuation, then the next marker

@@ -175,3 +175,16 @@ def test_cli_on_the_corpus() -> None:
     assert "第三章" in r.stdout and "chengyu-compilation-2020-2023.txt lines" in r.stdout
     _assert_clean_error(_cli(["clauses", "no-such-doc"]), "no-such-doc", "python -m geo docs")
     _assert_clean_error(_cli(["show", "2020-chengyu-gangyao/9/p9"]), "unknown clause")
+
+
+def test_heading_glued_after_a_sentence_and_bracketed_agencies() -> None:
+    text = (
+        "某某示范区建设方案\n"
+        "一、主要任务\n"
+        "（一）建设园区。推进园区建设。〔责任单位：市发展改革委；省发展改革委等〕二、保障措施\n"
+        "（二）加强领导。建立工作机制。\n"
+    )
+    d = parse_text(text, "glued.txt")[0]
+    first, second = d.clauses
+    assert first.text == "建设园区。推进园区建设。" and first.agencies == ("市发展改革委", "省发展改革委")
+    assert second.path == ("二、保障措施",) and second.id.endswith("/2.2/p1")
