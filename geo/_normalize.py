@@ -57,12 +57,20 @@ def width(s: str) -> int:
 
 def squash(s: str) -> str:
     """Remove every whitespace character (used for comparisons and title matching)."""
-    return re.sub(r"\s+", "", s)
+    return "".join(s.split())
 
 
 _SPACE_RE = re.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
+_WS_RE = re.compile(r"\s+")
+_DECIMAL_RE = re.compile(r"(\d)[．](\d)")
+_COMMA_RE = re.compile(r"(?<!\d),|,(?!\d)")
+_COLON_RE = re.compile(r"(?<!\d):|:(?!\d)")
 _HALF_PAREN_RE = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 _ANGLE_RE = re.compile(r"<([^<>]*[\u4e00-\u9fff][^<>]*)>")
+_STOP_RE = re.compile(r"(?<=[\u4e00-\u9fff])\.(?=[\u4e00-\u9fff]|$)")
+_QM_RE = re.compile(r"(?<=[\u4e00-\u9fff])\?")
+_EXCL_RE = re.compile(r"(?<=[\u4e00-\u9fff])!")
+_HYPHEN_RE = re.compile(r"(?<=[\u4e00-\u9fff])－(?=[\u4e00-\u9fff])")
 
 
 def _fix_quotes(s: str) -> str:
@@ -93,17 +101,28 @@ def normalize(s: str) -> str:
     """
     s = s.translate(_CHAR_MAP)
     s = _SPACE_RE.sub("", s)
-    s = re.sub(r"\s+", " ", s)
-    s = re.sub(r"(\d)[．](\d)", r"\1.\2", s)
-    s = re.sub(r"(?<!\d),|,(?!\d)", "，", s)
-    s = s.replace(";", "；")
-    s = re.sub(r"(?<!\d):|:(?!\d)", "：", s)
-    s = _HALF_PAREN_RE.sub(r"（\1）", s)
-    s = _ANGLE_RE.sub(r"〈\1〉", s)
-    s = re.sub(r"(?<=[\u4e00-\u9fff])\.(?=[\u4e00-\u9fff]|$)", "。", s)
-    s = re.sub(r"(?<=[\u4e00-\u9fff])\?", "？", s)
-    s = re.sub(r"(?<=[\u4e00-\u9fff])!", "！", s)
-    s = re.sub(r"(?<=[\u4e00-\u9fff])－(?=[\u4e00-\u9fff])", "—", s)
+    if " " in s or "\t" in s:
+        s = _WS_RE.sub(" ", s)
+    if "．" in s:
+        s = _DECIMAL_RE.sub(r"\1.\2", s)
+    if "," in s:
+        s = _COMMA_RE.sub("，", s)
+    if ";" in s:
+        s = s.replace(";", "；")
+    if ":" in s:
+        s = _COLON_RE.sub("：", s)
+    if "(" in s:
+        s = _HALF_PAREN_RE.sub(r"（\1）", s)
+    if "<" in s:
+        s = _ANGLE_RE.sub(r"〈\1〉", s)
+    if "." in s:
+        s = _STOP_RE.sub("。", s)
+    if "?" in s:
+        s = _QM_RE.sub("？", s)
+    if "!" in s:
+        s = _EXCL_RE.sub("！", s)
+    if "－" in s:
+        s = _HYPHEN_RE.sub("—", s)
     return _fix_quotes(s)
 
 
