@@ -73,8 +73,11 @@ GENERIC_NAME_ENDINGS: tuple[str, ...] = ("节点城市",)
 # Extractor-only aliases: surface form → a gazetteer name it stands for (ANNOTATION.md: 成渝 = 成渝地区).
 EXTRA_ALIASES: dict[str, str] = {
     "成渝": "成渝地区",
+    "成昆": "成昆铁路",
+    "万盛经开区": "万盛经济技术开发区",
     "成都市高新区": "成都高新区",
     "万州港区新田作业区": "新田港",
+    "成都北中欧班列枢纽": "成都国际铁路港",
     "重庆市中心城区": "重庆中心城区",
     "渝东北城镇群": "渝东北三峡库区城镇群",
 }
@@ -257,9 +260,10 @@ HEAD_SUFFIXES: dict[str, tuple[str, ...]] = {
     "经济技术开发区": ("经济技术开发区", "经开区"),
 }
 # Gazetteer names written as routes (成都至达州至万州铁路) are split into their nodes.
-ROUTE_JOINER_RE = re.compile(r"[\u4e00-\u9fff](?:至|经(?![济开营贸验典过]))[\u4e00-\u9fff]")
-ROUTE_KINDS: frozenset[str] = frozenset({"railway", "highway", "corridor", "axis", "waterway"})
-ROUTE_SPLIT_RE = re.compile(r"[至经、()]")
+ROUTE_JOINER_RE = re.compile(r"[\u4e00-\u9fff](?:至|—|经(?![济开营贸验典过]))[\u4e00-\u9fff]")
+# Kinds whose route-shaped names are split into nodes (綦江—万盛 composite too; not sites: 峨眉山—乐山大佛).
+ROUTE_KINDS: frozenset[str] = frozenset({"railway", "highway", "corridor", "axis", "waterway", "composite"})
+ROUTE_SPLIT_RE = re.compile(r"[至经、()—]")
 CHAIN_JOINERS: frozenset[str] = frozenset({"至", "经", "—", "/", "到"})
 
 # 合(川)广(安)长(寿): two or more "character + parenthesised completion" units.

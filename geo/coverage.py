@@ -1,12 +1,15 @@
 """The gazetteer's to-do list: strings in the corpus that look like places but resolve to nothing.
 
 Data: the clauses of geo.corpus.load_corpus() and the gazetteer (geo.gazetteer.load_gazetteer).
-A candidate is a run of Chinese characters ending in a place-type suffix (…新区, …园区, …港,
-…机场, …高铁, …铁路, …示范区, …高速, …走廊, …枢纽, …江, …山, …镇 …, see `PATTERNS`), cut at
-punctuation and stripped of leading verbs/particles (`_LEAD_WORDS`). It is reported unless it is a
-gazetteer name, lies inside a longer known mention (geo.extract), lies in an excluded region
-(《titles》, agency lists, organisation names), or is listed in `IGNORE` (decided non-places, with
-the reason). Rows are grouped by surface form with their count and clause ids.
+A candidate is a run of name-like words (jieba.posseg: nouns, place names, abbreviations; a verb,
+preposition or particle ends it) whose last word ends in a place-type suffix (…新区, …园区, …港,
+…机场, …高铁, …铁路, …示范区, …高速, …走廊, …枢纽, …江, …山, …镇 …, see `PATTERNS`).
+Designations (示范区, 试验区, 产业带 …) count only when they contain a known place (a
+"国家数字经济创新发展试验区" is a type, not a place); a locator before a natural feature is dropped
+(江津四面山 → 四面山). A candidate is reported unless it is a gazetteer name, its suffix lies inside
+a known mention (geo.extract), it lies in an excluded region (《titles》, agency lists,
+organisation names), or it is listed in `IGNORE` (decided non-places, with the reason). Rows are
+grouped by surface form with their count and clause ids.
 """
 
 from __future__ import annotations
@@ -64,17 +67,6 @@ PATTERNS: tuple[tuple[str, int, int], ...] = (
     ("山", 2, 2),
 )
 
-# Leading words stripped from a candidate (verbs, particles, quantifiers, generic modifiers).
-_LEAD_WORDS = (
-    "推动 推进 加快 建设 打造 支持 依托 共建 提升 完善 开工 建成 加强 积极 规划 研究 论证 争取 申建 设立 创建 布局 "
-    "组建 重点 国家级 全国 一批 深化 实施 开展 发展 形成 构建 培育 做强 做大 优化 强化 畅通 协同 联合 共同 统筹 "
-    "探索 续建 新建 改造 扩建 谋划 围绕 沿线 沿 以 和 与 及 在 向 对 将 把 为 等 的 是 有 至 经 到 从 各 其 该 新 "
-    "大 全 主 首 同 两 三 多 加大 提高 发挥 利用 保护 推广 启动 延伸 连接 衔接 接入 融入 服务 拓展 巩固 承接 "
-    "依据 按照 包括 涉及 位于 实现 加速 合力 携手 鼓励 引导 健全 创新 高质量 高水平 就是 筑牢 组建 执行 扩大 "
-    "开展 实施 加快 共抓 保护好 守护 治理 修复 联通 贯通 打通 融合 互联 互通 之 与 强与"
-).split()
-_LEAD_RE = re.compile("^(?:" + "|".join(sorted(map(re.escape, _LEAD_WORDS), key=len, reverse=True)) + ")")
-
 # Decided: not places (generic terms, words), with the reason.
 IGNORE: dict[str, str] = {
     "金山银山": "slogan (绿水青山就是金山银山)",
@@ -108,6 +100,8 @@ IGNORE: dict[str, str] = {
     "名山大川": "idiom",
     "江河湖": "generic",
     "水林田湖": "slogan (山水林田湖草)",
+    "力争成渝机场": "力争 + the airports of 成都 and 重庆 (成渝 is the mention)",
+    "川渝合作示范区": "designation of 广安 (纲要: 推动广安全面融入重庆都市圈，打造川渝合作示范区); 川渝 is the mention",
     "岸青山": "slogan (两岸青山)",
     "港口码头": "generic",
     "干线铁路": "generic",
@@ -128,6 +122,15 @@ _GENERIC_RE = re.compile(
 )
 
 
+# Generic words that end like places (城乡, 小城镇, 鱼米之乡) and organisation heads.
+_GENERIC_WORD_RE = re.compile(
+    r"城乡|城镇|村镇|乡村|小镇|重镇|名镇|中心镇|重点镇|之乡|回乡|酒乡|带乡|下乡|入乡|返乡|建制镇|江河|内河|入河|母亲河|山水林田湖|空港|枢纽港|"
+    r"枢纽机场|省市机场|港口码头|客运码头|货站|电站|建委|政府|[委局厅]"
+)
+# Designations naming a type of hub, not a place: the place is their prefix (成都国家物流枢纽 → 成都).
+_DESIGNATION_RE = re.compile(r"(?:国家物流枢纽|国际枢纽|综合交通枢纽|物流枢纽|门户枢纽)$")
+
+
 @dataclass
 class CoverageRow:
     """One unresolved place-like string: how often, where, and which pattern found it."""
@@ -146,46 +149,52 @@ class CoverageRow:
         }
 
 
-def _suffix_regex() -> re.Pattern[str]:
-    alts = "|".join(re.escape(s) for s, _, _ in PATTERNS)
-    return re.compile(f"(?:{alts})")
-
-
-_SUFFIX_RE = _suffix_regex()
-# Single-character suffixes that must end a word (城乡融合, 城镇化 are not places).
-_BOUNDED = frozenset({"镇", "乡", "湖", "河"})
+# Single-character suffixes: a natural feature, port, station or town written as one word (铜锣山, 新生港).
 _LIMITS = {s: (lo, hi) for s, lo, hi in PATTERNS}
-_CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff()]+")
+_SHORT_SUFFIXES = ("江", "河", "湖", "山", "港", "站", "镇", "乡", "码头", "机场")
+# Part-of-speech flags (jieba.posseg) that may sit inside a place name; anything else ends it.
+_NAME_FLAGS = frozenset(
+    {"n", "ns", "nz", "nt", "nr", "nrt", "nrfg", "j", "l", "vn", "an", "s", "ng", "b", "eng"}
+)
+_MAX_TOKENS, _MAX_CHARS = 6, 18
 
 
-def _strip_lead(s: str) -> str:
-    while s:
-        m = _LEAD_RE.match(s)
-        if not m:
-            return s
-        s = s[m.end() :]
-    return s
+def _suffix_of(word: str) -> str | None:
+    for suffix, _, _ in PATTERNS:
+        if word.endswith(suffix):
+            return suffix
+    return None
 
 
-def candidates(norm: str) -> Iterable[tuple[int, int, str]]:
-    """(start, end, suffix) of place-like strings in normalised text (one per suffix occurrence)."""
-    for run in _CJK_RUN_RE.finditer(norm):
-        text = run.group()
-        for m in _SUFFIX_RE.finditer(text):
-            suffix = m.group()
-            lo, hi = _LIMITS[suffix]
-            start = max(0, m.start() - hi)
-            cut = max(text.rfind("的", start, m.start()), text.rfind("和", start, m.start()))
-            if cut >= 0:
-                start = cut + 1
-            stem = _strip_lead(text[start : m.start()])
-            if len(stem) < lo:
-                continue
-            after = text[m.end() : m.end() + 1]
-            if suffix in _BOUNDED and after and after not in "、和及与等的":
-                continue
-            s = run.start() + m.end() - len(stem) - len(suffix)
-            yield s, run.start() + m.end(), suffix
+def candidates(text: str) -> Iterable[tuple[int, int, str]]:
+    """(start, end, suffix) of place-like strings in `text`: runs of name-like words (jieba.posseg)
+    ending in a place-type suffix (`PATTERNS`), offsets into `text`."""
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    tokens: list[tuple[int, int, str, str]] = []
+    pos = 0
+    for w in pseg.cut(text):
+        tokens.append((pos, pos + len(w.word), w.word, w.flag))
+        pos += len(w.word)
+    for i, (_, end, word, _) in enumerate(tokens):
+        suffix = _suffix_of(word)
+        if not suffix:
+            continue
+        j = i
+        while (
+            j > 0
+            and i - j < _MAX_TOKENS
+            and tokens[j - 1][3] in _NAME_FLAGS
+            and end - tokens[j - 1][0] <= _MAX_CHARS
+        ):
+            j -= 1
+        start = tokens[j][0]
+        lo, _ = _LIMITS[suffix]
+        if end - start - len(suffix) < lo:
+            continue
+        yield start, end, suffix
 
 
 def coverage_report(min_count: int = 1, corpus: Any = None, gazetteer: Any = None) -> list[CoverageRow]:
@@ -202,18 +211,34 @@ def coverage_report(min_count: int = 1, corpus: Any = None, gazetteer: Any = Non
     known = ex.index
     rows: dict[str, CoverageRow] = {}
     for clause in corpus.clauses():
-        norm, offsets = normalize_for_matching(clause.text)
-        spans = [(m.start, m.end) for m in ex.extract(clause.text)]
-        excluded = R.excluded_regions(norm)
-        for s, e, suffix in candidates(norm):
-            surface = norm[s:e]
-            if surface in known or surface in IGNORE or _GENERIC_RE.match(surface):
+        text = clause.text
+        norm, offsets = normalize_for_matching(text)
+        mentions = [(m.start, m.end) for m in ex.extract(text)]
+        excluded = [(offsets[a], offsets[b - 1] + 1) for a, b in R.excluded_regions(norm) if b > a]
+        for s, e, suffix in candidates(text):
+            if any(a < e <= b for a, b in mentions):  # the suffix is part of a known name
                 continue
             if any(a <= s and e <= b for a, b in excluded):
                 continue
-            os_, oe = offsets[s], offsets[e - 1] + 1
-            # covered: inside a known mention, or a known mention ends where it ends (万州+新田港)
-            if any((a <= os_ and oe <= b) or b == oe for a, b in spans):
+            if suffix in _SHORT_SUFFIXES:
+                # a locator before a feature is its own mention (江津四面山): report the feature
+                for a, b in mentions:
+                    if a == s and b < e - len(suffix):
+                        s = b
+            elif not any(s <= a and b <= e for a, b in mentions):
+                continue  # a designation with no place in it (国家数字经济创新发展试验区) is not a place
+            elif _DESIGNATION_RE.search(text[s:e]):
+                continue
+            if s > 0 and text[s - 1] in "至经—":  # the head noun of a route chain (达州至万州铁路)
+                continue
+            surface = normalize_for_matching(text[s:e])[0]
+            if (
+                surface in known
+                or surface in IGNORE
+                or _GENERIC_RE.match(surface)
+                or _GENERIC_WORD_RE.search(surface)
+                or len(surface) < 2
+            ):
                 continue
             row = rows.setdefault(surface, CoverageRow(surface, 0, suffix))
             row.count += 1

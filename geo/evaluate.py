@@ -31,6 +31,10 @@ _KIND_MAP: dict[str, str] = {
     "park": "site",
     "country": "outside",
     "bloc": "outside",
+    "city": "outside",
+    "hydro": "hub",
+    "energy": "site",
+    "structure": "site",
 }
 
 

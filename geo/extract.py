@@ -250,7 +250,7 @@ class Extractor:
         (ANNOTATION.md), even when the gazetteer lists the prefixed form as an alias.
         """
         trimmed = R.TRIM_TO.get(key)
-        if trimmed:
+        if trimmed and trimmed in self.index:
             return [_Cand(start, start + len(trimmed), self._preferred(trimmed, "")[0])]
         place = self.places[self._preferred(key, "")[0]]
         if place.kind not in R.LOCATOR_SPLIT_KINDS or _norm_key(place.name) == key:
@@ -273,6 +273,19 @@ class Extractor:
                     _Cand(start, start + i, self._preferred(a, "")[0]),
                     _Cand(start + i, start + len(key), self._preferred(b, "")[0]),
                 ]
+        name = _norm_key(place.name)
+        for i in range(2, len(key) - 1):
+            a = key[:i]
+            if a in self.index and self.places[self.index[a][0]].kind in R.ADMIN_KINDS:
+                # 云阳江口 → 云阳 + 江口 (the town the alias stands for)
+                return [
+                    _Cand(start, start + i, self._preferred(a, "")[0]),
+                    _Cand(start + i, start + len(key), place.id),
+                ]
+        if key.endswith(name) and len(name) >= 2:
+            # 古巴国罗家坝遗址 → 罗家坝遗址 (the prefix is no place of the gazetteer)
+            k = start + len(key) - len(name)
+            return [_Cand(k, start + len(key), place.id)]
         return None
 
     def _split_prefix(self, key: str) -> str | None:
@@ -388,7 +401,12 @@ class Extractor:
                 after = norm[c.end : c.end + 1]
                 prev_ok = i > 0 and cands[i - 1].end == c.start - 1 and before in R.CHAIN_JOINERS
                 next_ok = i + 1 < len(cands) and cands[i + 1].start == c.end + 1 and after in R.CHAIN_JOINERS
-                if not (prev_ok or next_ok):
+                after_province = (
+                    i > 0
+                    and cands[i - 1].end == c.start
+                    and self.places[cands[i - 1].place_id].kind == "province"
+                )
+                if not (prev_ok or next_ok or after_province):
                     continue
             out.append(c)
         return out
