@@ -161,15 +161,35 @@ def _paren_run(s: str, start: int) -> int:
     return len(s)
 
 
+# (pattern, literals one of which must occur for the pattern to match): a cheap prefilter.
+_GUARDED: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_WENHAO_RE, ("号",)),
+    (_LEAD_RE, ("牵头", "负责", "配合")),
+    (_BRAND_QUOTE_RE, ("名片", "品牌")),
+    (_SERVICE_RE, ("通办",)),
+    (_TITLE_PHRASE_RES[0], ("关于",)),
+    (_TITLE_PHRASE_RES[1], ("印发",)),
+    (_TITLE_PHRASE_RES[2], ("建设规划纲要",)),
+    (_ORG_NAME_RES[0], ("推动成渝地区双城经济圈建设",)),
+    (_ORG_NAME_RES[1], ("领导小组", "联合办公室")),
+    (_ORG_NAME_RES[2], ("重庆四川",)),
+    (_ORG_NAME_RES[3], ("成渝金融法院",)),
+)
+_SALUTATION_WORDS = ("人民政府", "有关单位", "各直属机构", "教育行政部门", "有关部门", "管委会", "办公厅")
+
+
 def excluded_regions(s: str) -> list[tuple[int, int]]:
     """Spans of the normalised text where no mention may start: titles, 文号, agency lists, org names …"""
-    spans = _bracket_spans(s)
-    for rx in (_WENHAO_RE, _LEAD_RE, _BRAND_QUOTE_RE, _SERVICE_RE, *_TITLE_PHRASE_RES, *_ORG_NAME_RES):
-        spans.extend(m.span() for m in rx.finditer(s))
-    for m in _RESP_RE.finditer(s):
-        spans.append((m.start(), _paren_run(s, m.start())))
-    for m in _SALUTATION_RE.finditer(s):
-        spans.append(m.span())
+    spans = _bracket_spans(s) if ("《" in s or "<" in s) else []
+    for rx, needles in _GUARDED:
+        if any(n in s for n in needles):
+            spans.extend(m.span() for m in rx.finditer(s))
+    if "单位" in s or "部门" in s:
+        for m in _RESP_RE.finditer(s):
+            spans.append((m.start(), _paren_run(s, m.start())))
+    if ":" in s and any(w in s for w in _SALUTATION_WORDS):
+        for m in _SALUTATION_RE.finditer(s):
+            spans.append(m.span())
     return spans
 
 

@@ -117,6 +117,7 @@ class Extractor:
                 index[key] = list(ids)
         self.index = index
         self._regex = _trie_regex(index)
+        self._first = frozenset(k[0] for k in index)
         notes = getattr(gazetteer, "ambiguous", {}) or {}
         self._risky = frozenset(
             k for k, v in notes.items() if not str(v).startswith("names several places")
@@ -177,6 +178,7 @@ class Extractor:
         expansions = self._expansions(norm)
         taken = [(c.start, c.end) for c in expansions]
         rx = self._regex
+        first = self._first
         cands = list(expansions)
         pos = 0
         while True:
@@ -185,6 +187,8 @@ class Extractor:
                 break
             s, e = m.span()
             for q in range(s + 1, e):
+                if norm[q] not in first:
+                    continue
                 m2 = rx.match(norm, q)
                 if m2 and m2.end() > e:
                     longer = m2.end() - q > e - s
