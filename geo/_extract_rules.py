@@ -222,6 +222,7 @@ _PRODUCT_RE = re.compile(
     r"知识价值信用贷|科创贷|电子证照|通办|火锅|小面|美食|山水|时尚|夜景|康养|休闲|消费|创造|服务|保卫战|战役|公共信息平台|发展指数)"
 )
 
+_PRODUCT_CHAR_RE = re.compile(r"^[竹龙茶酒](?=[、，,等])")  # 宜宾竹、铜梁龙 (listed products)
 _TOWN_AFTER_RE = re.compile(r"^[镇乡](?![村土愁亲情镇野])")
 
 _FalseFriend = Callable[[str, str], bool]
@@ -252,7 +253,7 @@ FALSE_FRIENDS: dict[str, _FalseFriend] = {
 
 def is_not_place_here(surface: str, before: str, after: str) -> bool:
     """True if this match is a product/service name, a county form heading a town name, or a false friend."""
-    if _PRODUCT_RE.match(after):
+    if _PRODUCT_RE.match(after) or _PRODUCT_CHAR_RE.match(after):
         return True
     if _TOWN_AFTER_RE.match(after) and surface[-1:] not in ("镇", "乡"):  # 纳溪区大渡口镇: a town
         return True
@@ -284,6 +285,19 @@ ROUTE_JOINER_RE = re.compile(r"[\u4e00-\u9fff](?:至|—|经(?![济开营贸验�
 # Kinds whose route-shaped names are split into nodes (綦江—万盛 composite too; not sites: 峨眉山—乐山大佛).
 ROUTE_KINDS: frozenset[str] = frozenset({"railway", "highway", "corridor", "axis", "waterway", "composite"})
 ROUTE_SPLIT_RE = re.compile(r"[至经、()—]")
+# Lists of bare line abbreviations before a shared head (襄渝、成达、渝万等铁路).
+LINE_LIST_RE = re.compile(
+    r"(?P<items>[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})+)等(?P<head>铁路|高铁|高速公路|高速|城际铁路)"
+)
+LINE_HEAD_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "铁路": ("铁路", "高铁", "线"),
+    "高铁": ("高铁", "铁路"),
+    "城际铁路": ("城际铁路", "城际", "铁路"),
+    "高速公路": ("高速公路", "高速"),
+    "高速": ("高速", "高速公路"),
+}
+# A place followed by a service-platform head is the platform's name, not a mention (propagated over lists).
+SERVICE_HEAD_RE = re.compile(r"^(?:网上政务服务平台|政务服务平台|政务服务网|网上办事大厅)")
 CHAIN_JOINERS: frozenset[str] = frozenset({"至", "经", "—", "/", "到"})
 
 # 合(川)广(安)长(寿): two or more "character + parenthesised completion" units.

@@ -137,6 +137,7 @@ class Extractor:
         cands = self._filter_context(norm, cands)
         cands = self._merge_prefixes(norm, cands)
         cands = self._type_lists(norm, cands)
+        cands = self._line_lists(norm, cands)
         cands = self._accept_weak(norm, cands)
         out: list[Mention] = []
         for c in cands:
@@ -325,7 +326,7 @@ class Extractor:
             nxt_start = cands[i + 1].start if i + 1 < n else len(norm)
             tail = norm[c.end : min(nxt_start, c.end + 16)]
             head = norm[max(0, c.start - 6) : c.start]
-            org[i] = R.is_org(tail, head)
+            org[i] = R.is_org(tail, head) or bool(R.SERVICE_HEAD_RE.match(tail))
         # Propagate: in a list or address chain, the organisation head at the end covers every item.
         i = n - 1
         while i > 0:
@@ -388,6 +389,27 @@ class Extractor:
                         cands[k] = _Cand(c.start, c.end, typed)
             i = j + 1
         return cands
+
+    def _line_lists(self, norm: str, cands: list[_Cand]) -> list[_Cand]:
+        """襄渝、成达、渝万等铁路 / 包茂、沪蓉、沪渝等高速公路: bare line abbreviations before a shared
+        line head resolve to the named line (X铁路, X高速 …) when the gazetteer has it."""
+        extra: list[_Cand] = []
+        for m in R.LINE_LIST_RE.finditer(norm):
+            suffixes = R.LINE_HEAD_SUFFIXES[m.group("head")]
+            pos = m.start("items")
+            for item in m.group("items").split("、"):
+                start, end = pos, pos + len(item)
+                pos = end + 1
+                if _overlaps(start, end, [(c.start, c.end) for c in cands]):
+                    continue
+                for suffix in suffixes:
+                    ids = self.index.get(item + suffix)
+                    if ids:
+                        extra.append(_Cand(start, end, ids[0]))
+                        break
+        if not extra:
+            return cands
+        return sorted(cands + extra, key=lambda c: c.start)
 
     def _typed(self, item: str, head: str) -> str | None:
         for suffix in R.HEAD_SUFFIXES.get(head, (head,)):
