@@ -397,16 +397,26 @@ class Extractor:
         for m in R.LINE_LIST_RE.finditer(norm):
             suffixes = R.LINE_HEAD_SUFFIXES[m.group("head")]
             pos = m.start("items")
-            for item in m.group("items").split("、"):
+            for n, item in enumerate(m.group("items").split("、")):
                 start, end = pos, pos + len(item)
                 pos = end + 1
-                if _overlaps(start, end, [(c.start, c.end) for c in cands]):
+                if n == 0:  # the first item may carry the verb before it (改造成渝): keep its tail
+                    for k in range(len(item) - 1):
+                        if any(item[k:] + suf in self.index for suf in suffixes):
+                            item, start = item[k:], start + k
+                            break
+                same = [c for c in cands if c.start == start and c.end == end]
+                if not same and _overlaps(start, end, [(c.start, c.end) for c in cands]):
                     continue
                 for suffix in suffixes:
                     ids = self.index.get(item + suffix)
                     if ids:
                         extra.append(_Cand(start, end, ids[0]))
                         break
+                else:
+                    continue
+                if same:  # 成渝、渝遂等高速公路: 成渝 is the 成渝高速 here, not the region
+                    cands = [c for c in cands if c is not same[0]]
         if not extra:
             return cands
         return sorted(cands + extra, key=lambda c: c.start)
