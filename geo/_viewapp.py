@@ -26,7 +26,7 @@ from geo.viewstate import ViewState
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 MAP_KEY = "atlas_map"
 MAX_CLAUSES = 40
-RETURNED = ["last_active_drawing", "last_object_clicked", "center", "zoom"]
+RETURNED = ["last_active_drawing", "last_object_clicked"]
 
 
 # --- data (cached per process; never the folium Map) --------------------------------------------
@@ -90,7 +90,7 @@ def init_state(catalog: Catalog) -> None:
     ss = st.session_state
     ss["w_lang"] = vs.lang
     ss["w_basemap"] = vs.basemap
-    ss["w_kinds"] = list(vs.kinds) if vs.kinds is not None else list(catalog.kinds())
+    ss["w_kinds"] = list(vs.kinds) if vs.kinds is not None else catalog.default_kinds()
     ss["w_docs"] = list(vs.docs or ())
     ss["w_presenter"] = vs.presenter
     ss["w_view"] = vs.view
@@ -143,8 +143,8 @@ def clear_clause() -> None:
 # --- sidebar --------------------------------------------------------------------------------------
 
 
-def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_dir: str) -> ViewState:
-    """The controls; returns the view state with their values applied."""
+def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_dir: str) -> None:
+    """The controls (their values are applied at the start of the next run by apply_widgets)."""
     ss = st.session_state
     lang = ss.get("w_lang", "zh")
     with st.sidebar:
@@ -181,12 +181,19 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                        + panel.doc_label(catalog.documents[d], lang))
         st.toggle(t("presenter", lang), key="w_presenter")
         downloads(catalog, layers_dir, lang)
+
+
+def apply_widgets(catalog: Catalog) -> ViewState:
+    """The view state with the sidebar widgets' current values (read before they are drawn,
+    so the map can be sent to the browser first)."""
+    ss = st.session_state
+    kinds = catalog.kinds()
     chosen_kinds = [k for k in kinds if k in set(ss["w_kinds"])]
     vs = state().with_(
-        lang=lang,
+        lang=ss["w_lang"],
         view=ss["w_view"],
         basemap=ss["w_basemap"],
-        kinds=None if len(chosen_kinds) == len(kinds) else tuple(chosen_kinds),
+        kinds=None if chosen_kinds == catalog.default_kinds() else tuple(chosen_kinds),
         docs=tuple(ss["w_docs"]) or None,
         presenter=bool(ss["w_presenter"]),
         reader_doc=ss.get("w_doc") if ss["w_view"] == "reader" else state().reader_doc,
@@ -237,11 +244,11 @@ def downloads(catalog: Catalog, layers_dir: str, lang: str) -> None:
 
 def visible_place_ids(catalog: Catalog, vs: ViewState) -> list[str]:
     """Places shown under the current kind and document filters."""
-    kinds = None if vs.kinds is None else set(vs.kinds)
+    kinds = set(vs.kinds if vs.kinds is not None else catalog.default_kinds())
     docs = None if vs.docs is None else set(vs.docs)
     out = []
     for p in catalog.places.values():
-        if p.bbox is None or (kinds is not None and p.kind not in kinds):
+        if p.bbox is None or p.kind not in kinds:
             continue
         if docs is not None and not docs.intersection(p.doc_ids):
             continue
@@ -266,7 +273,7 @@ def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpe
     base = mapview.BASEMAPS.get(vs.basemap)
     return mapview.MapSpec(
         layer_urls=layer_urls(layers_dir, bool(base and base.gcj02)),
-        kinds=vs.kinds,
+        kinds=vs.kinds if vs.kinds is not None else tuple(catalog.default_kinds()),
         docs=vs.docs,
         basemap=vs.basemap,
         tianditu_key=tianditu_key() if vs.basemap == "tianditu" else "",
@@ -347,6 +354,8 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
     docs = list(catalog.documents)
     if not docs:
         return
+    if st.session_state.get("w_doc") not in catalog.documents:
+        st.session_state["w_doc"] = vs.reader_doc if vs.reader_doc in catalog.documents else docs[0]
     st.selectbox(t("reader_pick", lang), docs, key="w_doc",
                  format_func=lambda d: panel.doc_label(catalog.documents[d], lang))
     doc_id = st.session_state["w_doc"]
@@ -395,14 +404,24 @@ def main() -> None:
         st.error(f"{t('layers_missing')} ({exc})")
         st.stop()
     init_state(catalog)
-    vs = sidebar(catalog, search_index, layers_dir)
+    key = tianditu_key()
+    if st.session_state.get("w_basemap") == "tianditu" and not key:
+        st.session_state["w_basemap"] = "vector"
+    vs = apply_widgets(catalog)
+    # the map first: the browser starts loading it before the sidebar's widgets
     if vs.presenter:
         presenter_css()
-    else:
-        st.markdown(f"### {escape(t('app_title', vs.lang))}")
-        st.caption(t("app_subtitle", vs.lang))
-    if vs.view == "reader" and not vs.presenter:
+        map_and_panel(layers_dir)
+    elif vs.view == "reader":
+        header(vs)
         reader(catalog, state())
-        sync_query_params()
-        return
-    map_and_panel(layers_dir)
+    else:
+        header(vs)
+        map_and_panel(layers_dir)
+    sidebar(catalog, search_index, layers_dir)
+    sync_query_params()
+
+
+def header(vs: ViewState) -> None:
+    st.markdown(f"### {escape(t('app_title', vs.lang))}")
+    st.caption(t("app_subtitle", vs.lang))

@@ -52,6 +52,8 @@ class AppServer:
         self.script = Path(script)
         self.port = port or free_port()
         self.env = {**os.environ, **(env or {})}
+        # scripts outside the root (bench/baseline_app.py) import geo too
+        self.env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), self.env.get("PYTHONPATH", "")) if p)
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = ROOT / "tests" / "artifacts" / f"streamlit-{self.script.stem}-{self.port}.log"
 

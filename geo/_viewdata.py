@@ -111,6 +111,7 @@ class Catalog:
     clauses: dict[str, dict[str, Any]]
     clauses_by_doc: dict[str, list[str]]
     features: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
+    default_layers: tuple[str, ...] = ()  # manifest "default_view": layers shown by default
 
     @classmethod
     def from_layerset(cls, layerset: Any) -> Catalog:
@@ -153,7 +154,8 @@ class Catalog:
         for c in index.get("clauses") or []:
             clauses[c["id"]] = c
             by_doc.setdefault(c["doc_id"], []).append(c["id"])
-        return cls(places, documents, clauses, by_doc, features)
+        default_layers = tuple((getattr(layerset, "manifest", None) or {}).get("default_view") or ())
+        return cls(places, documents, clauses, by_doc, features, default_layers)
 
     def kinds(self) -> list[str]:
         """Place kinds that have a feature on the map, most frequent first."""
@@ -162,6 +164,15 @@ class Catalog:
             if p.bbox is not None:
                 counts[p.kind] = counts.get(p.kind, 0) + 1
         return sorted(counts, key=lambda k: (-counts[k], k))
+
+    def default_kinds(self) -> list[str]:
+        """Kinds shown by default: those of the manifest's default_view layers (all when unset)."""
+        kinds = self.kinds()
+        if not self.default_layers:
+            return kinds
+        wanted = set(self.default_layers)
+        chosen = {p.kind for p in self.places.values() if p.layer in wanted}
+        return [k for k in kinds if k in chosen] or kinds
 
     def clause_place_ids(self, clause_id: str) -> list[str]:
         """Distinct place ids mentioned in a clause, in text order."""

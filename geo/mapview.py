@@ -6,7 +6,7 @@ internet the map draws on a light vector basemap made of the admin layers; onlin
 (OpenStreetMap, CartoDB, Gaode/AMap, Tianditu) are options drawn underneath.
 
 Speed: the geometry is not embedded in the map script. `publish_layers` writes each layer once
-as a slim display file (display properties only, 5 decimals ≈ 1 m) under static/_layers/<digest>/,
+as a slim display file (display properties only, 4 decimals ≈ 10 m) under static/_layers/<digest>/,
 and the map script fetches them. The script stays a few kilobytes, so every Streamlit rerun sends
 a few kilobytes, the browser caches the geometry, and the map is re-mounted only when the script
 changes (filters, basemap, presenter mode). The selection highlight is a separate FeatureGroup
@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
@@ -51,7 +52,8 @@ DRAW_ORDER: tuple[str, ...] = (
 BASEMAP_LAYERS: frozenset[str] = frozenset({"admin_province", "admin_prefecture", "admin_county"})
 DISPLAY_PROPS: tuple[str, ...] = ("id", "name", "kind", "layer")
 PUBLISH_DIR: str = "_layers"
-_PUBLISH_VERSION = "1"
+DISPLAY_DECIMALS: int = 4  # ≈ 10 m: invisible below zoom 13, and a smaller file to parse
+_PUBLISH_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -158,16 +160,17 @@ def _display_geometry(
 
 
 def display_feature(
-    feature: Mapping[str, Any], fn: Callable[[float, float], tuple[float, float]] | None = None
+    feature: Mapping[str, Any], fn: Callable[[float, float], tuple[float, float]] | None = None, nd: int = 5
 ) -> dict[str, Any]:
-    """A slim copy of a feature for drawing: display properties, doc ids (`d`), mention count (`n`)."""
+    """A slim copy of a feature for drawing: display properties, doc ids (`d`), mention count (`n`),
+    coordinates rounded to `nd` decimals."""
     props = feature.get("properties") or {}
     slim = {k: props.get(k, "") for k in DISPLAY_PROPS}
     slim["id"] = str(feature.get("id") or props.get("id") or "")
     slim["n"] = int(props.get("mention_count") or 0)
     slim["d"] = list(props.get("doc_ids") or [])
     return {"type": "Feature", "id": slim["id"], "properties": slim,
-            "geometry": _display_geometry(feature.get("geometry"), fn)}
+            "geometry": _display_geometry(feature.get("geometry"), fn, nd)}
 
 
 def gcj02_shift() -> Callable[[float, float], tuple[float, float]]:
@@ -234,8 +237,8 @@ def publish_layers(layerset: Any, static_dir: Path, gcj02: bool = False) -> dict
             folder.mkdir(parents=True, exist_ok=True)
             source = _gcj02_collection(fc) if gcj02 else fc
             slim = {"type": "FeatureCollection",
-                    "features": [display_feature(f) for f in source.get("features", [])]}
-            tmp = path.with_suffix(".tmp")
+                    "features": [display_feature(f, nd=DISPLAY_DECIMALS) for f in source.get("features", [])]}
+            tmp = path.with_name(f".{fname}.{os.getpid()}.tmp")  # processes may publish at once
             tmp.write_text(json.dumps(slim, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
             tmp.replace(path)
         urls[name] = f"{STATIC_URL}/{PUBLISH_DIR}/{digest}/{fname}"
@@ -306,7 +309,7 @@ class RemoteLayers(MacroElement):
     var basemap = spec.basemap;
     var lineW = {"admin_province": 1.6, "admin_prefecture": 1.0, "admin_county": 0.5}[spec.name] || 1;
     var active = L.geoJSON(null, {
-      pane: pane,
+      pane: pane, smoothFactor: 1.5,
       filter: function (f) {
         var p = f.properties;
         if (!kindOn(p)) { return false; }
@@ -316,10 +319,10 @@ class RemoteLayers(MacroElement):
         var p = f.properties, hit = inDocs(p), c = color(p.kind);
         if (spec.name === "lines") { return {color: c, weight: cfg.presenter ? 5 : 3, opacity: 0.85}; }
         if (basemap) {
-          return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.6 : lineW, fill: true,
-                  fillColor: hit ? c : "#ffffff", fillOpacity: hit ? 0.22 : 0.05};
+          return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,
+                  fillColor: hit ? c : "#ffffff", fillOpacity: hit ? 0.07 : 0.03};
         }
-        return {color: c, weight: 1.5, fillColor: c, fillOpacity: 0.15, dashArray: "4 3"};
+        return {color: c, weight: 1.5, fillColor: c, fillOpacity: 0.06, dashArray: "5 4"};
       },
       pointToLayer: function (f, latlng) {
         return L.circleMarker(latlng, {pane: pane, radius: cfg.presenter ? 8 : 5, color: "#ffffff",
@@ -328,7 +331,7 @@ class RemoteLayers(MacroElement):
       onEachFeature: tip
     });
     var quiet = basemap ? L.geoJSON(null, {
-      pane: pane, interactive: false,
+      pane: pane, interactive: false, smoothFactor: 2,
       filter: function (f) { return !kindOn(f.properties); },
       style: function () { return {color: "#b8c0c8", weight: lineW, fill: spec.name === "admin_county",
                                    fillColor: "#ffffff", fillOpacity: 0.05}; }
@@ -442,7 +445,7 @@ def highlight_group(
             "color": HIGHLIGHT_COLOR if is_sel else "#ff7f0e",
             "weight": 4 if is_sel else 3,
             "fillColor": "#ffd166",
-            "fillOpacity": 0.35 if is_sel else 0.25,
+            "fillOpacity": 0.3 if is_sel else 0.15,
             "opacity": 0.95,
         }
         gj = folium.GeoJson(

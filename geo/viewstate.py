@@ -6,7 +6,8 @@ an error). Also here: place search by name, alias or pinyin, and reading a click
 what streamlit-folium returns.
 
 Query parameters: `sel` place id · `clause` clause whose places are highlighted ·
-`docs` comma-separated document ids (absent: all) · `layers` comma-separated kinds (absent: all) ·
+`docs` comma-separated document ids (absent: all) · `layers` comma-separated kinds (absent: the
+manifest's default view) ·
 `basemap` · `lat`, `lon`, `z` map view · `presenter=1` · `lang` (zh|en) · `view` (map|reader) ·
 `doc` the document open in the reader.
 """
@@ -30,7 +31,7 @@ DEFAULT_ZOOM: int = 7
 
 @dataclass(frozen=True)
 class ViewState:
-    """One view of the atlas. `docs`/`kinds` None means "all"."""
+    """One view of the atlas. `docs` None means all documents; `kinds` None the default layers."""
 
     selected: str | None = None
     clause: str | None = None

@@ -1,0 +1,158 @@
+"""Map viewer in a real browser: first paint, click → clause panel, bytes per rerun, server memory.
+
+Drives the real app (app.py) and a plain streamlit-folium page on the same layers
+(bench/baseline_app.py: folium.GeoJson of every layer + st_folium) in Debian's headless chromium
+with every non-localhost request aborted (no internet), alternately, in the same run.
+
+- first paint: navigation start → every county polygon drawn in the map iframe (fresh browser
+  context each time: nothing cached).
+- click → panel: a real mouse click on a point place → its name shown as the panel heading
+  (streamlit-folium's 250 ms debounce included).
+- bytes per rerun: websocket bytes the server sent for one click (the whole rerun).
+- memory: VmRSS of each streamlit process after the runs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from bench.timing import Row
+from geo._viewbrowser import MAP_FRAME, ROOT, AppServer, launch_chromium, offline_page
+from geo._viewdata import Catalog, default_layers_dir
+from geo.layers import read_layers
+
+ROUNDS = 3
+CLICKS = 3
+
+_COUNT_JS = """(n) => {
+  const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  if (!f || !f.contentDocument) return false;
+  return f.contentDocument.querySelectorAll('path.leaflet-interactive').length >= n;
+}"""
+
+_HEADING_JS = """(name) => Array.from(document.querySelectorAll('h3'))
+  .some(h => h.innerText.trim() === name)"""
+
+
+def _targets(catalog: Catalog, layerset: Any, n: int) -> list[tuple[str, float, float]]:
+    """n mentioned point places, well apart, inside the initial view (name, lat, lon)."""
+    out: list[tuple[str, float, float]] = []
+    for f in layerset.collections["points"]["features"]:
+        g = f.get("geometry") or {}
+        p = catalog.places.get(f.get("id"))
+        if g.get("type") != "Point" or p is None or not p.clause_ids:
+            continue
+        lon, lat = g["coordinates"][:2]
+        if not (28.5 < lat < 32.0 and 103.0 < lon < 108.0):
+            continue
+        if any(abs(lat - a) < 0.25 and abs(lon - b) < 0.25 for _, a, b in out):
+            continue
+        if any(q.name == p.name for q in catalog.places.values() if q.id != p.id and q.bbox):
+            continue  # ambiguous heading
+        out.append((p.name, lat, lon))
+        if len(out) == n:
+            break
+    return out
+
+
+class _Probe:
+    """Counts websocket bytes received by the page while `frames` is a list."""
+
+    def __init__(self, page: Any) -> None:
+        self.frames: list[int] | None = None
+        page.on("websocket", lambda ws: ws.on("framereceived", self._on_frame))
+
+    def _on_frame(self, payload: Any) -> None:
+        if self.frames is not None:
+            self.frames.append(len(payload) if payload is not None else 0)
+
+
+def _first_paint(browser: Any, url: str, n_counties: int) -> tuple[float, Any, Any, list[str], _Probe]:
+    context, page, blocked = offline_page(browser)
+    probe = _Probe(page)
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(_COUNT_JS, arg=n_counties, timeout=120_000, polling=50)
+    ms = page.evaluate("() => performance.now()")
+    return ms / 1000.0, context, page, blocked, probe
+
+
+def _click_panel(page: Any, probe: _Probe, name: str, lat: float, lon: float) -> tuple[float, int]:
+    box = page.locator(MAP_FRAME).bounding_box()
+    frame = page.frame_locator(MAP_FRAME)
+    pt = frame.locator("body").evaluate(
+        "(b, ll) => { const p = window.map.latLngToContainerPoint(ll);"
+        " const r = window.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
+        [lat, lon],
+    )
+    page.wait_for_timeout(300)
+    probe.frames = []
+    t0 = time.perf_counter()
+    page.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
+    page.wait_for_function(_HEADING_JS, arg=name, timeout=60_000, polling=20)
+    elapsed = time.perf_counter() - t0
+    page.wait_for_timeout(1500)  # let the rerun finish sending
+    sent = sum(probe.frames)
+    probe.frames = None
+    return elapsed, sent
+
+
+def _measure(browser: Any, server: AppServer, n_counties: int, targets: list[tuple[str, float, float]],
+             res: dict[str, list[float]]) -> None:
+    paint, context, page, blocked, probe = _first_paint(browser, server.url, n_counties)
+    res["paint"].append(paint)
+    page.wait_for_timeout(1500)  # the load-time rerun (map reports its view) settles
+    for name, lat, lon in targets:
+        t, b = _click_panel(page, probe, name, lat, lon)
+        res["click"].append(t)
+        res["bytes"].append(float(b))
+    res["blocked"].append(float(len(blocked)))
+    context.close()
+
+
+def run() -> list[Row]:
+    """Measure the viewer and the baseline; returns the table rows."""
+    from playwright.sync_api import sync_playwright
+
+    layerset = read_layers(default_layers_dir())
+    catalog = Catalog.from_layerset(layerset)
+    n_counties = len(layerset.collections["admin_county"]["features"])
+    targets = _targets(catalog, layerset, CLICKS)
+    if not targets:
+        raise RuntimeError("no point place to click in the initial view")
+    ours: dict[str, list[float]] = {"paint": [], "click": [], "bytes": [], "blocked": []}
+    base: dict[str, list[float]] = {"paint": [], "click": [], "bytes": [], "blocked": []}
+    with (
+        AppServer(ROOT / "app.py") as app,
+        AppServer(ROOT / "bench" / "baseline_app.py", env={"PA_STATIC_BASE": f"{app.url}app/static"}) as baseline,
+        sync_playwright() as p,
+    ):
+        browser = launch_chromium(p)
+        # warm both servers (imports, caches): not counted
+        for srv in (app, baseline):
+            _, ctx, _, _, _ = _first_paint(browser, srv.url, n_counties)
+            ctx.close()
+        for _ in range(ROUNDS):
+            _measure(browser, app, n_counties, targets, ours)
+            _measure(browser, baseline, n_counties, targets, base)
+        rss_ours, rss_base = app.rss_bytes() / 1e6, baseline.rss_bytes() / 1e6
+        browser.close()
+
+    def med(xs: list[float]) -> float:
+        return statistics.median(xs) if xs else float("nan")
+
+    note = f"{n_counties} counties, {sum(len(fc['features']) for fc in layerset.collections.values())} features"
+    blocked = int(sum(ours["blocked"]) + sum(base["blocked"]))
+    rows = [
+        Row("viewer", "first map paint (all counties drawn)", med(ours["paint"]), "s", med(base["paint"]),
+            "plain streamlit-folium", "≤ 2.5 s", runs=len(ours["paint"]),
+            notes=[note, f"non-localhost requests attempted (aborted): {blocked}"]),
+        Row("viewer", "click → clause panel", med(ours["click"]), "s", med(base["click"]),
+            "plain streamlit-folium", "≤ 0.6 s", runs=len(ours["click"]),
+            notes=["includes streamlit-folium's 250 ms debounce"]),
+        Row("viewer", "websocket bytes per click rerun", med(ours["bytes"]) / 1e3, "kB",
+            med(base["bytes"]) / 1e3, "plain streamlit-folium", runs=len(ours["bytes"])),
+        Row("viewer", "server memory (RSS)", rss_ours, "MB", rss_base, "plain streamlit-folium", runs=1),
+    ]
+    return rows
