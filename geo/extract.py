@@ -24,9 +24,9 @@ How it works (`Extractor.extract`):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from geo import _extract_rules as R
 from geo.models import Clause, Mention, Place
@@ -100,7 +100,7 @@ class _Cand:
 class Extractor:
     """Place-mention extractor over one gazetteer (build once, call `extract` many times)."""
 
-    def __init__(self, gazetteer: GazetteerLike) -> None:
+    def __init__(self, gazetteer: GazetteerLike, use_automaton: bool = True) -> None:
         self.gazetteer = gazetteer
         self.places: Mapping[str, Place] = gazetteer.places
         index: dict[str, list[str]] = {}
@@ -118,6 +118,7 @@ class Extractor:
         self.index = index
         self._regex = _trie_regex(index)
         self._first = frozenset(k[0] for k in index)
+        self._automaton = _automaton(index) if use_automaton else None
         notes = getattr(gazetteer, "ambiguous", {}) or {}
         self._risky = frozenset(
             k for k, v in notes.items() if not str(v).startswith("names several places")
@@ -178,31 +179,10 @@ class Extractor:
         and is longer, or as long when the first is a known false friend (开通川渝: 川渝, not 通川)."""
         expansions = self._expansions(norm)
         taken = [(c.start, c.end) for c in expansions]
-        rx = self._regex
-        first = self._first
         cands = list(expansions)
-        pos = 0
-        while True:
-            m = rx.search(norm, pos)
-            if not m:
-                break
-            s, e = m.span()
-            for q in range(s + 1, e):
-                if norm[q] not in first:
-                    continue
-                m2 = rx.match(norm, q)
-                if m2 and m2.end() > e:
-                    longer = m2.end() - q > e - s
-                    same = m2.end() - q == e - s
-                    if longer or (
-                        same and norm[s:e] in self._risky and norm[q : m2.end()] not in self._risky
-                    ):
-                        s, e = q, m2.end()
-                        break
+        for s, e in self._scan(norm):
             e = self._veto_boundary(norm, s, e)
-            pos = e
             if e <= s or (taken and _overlaps(s, e, taken)):
-                pos = max(pos, s + 1)
                 continue
             key = norm[s:e]
             nodes = None
@@ -224,6 +204,55 @@ class Extractor:
             cands.append(_Cand(s, e, pid, weak=weak))
         cands.sort(key=lambda c: c.start)
         return cands
+
+    def _scan(self, norm: str) -> Iterator[tuple[int, int]]:
+        """Leftmost-longest matches; a match yields to one starting inside it that reaches further
+        and is longer, or as long when the first is a known false friend (开通川渝: 川渝, not 通川).
+
+        Uses an Aho-Corasick automaton (pyahocorasick) when installed, else the trie regex; both
+        give the same matches."""
+        if self._automaton is not None:
+            best: dict[int, int] = {}
+            for end, length in self._automaton.iter(norm):
+                start = end - length + 1
+                if best.get(start, -1) <= end:
+                    best[start] = end + 1
+            longest = best.get
+            starts = sorted(best)
+        else:
+            rx, first = self._regex, self._first
+
+            def longest(q: int) -> int | None:
+                if norm[q] not in first:
+                    return None
+                m = rx.match(norm, q)
+                return m.end() if m else None
+
+            starts = None
+        pos = 0
+        while True:
+            if starts is None:
+                m = self._regex.search(norm, pos)
+                if not m:
+                    return
+                s, e = m.span()
+            else:
+                while starts and starts[0] < pos:
+                    starts.pop(0)
+                if not starts:
+                    return
+                s = starts.pop(0)
+                e = best[s]
+            for q in range(s + 1, e):
+                e2 = longest(q)
+                if e2 is not None and e2 > e:
+                    longer = e2 - q > e - s
+                    same = e2 - q == e - s
+                    if longer or (same and norm[s:e] in self._risky and norm[q:e2] not in self._risky):
+                        s, e = q, e2
+                        break
+            pos = e
+            yield s, e
 
     def _veto_boundary(self, norm: str, s: int, e: int) -> int:
         """Shorten a match whose last character forms a word with the next one (重庆港|口 → 重庆)."""
@@ -449,6 +478,19 @@ class Extractor:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _automaton(keys: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton over `keys` (pyahocorasick), or None if the package is missing."""
+    try:
+        import ahocorasick
+    except ImportError:
+        return None
+    a = ahocorasick.Automaton()
+    for k in keys:
+        a.add_word(k, len(k))
+    a.make_automaton()
+    return a
 
 
 def _in_region(place: Place) -> bool:

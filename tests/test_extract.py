@@ -156,3 +156,14 @@ def test_normalize_for_matching_keeps_offsets() -> None:
 def test_empty_and_placeless_text(ex: Extractor) -> None:
     assert ex.extract("") == []
     assert ex.extract("按照全面、协调、可持续发展的原则") == []
+
+
+def test_automaton_and_regex_backends_agree() -> None:
+    """pyahocorasick is optional: without it the trie regex must give the same mentions."""
+    pytest.importorskip("ahocorasick")
+    g = load_gazetteer()
+    fast, plain = Extractor(g), Extractor(g, use_automaton=False)
+    assert fast._automaton is not None and plain._automaton is None
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(settings.DOCS_DIR.glob("*.txt")))[:200_000]
+    for para in text.split("\n\n")[:3000]:
+        assert fast.extract(para) == plain.extract(para)
