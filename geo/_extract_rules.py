@@ -292,6 +292,7 @@ ROUTE_SPLIT_RE = re.compile(r"[至经、()—]")
 LINE_LIST_RE = re.compile(
     r"(?P<items>[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})+)等(?P<head>铁路|高铁|高速公路|高速|城际铁路)"
 )
+LINE_LIST_GUARDS: tuple[str, ...] = ("等铁路", "等高铁", "等高速", "等城际")
 LINE_HEAD_SUFFIXES: dict[str, tuple[str, ...]] = {
     "铁路": ("铁路", "高铁", "线"),
     "高铁": ("高铁", "铁路"),

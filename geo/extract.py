@@ -332,6 +332,8 @@ class Extractor:
     def _expansions(self, norm: str) -> list[_Cand]:
         """合(川)广(安)长(寿)协同发展示范区 → the place named by the abbreviation (+ what follows)."""
         out: list[_Cand] = []
+        if "(" not in norm:
+            return out
         for m in R.EXPANSION_RE.finditer(norm):
             abbr = "".join(ch for ch, _ in R.EXPANSION_PART_RE.findall(m.group()))
             best = None
@@ -423,6 +425,8 @@ class Extractor:
         """襄渝、成达、渝万等铁路 / 包茂、沪蓉、沪渝等高速公路: bare line abbreviations before a shared
         line head resolve to the named line (X铁路, X高速 …) when the gazetteer has it."""
         extra: list[_Cand] = []
+        if not any(h in norm for h in R.LINE_LIST_GUARDS):
+            return cands
         for m in R.LINE_LIST_RE.finditer(norm):
             suffixes = R.LINE_HEAD_SUFFIXES[m.group("head")]
             pos = m.start("items")
