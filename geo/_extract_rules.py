@@ -96,7 +96,12 @@ LOCATOR_SPLIT_KINDS: frozenset[str] = frozenset(
 )
 ADMIN_OR_REGION_KINDS: frozenset[str] = ADMIN_KINDS | {"composite", "metropolitan_area", "region"}
 # Written forms whose mention is a shorter name (ANNOTATION.md decisions).
-TRIM_TO: dict[str, str] = {"长江干线": "长江", "明月山山脉": "明月山", "长江航运": "长江"}
+TRIM_TO: dict[str, str] = {
+    "长江干线": "长江",
+    "明月山山脉": "明月山",
+    "长江航运": "长江",
+    "綦江丁山核心区": "綦江丁山",
+}
 # Names of corridors that prefix a zone name; the two are separate mentions (ANNOTATION.md).
 SPLIT_PREFIXES: tuple[str, ...] = ("西部陆海新通道",)
 
@@ -207,11 +212,19 @@ _ORG_WORDS = (
 _ORG_SEARCH_RE = re.compile(r"^[^,;:。、，；：“”\"()（）《》<>的]{0,10}?(?:" + _ORG_WORDS + ")")
 
 
+# A verb between the place and an organisation word: the place is not part of the name
+# (在成渝地区开展跨国企业集团… , 在成渝地区设立分支机构).
+_ORG_VERB_RE = re.compile(
+    r"开展|建设|设立|推动|支持|建立|组建|成立|引进|吸引|培育|打造|鼓励|依托|实施|推进|落户|布局"
+)
+
+
 def is_org(tail: str, head: str) -> bool:
     """True if a place followed by `tail` (up to the next place) and preceded by `head` names an organisation."""
     if _ORG_PREFIX_RE.search(head):
         return True
-    return bool(_ORG_SEARCH_RE.search(tail))
+    m = _ORG_SEARCH_RE.search(tail)
+    return bool(m) and not _ORG_VERB_RE.search(m.group())
 
 
 # Gap between two items of a list or address chain (an organisation head covers all of them).
@@ -221,10 +234,11 @@ LIST_GAP_RE = re.compile(r"|、|和|及|与")
 
 _PRODUCT_RE = re.compile(
     r"^(?:榨菜|豆瓣|花椒|青花椒|豆豉|辣椒|彩灯|夏布|龙舞|泡菜|冬菜|芽菜|柠檬|脐橙|晚熟柑橘|红茶|绿茶|沱茶|白酒|酱油|"
-    r"知识价值信用贷|科创贷|电子证照|通办|火锅|小面|美食|山水|时尚|夜景|康养|休闲|消费|创造|服务|保卫战|战役|公共信息平台|发展指数|"
-    r"乌梅|苎麻|曲艺|石雕|竹编|蜀绣|血橙|蜜柚|制造”|加工”|品牌|名品)"
+    r"枇杷|蓝莓|沙田柚|血脐|大雅柑|茶叶|麻花|米粉|豆花|腊肉|黄酒|"
+    r"知识价值信用贷|科创贷|电子证照|通办|火锅|小面|保卫战|战役|公共信息平台|发展指数|"
+    r"乌梅|苎麻|曲艺|石雕|竹编|蜀绣|血橙|蜜柚|制造”|加工”)"
+    r"(?!产区|基地|产业|种植|生产)"  # 大足柠檬产区 is an area, not a product
 )
-
 _PRODUCT_CHAR_RE = re.compile(r"^[竹龙茶酒](?=[、，,等])")  # 宜宾竹、铜梁龙 (listed products)
 _TOWN_AFTER_RE = re.compile(r"^[镇乡](?![村土愁亲情镇野])")
 
@@ -249,6 +263,7 @@ FALSE_FRIENDS: dict[str, _FalseFriend] = {
     "名山": lambda b, a: b.endswith(("知", "丰都")),
     "嘉陵": lambda b, a: not a.startswith("区"),
     "锦江": lambda b, a: b.endswith("游"),
+    "江口": lambda b, a: not (b.endswith("云阳") or a.startswith("镇")),
     "川陕": lambda b, a: a.startswith(("革命根据地", "渝")),
     "石棉": lambda b, a: not a.startswith(("县", "等")),
 }
