@@ -209,7 +209,7 @@ _ORG_WORDS = (
     r"检察院|大学|学院|医院|银行|联席会议|协调会议|领导小组|联合办公室|联盟|部门|单位|大会|推进会|论坛|博览会|"
     r"研究院|协会|商会|学会|交易所|证券|股份"
 )
-_ORG_SEARCH_RE = re.compile(r"^[^,;:。、，；：“”\"()（）《》<>的]{0,10}?(?:" + _ORG_WORDS + ")")
+_ORG_SEARCH_RE = re.compile(r"^[^,;:。、，；：“”\"()（）《》<>的等]{0,10}?(?:" + _ORG_WORDS + ")")
 
 
 # A verb between the place and an organisation word: the place is not part of the name

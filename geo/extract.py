@@ -249,6 +249,11 @@ class Extractor:
                     longer = e2 - q > e - s
                     same = e2 - q == e - s
                     if longer or (same and norm[s:e] in self._risky and norm[q:e2] not in self._risky):
+                        # keep what the text before the better match still names (重庆|寸滩国际邮轮母港)
+                        for k in range(q, s + 1, -1):
+                            if norm[s:k] in self.index:
+                                yield s, k
+                                break
                         s, e = q, e2
                         break
             pos = e
