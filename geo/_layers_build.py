@@ -29,6 +29,7 @@ import shapely
 from pypinyin import lazy_pinyin
 from shapely.geometry.base import BaseGeometry
 
+from geo._layers_areas import area_geometry
 from geo._layers_geojson import dumps, feature_collection_text, geometry_json, normalize_geometry
 from geo.errors import LayersError
 from geo.models import LAYERS, Document, Mention, Place
@@ -42,17 +43,18 @@ TOLERANCE: dict[str, float] = {
     "admin_province": 0.08,
     "admin_prefecture": 0.012,
     "admin_county": 0.002,
-    "regions": 0.006,  # the least; larger areas get extent / REGION_EXTENT_DIVISOR (at most 0.05)
+    "regions": 0.006,  # the least; larger areas get extent / REGION_EXTENT_DIVISOR (at most REGION_MAX_TOLERANCE)
 }
 REGION_EXTENT_DIVISOR: float = 200.0
-REGION_MAX_TOLERANCE: float = 0.05
+REGION_MAX_TOLERANCE: float = 0.25
 # Holes smaller than this (deg², ~5 km², smaller than any county) in areas built as unions are
 # slivers between members whose borders do not match exactly; they are filled.
 REGION_MIN_HOLE_AREA: float = 0.0005
 # Parts of province polygons smaller than this (deg², ~50 km²) are dropped: small islands.
 PROVINCE_MIN_PART_AREA: float = 0.005
-# What the viewer loads by default (its byte size is budgeted and tested).
-DEFAULT_VIEW: tuple[str, ...] = ("admin_province", "admin_prefecture", "regions", "points", "lines")
+# What the viewer loads by default (its byte size is budgeted < 1.5 MB and tested): context
+# provinces and everything the plans name; prefectures (~0.3 MB) and counties (~2 MB) on demand.
+DEFAULT_VIEW: tuple[str, ...] = ("admin_province", "regions", "points", "lines")
 EXCERPT_CONTEXT: int = 30  # characters either side of the first mention
 GENERATOR: str = "plan-atlas geo.layers (format 1)"
 
@@ -166,15 +168,6 @@ def _drawn(place: Place, mentioned: bool) -> bool:
     if place.layer == "admin_province":
         return True
     return _is_admin(place) and place.adcode[:2] in HOME_PROVINCES
-
-
-def region_tolerance(geom: BaseGeometry) -> float:
-    """Simplification tolerance (degrees) of an area outside the admin layers: grows with its
-    extent (长江经济带 spans 25° and needs no 500 m detail), between TOLERANCE["regions"] and
-    REGION_MAX_TOLERANCE."""
-    x0, y0, x1, y1 = geom.bounds
-    extent = max(x1 - x0, y1 - y0)
-    return min(max(extent / REGION_EXTENT_DIVISOR, TOLERANCE["regions"]), REGION_MAX_TOLERANCE)
 
 
 def _fill_small_holes(geom: BaseGeometry, min_area: float) -> BaseGeometry:
@@ -328,7 +321,19 @@ class _Assembler:
                     else:
                         out[p.id] = hit["geometry"]
                     continue
-                g = self.inputs.place_geometry(p)
+                if layer == "regions":
+                    g = area_geometry(
+                        p,
+                        self.inputs.places,
+                        self.inputs.place_geometry,
+                        self.inputs.admin_coverage,
+                        TOLERANCE["regions"],
+                        REGION_EXTENT_DIVISOR,
+                        REGION_MAX_TOLERANCE,
+                        REGION_MIN_HOLE_AREA,
+                    )
+                else:
+                    g = self.inputs.place_geometry(p)
                 if g is None or g.is_empty:
                     self.unmapped.append(p.id)
                     if cache is not None:
@@ -341,11 +346,17 @@ class _Assembler:
                         if self.inputs.anchor_point
                         else shapely.point_on_surface(g)
                     )
-                elif g.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection"):
-                    # fill slivers first, or simplification would keep them (as bigger holes)
-                    g = _fill_small_holes(g, REGION_MIN_HOLE_AREA)
-                    g = shapely.simplify(g, region_tolerance(g), preserve_topology=True)
-                    g = _fill_small_holes(g, REGION_MIN_HOLE_AREA)
+                elif layer != "regions" and g.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection"):
+                    g = area_geometry(
+                        p,
+                        {},
+                        lambda _p, g=g: g,
+                        None,
+                        TOLERANCE["regions"],
+                        REGION_EXTENT_DIVISOR,
+                        REGION_MAX_TOLERANCE,
+                        REGION_MIN_HOLE_AREA,
+                    )
                 out[p.id] = self._normalized(p, g, fill_holes=True)
                 if cache is not None:
                     cache.put(key, {"geometry": out[p.id]})
@@ -449,8 +460,10 @@ def assemble(inputs: BuildInputs, tick: Callable[[str], None] = lambda step: Non
         "default_view_bytes": sum(layers_meta[name]["bytes"] for name in DEFAULT_VIEW),
         "simplification": {
             "method": "shapely coverage simplification per admin layer (shared borders kept); "
-            "other areas simplified per feature with a tolerance growing with their extent "
-            "(extent / region_extent_divisor, between tolerance_degrees.regions and region_max_tolerance); "
+            "other areas (unions flattened to their members, admin members converted as one coverage) "
+            "simplified per feature with a tolerance growing with their extent "
+            "(extent / region_extent_divisor, between tolerance_degrees.regions and region_max_tolerance), "
+            "parts smaller than (2 x tolerance)^2 and sliver holes dropped; "
             "coordinates rounded to 6 decimals",
             "tolerance_degrees": dict(sorted(TOLERANCE.items())),
             "region_extent_divisor": REGION_EXTENT_DIVISOR,

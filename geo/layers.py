@@ -319,7 +319,13 @@ def _code_sha256() -> str:
     """sha256 of the code that shapes geometries (geo.geometry and the layer builder)."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for name in ("geometry.py", "_layers_admin.py", "_layers_build.py", "_layers_geojson.py"):
+    for name in (
+        "geometry.py",
+        "_layers_admin.py",
+        "_layers_areas.py",
+        "_layers_build.py",
+        "_layers_geojson.py",
+    ):
         path = here / name
         h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
     return h.hexdigest()
