@@ -11,14 +11,21 @@ How it works (`Extractor.extract`):
    the original offsets, so mentions always index the text as given;
 2. mark excluded regions: 《titles》 (nested), 文号, responsibility lists, addressee lines,
    unbracketed titles, known organisation names, quoted brand slogans;
-3. longest-leftmost match of every surface form (one trie-shaped regular expression, C speed);
-   parenthesised expansions (合（川）广（安）长（寿）…) are matched on their abbreviation;
+3. longest-leftmost match of every surface form (Aho-Corasick with the optional package
+   pyahocorasick, else one trie-shaped regular expression; same results); a match yields to a
+   longer one starting inside it (开通川渝 → 川渝); parenthesised expansions
+   (合（川）广（安）长（寿）…) are matched on their abbreviation; route-shaped line names are split
+   into their nodes (成都至达州至万州铁路 → 成都, 达州, 万州), locator prefixes of natural features
+   and sites are their own mentions (江津四面山 → 江津 + 四面山);
 4. drop matches inside excluded regions, inside organisation names (… 人民政府, …交通局, 人行…分行;
    propagated over lists such as 自贡市、泸州市人民政府), before product/service words
    (涪陵榨菜, 川渝通办), and false friends in context (通江达海, 安居乐业);
 5. merge an admin prefix into a following port/airport/zone name (江津珞璜港, 重庆两江新区);
-6. type shared-head lists (乐山、阆中、遂宁、雅安等一批支线机场 → four airports) and accept weak
-   names (bare names of places outside the region) only in route chains (黔江至吉首).
+6. type shared-head lists (乐山、阆中、遂宁、雅安等一批支线机场 → four airports; 襄渝、成达等铁路
+   → the lines) and accept weak names (bare short forms of prefectures outside the region) only
+   in route chains (百色至北部湾) or after their province (湖北神农架).
+
+Deterministic: the same text and gazetteer always give the same mentions.
 """
 
 from __future__ import annotations
