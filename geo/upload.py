@@ -156,6 +156,8 @@ def _session_layer(
 
 
 def _unresolved(documents: list[Document], gaz: Any) -> list[str]:
+    """Place-like strings the gazetteer does not resolve (geo.coverage.coverage_report over the
+    upload's clauses), in order of first occurrence."""
     try:
         from geo.coverage import coverage_report
     except ImportError:  # pragma: no cover - geo.coverage is part of the package
@@ -163,10 +165,8 @@ def _unresolved(documents: list[Document], gaz: Any) -> list[str]:
     from geo.corpus import Corpus
 
     rows = coverage_report(corpus=Corpus(list(documents)), gazetteer=gaz)
-    first = {}
     order = {c.id: i for i, c in enumerate(c for d in documents for c in d.clauses)}
-    for r in rows:
-        first[r.surface] = min(order.get(cid, 0) for cid in r.clause_ids) if r.clause_ids else 0
+    first = {r.surface: min((order.get(cid, 0) for cid in r.clause_ids), default=0) for r in rows}
     return sorted(first, key=lambda s: (first[s], s))[:MAX_UNRESOLVED]
 
 
