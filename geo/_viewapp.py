@@ -318,7 +318,7 @@ def clause_panel(catalog: Catalog, vs: ViewState) -> None:
         lab = c.get("label") or c["id"]
         st.markdown(
             f'<div class="pa-meta" data-testid="pa-clause-places">'
-            f'{escape(t("clause_places", lang, label=lab, count=len(ids)))}：{names}</div>',
+            f'{escape(t("clause_places", lang, label=lab, count=len(ids)))}{escape(t("colon", lang))}{names}</div>',
             unsafe_allow_html=True,
         )
         st.button(t("clear_clause", lang), key="clear_clause", on_click=clear_clause)

@@ -91,6 +91,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind:river": "河流",
         "kind:outside": "区域外地点",
         "source_file": "来源",
+        "colon": "：",
     },
     "en": {
         "app_title": "Plan Atlas",
@@ -169,6 +170,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind:river": "River",
         "kind:outside": "Outside place",
         "source_file": "Source",
+        "colon": ": ",
     },
 }
 

@@ -127,6 +127,8 @@ KIND_COLORS: dict[str, str] = {
     "river": "#2980b9",
 }
 HIGHLIGHT_COLOR = "#d62728"
+# Layers whose mentioned features get permanent large labels in presenter mode.
+PRESENTER_LABEL_LAYERS: tuple[str, ...] = ("admin_prefecture", "points")
 
 
 def kind_color(kind: str) -> str:
@@ -298,8 +300,13 @@ class RemoteLayers(MacroElement):
   var label = function (k) { return cfg.labels[k] || k; };
   var tip = function (f, l) {
     var p = f.properties;
-    l.bindTooltip(esc(p.name) + " <span class=\\"pa-kind\\">" + esc(label(p.kind)) + "</span>",
-                  {sticky: true, className: "pa-tip"});
+    var big = cfg.presenter && cfg.labelLayers.indexOf(p.layer) >= 0 && inDocs(p);
+    if (big) {  // presenter mode: large permanent labels
+      l.bindTooltip(esc(p.name), {permanent: true, direction: "center", className: "pa-label"});
+    } else {
+      l.bindTooltip(esc(p.name) + " <span class=\\"pa-kind\\">" + esc(label(p.kind)) + "</span>",
+                    {sticky: true, className: "pa-tip"});
+    }
   };
   var loaded = 0;
   map.getContainer().setAttribute("data-pa-loaded", "0");
@@ -322,7 +329,8 @@ class RemoteLayers(MacroElement):
           return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,
                   fillColor: hit ? c : "#ffffff", fillOpacity: hit ? 0.07 : 0.03};
         }
-        return {color: c, weight: 1.5, fillColor: c, fillOpacity: 0.06, dashArray: "5 4"};
+        // regions overlap a lot: a nearly clear fill (still clickable), the outline carries the colour
+        return {color: c, weight: 1.5, fillColor: c, fillOpacity: 0.02, dashArray: "5 4"};
       },
       pointToLayer: function (f, latlng) {
         return L.circleMarker(latlng, {pane: pane, radius: cfg.presenter ? 8 : 5, color: "#ffffff",
@@ -369,6 +377,7 @@ class RemoteLayers(MacroElement):
                 "colors": {k: kind_color(k) for k in sorted(kinds)},
                 "labels": dict(spec.kind_labels),
                 "presenter": spec.presenter,
+                "labelLayers": list(PRESENTER_LABEL_LAYERS),
             }
         )
 
@@ -381,7 +390,7 @@ def _map_css(presenter: bool) -> str:
         "'Microsoft YaHei',sans-serif}"
         f".pa-tip,.pa-label{{font-size:{size}}}"
         ".pa-kind{color:#777;font-size:85%}"
-        f".pa-label{{font-weight:600;{'padding:4px 8px;' if presenter else ''}}}"
+        f".pa-label{{font-weight:600;background:rgba(255,255,255,.85);{'padding:2px 6px;' if presenter else ''}}}"
         "</style>"
     )
 
@@ -465,7 +474,7 @@ def highlight_group(
 
 
 def fit_zoom(bbox: tuple[float, float, float, float] | None, width_px: int = 900, height_px: int = 640) -> int:
-    """A Web-Mercator zoom level at which `bbox` (w, s, e, n) fits the given pixel box (points: 12)."""
+    """A Web-Mercator zoom level at which `bbox` (w, s, e, n) fits the given pixel box (4…10; points: 10)."""
     if bbox is None:
         return 7
     w, s, e, n = bbox
@@ -475,4 +484,4 @@ def fit_zoom(bbox: tuple[float, float, float, float] | None, width_px: int = 900
     dy = max(abs(y2 - y1), 1e-9)
     zx = math.log2(360 * width_px / (256 * dx))
     zy = math.log2(2 * math.pi * height_px / (256 * dy))
-    return int(max(4, min(12, math.floor(min(zx, zy)))))
+    return int(max(4, min(10, math.floor(min(zx, zy)))))

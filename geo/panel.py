@@ -94,19 +94,20 @@ def clauses_for_place(
 
 def place_header_html(place: PlaceInfo, lang: str = "zh") -> str:
     """Name, kind, precision and provenance of a place."""
+    c = escape(t("colon", lang))
     rows = [
         f'<div class="pa-place"><h3>{escape(place.name)}</h3>',
-        f'<div class="pa-meta">{escape(t("kind", lang))}：{escape(label("kind", place.kind, lang))}'
-        f' · {escape(t("precision", lang))}：{escape(label("prec", place.precision, lang))}</div>',
+        f'<div class="pa-meta">{escape(t("kind", lang))}{c}{escape(label("kind", place.kind, lang))}'
+        f' · {escape(t("precision", lang))}{c}{escape(label("prec", place.precision, lang))}</div>',
     ]
     if place.source:
-        rows.append(f'<div class="pa-meta">{escape(t("provenance", lang))}：{escape(place.source)}</div>')
+        rows.append(f'<div class="pa-meta">{escape(t("provenance", lang))}{c}{escape(place.source)}</div>')
     extra = []
     if place.adcode:
-        extra.append(f'{escape(t("adcode", lang))}：{escape(place.adcode)}')
+        extra.append(f'{escape(t("adcode", lang))}{c}{escape(place.adcode)}')
     if place.aliases:
-        extra.append(f'{escape(t("aliases", lang))}：{escape("、".join(place.aliases))}')
-    extra.append(f'{escape(t("mentions", lang))}：{place.mention_count}')
+        extra.append(f'{escape(t("aliases", lang))}{c}{escape("、".join(place.aliases))}')
+    extra.append(f'{escape(t("mentions", lang))}{c}{place.mention_count}')
     rows.append(f'<div class="pa-meta">{" · ".join(extra)}</div></div>')
     return "".join(rows)
 
@@ -148,11 +149,12 @@ def reader_html(
     if doc is None:
         return ""
     chosen = list(selected)
-    meta = [f'{escape(t("date", lang))}：{escape(str(doc.get("date") or t("no_date", lang)))}']
+    c = escape(t("colon", lang))
+    meta = [f'{escape(t("date", lang))}{c}{escape(str(doc.get("date") or t("no_date", lang)))}']
     if doc.get("doc_no"):
-        meta.append(f'{escape(t("doc_no", lang))}：{escape(str(doc["doc_no"]))}')
+        meta.append(f'{escape(t("doc_no", lang))}{c}{escape(str(doc["doc_no"]))}')
     if doc.get("issuers"):
-        meta.append(f'{escape(t("issuers", lang))}：{escape("、".join(str(i) for i in doc["issuers"]))}')
+        meta.append(f'{escape(t("issuers", lang))}{c}{escape("、".join(str(i) for i in doc["issuers"]))}')
     out = [
         f'<div class="pa-reader"><h3>{escape(str(doc.get("title") or doc_id))}</h3>',
         f'<div class="pa-meta">{" · ".join(meta)}</div>',

@@ -120,9 +120,10 @@ def test_highlight_group_escapes_names(layerset: Any) -> None:
 
 def test_fit_zoom() -> None:
     assert mapview.fit_zoom(None) == 7
-    assert mapview.fit_zoom((104.4, 30.3, 104.4, 30.3)) == 12  # a point
+    assert mapview.fit_zoom((104.4, 30.3, 104.4, 30.3)) == 10  # a point: its surroundings stay visible
     assert mapview.fit_zoom((102.0, 28.0, 110.0, 32.5)) in (6, 7)  # the whole circle
-    assert mapview.fit_zoom((104.0, 30.5, 104.2, 30.7)) in (10, 11)  # a county
+    assert mapview.fit_zoom((103.5, 30.2, 104.5, 31.0)) in (8, 9)  # a prefecture
+    assert mapview.fit_zoom((104.0, 30.5, 104.2, 30.7)) == 10  # a county
 
 
 def test_kind_colors_are_stable() -> None:
