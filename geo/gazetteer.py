@@ -8,8 +8,9 @@ Data sources:
   Names are the official full names; short forms the plans use are generated as aliases by
   `admin_short_forms` (万州区→万州, 成都市→成都, 四川省→四川, 凉山彝族自治州→凉山/凉山州 …).
 - curated places: every `*.csv` in data/gazetteer/ (UTF-8, header row; format in
-  data/gazetteer/README.md), except the two special tables `seats.csv` (anchor points of admin
-  units) and `ambiguous.csv` (false-friend surface forms).
+  data/gazetteer/README.md), except three special tables: `seats.csv` (anchor points of admin
+  units), `ambiguous.csv` (false-friend surface forms) and `admin_aliases.csv` (extra names of
+  admin units: former names, disambiguated forms).
 - airports: `airport:IATA` recipes are checked against the installed package airportsdata.
 
 No geometry is loaded here (see geo.geometry); loading takes well under a second and is cached.
@@ -40,6 +41,7 @@ from geo.models import LAYERS, PRECISIONS, Place
 __all__ = [
     "ADMIN_PROVINCES_WITH_COUNTIES",
     "CURATED_COLUMNS",
+    "REQUIRED_COLUMNS",
     "KINDS",
     "Gazetteer",
     "admin_short_forms",

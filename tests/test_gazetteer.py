@@ -155,3 +155,35 @@ def test_extra_table_is_loaded(tmp_path: Path) -> None:
     g = load_gazetteer(d)
     assert g.resolve("测试点").id == "site:test-x"
     assert g.sources["site:test-x"] == "extract_additions.csv:2"
+
+
+def test_admin_aliases_and_normalisation(gaz) -> None:
+    assert gaz.resolve("开县").id == "adm:500154"  # former name (admin_aliases.csv)
+    assert gaz.resolve("乐山市中区").id == "adm:511102"
+    assert gaz.resolve("峨眉山-乐山大佛").id == gaz.resolve("峨眉山—乐山大佛").id == "site:emei-leshan"
+    assert gaz.resolve("中国(绵阳)科技城").id == "zone:mianyang-science-city"
+
+
+def test_every_sichuan_prefecture_and_chongqing_district_has_a_seat(gaz) -> None:
+    units = [p for p in gaz.places.values() if p.parent in ("adm:510000", "adm:500000")]
+    assert len(units) == 21 + 38
+    assert not [p.id for p in units if p.id not in gaz.seats]
+
+
+def test_curated_tables_use_the_documented_columns() -> None:
+    from geo.gazetteer import CURATED_COLUMNS, REQUIRED_COLUMNS
+
+    readme = (settings.GAZETTEER_DIR / "README.md").read_text(encoding="utf-8")
+    for col in CURATED_COLUMNS:
+        assert f"| {col} |" in readme, col
+    for path in sorted(settings.GAZETTEER_DIR.glob("*.csv")):
+        header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+        if path.name in ("seats.csv", "ambiguous.csv", "admin_aliases.csv"):
+            continue
+        assert set(REQUIRED_COLUMNS) <= set(header) <= set(CURATED_COLUMNS), path.name
+
+
+def test_abbreviations_are_not_names(gaz) -> None:
+    assert gaz.abbreviations["川"] == ["adm:510000"]
+    assert gaz.abbreviations["渝"] == ["adm:500000"]
+    assert "川" not in gaz.names() and "渝" not in gaz.names()
