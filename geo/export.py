@@ -20,6 +20,7 @@ Formats:
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import tempfile
@@ -83,8 +84,10 @@ def _check_filters(
     if doc_id is not None:
         doc_ids = [d["id"] for d in layerset.index.get("documents", [])]
         if doc_id not in doc_ids:
+            close = difflib.get_close_matches(doc_id, doc_ids, n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
             raise UnknownDocumentError(
-                f"unknown document {doc_id!r}; `python -m geo docs` lists them ({', '.join(doc_ids[:5])}, …)"
+                f"unknown document {doc_id!r}; {hint}`python -m geo docs` lists the {len(doc_ids)} documents"
             )
     if kind is not None:
         known = kinds(layerset)

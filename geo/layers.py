@@ -22,6 +22,7 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -91,13 +92,13 @@ class LayerSet:
             out.extend(self.collections[name]["features"])
         return out
 
+    @cached_property
+    def _by_id(self) -> dict[str, dict]:
+        return {f["id"]: f for fc in self.collections.values() for f in fc["features"]}
+
     def feature(self, place_id: str) -> dict | None:
         """The feature of a place id, or None when the place has no feature."""
-        for fc in self.collections.values():
-            for f in fc["features"]:
-                if f.get("id") == place_id:
-                    return f
-        return None
+        return self._by_id.get(place_id)
 
     @property
     def documents(self) -> list[dict]:
