@@ -242,7 +242,9 @@ def _extract_cached(
 
     namespace = hashlib.sha256(
         (
-            gazetteer_sha256 + _sources_sha256("extract.py", "_extract*.py", "gazetteer.py", "models.py")
+            gazetteer_sha256
+            + _sources_sha256("extract.py", "_extract*.py", "gazetteer.py", "models.py")
+            + _version("pyahocorasick")
         ).encode()
     ).hexdigest()
     path = cache_dir / f"mentions-{namespace[:24]}.json"
@@ -317,11 +319,13 @@ def default_cache_dir() -> Path:
 
 
 def _code_sha256() -> str:
-    """sha256 of the code that shapes geometries (geo.geometry and the layer builder)."""
+    """sha256 of the code that shapes geometries (gazetteer, geometry and the layer builder)."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for name in (
         "geometry.py",
+        "gazetteer.py",  # builds the places (recipes, members, parents) from the tables
+        "models.py",
         "_layers_admin.py",
         "_layers_areas.py",
         "_layers_build.py",
