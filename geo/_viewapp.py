@@ -26,6 +26,7 @@ from geo.viewstate import ViewState
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 MAP_KEY = "atlas_map"
 MAX_CLAUSES = 40
+UPLOAD_KEY = "upload"
 RETURNED = ["last_active_drawing", "last_object_clicked"]
 
 
@@ -293,6 +294,10 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
         (catalog.features[i] for i in ids if i in catalog.features),
         selected=vs.selected, presenter=vs.presenter, gcj02=bool(base and base.gcj02),
     )
+    groups = [group]
+    upload = uploaded_layer()
+    if upload is not None and upload.get("features"):
+        groups.append(mapview.session_group(upload, gcj02=bool(base and base.gcj02)))
     fly = st.session_state.get("fly")
     value = streamlit_folium.st_folium(
         fmap,
@@ -300,12 +305,28 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
         height=height,
         use_container_width=True,
         returned_objects=RETURNED,
-        feature_group_to_add=group,
+        feature_group_to_add=groups,
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
         on_change=on_map_change,
     )
     apply_map_value(value)
+
+
+def uploaded_layer() -> dict[str, Any] | None:
+    """The session layer of the plan uploaded in this session (geo.upload_view keeps it), if any."""
+    cached = st.session_state.get(f"{UPLOAD_KEY}:result")
+    result = cached[1] if isinstance(cached, tuple) and len(cached) == 2 else None
+    fc = getattr(result, "feature_collection", None)
+    return fc if isinstance(fc, dict) else None
+
+
+def upload_view(layers_dir: str) -> None:
+    """The upload panel of geo.upload_view (bring your own plan); its places are drawn on the map."""
+    from geo.upload_view import render_upload_panel
+
+    layerset, _, _ = load_data(layers_dir)
+    render_upload_panel(layerset, key=UPLOAD_KEY)
 
 
 def clause_panel(catalog: Catalog, vs: ViewState) -> None:
@@ -415,6 +436,11 @@ def main() -> None:
     elif vs.view == "reader":
         header(vs)
         reader(catalog, state())
+    elif vs.view == "upload":
+        header(vs)
+        with st.expander(t("view_upload", vs.lang), expanded=True):
+            upload_view(layers_dir)
+        map_and_panel(layers_dir)
     else:
         header(vs)
         map_and_panel(layers_dir)

@@ -127,6 +127,7 @@ KIND_COLORS: dict[str, str] = {
     "river": "#2980b9",
 }
 HIGHLIGHT_COLOR = "#d62728"
+SESSION_COLOR = "#6a3d9a"  # an uploaded plan's places
 # Layers whose mentioned features get permanent large labels in presenter mode.
 PRESENTER_LABEL_LAYERS: tuple[str, ...] = ("admin_prefecture", "points")
 
@@ -469,6 +470,27 @@ def highlight_group(
             class_name="pa-label",
             sticky=False,
         ).add_to(gj)
+        gj.add_to(group)
+    return group
+
+
+def session_group(feature_collection: Mapping[str, Any], gcj02: bool = False) -> folium.FeatureGroup:
+    """An uploaded plan's session layer (geo.upload), drawn in purple with escaped tooltips."""
+    fn = gcj02_shift() if gcj02 else None
+    group = folium.FeatureGroup(name="upload")
+    style = {"color": SESSION_COLOR, "weight": 2.5, "fillColor": SESSION_COLOR, "fillOpacity": 0.12,
+             "opacity": 0.9, "dashArray": "2 4"}
+    for f in feature_collection.get("features", []):
+        slim = display_feature(f, fn)
+        if slim["geometry"] is None:
+            continue
+        gj = folium.GeoJson(
+            {"type": "FeatureCollection", "features": [slim]},
+            style_function=lambda _f, s=style: s,
+            marker=folium.CircleMarker(radius=6, color=SESSION_COLOR, weight=2, fill=True,
+                                       fill_color=SESSION_COLOR, fill_opacity=0.7),
+        )
+        folium.Tooltip(escape(str(slim["properties"].get("name") or "")), class_name="pa-tip").add_to(gj)
         gj.add_to(group)
     return group
 

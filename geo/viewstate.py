@@ -8,7 +8,7 @@ what streamlit-folium returns.
 Query parameters: `sel` place id · `clause` clause whose places are highlighted ·
 `docs` comma-separated document ids (absent: all) · `layers` comma-separated kinds (absent: the
 manifest's default view) ·
-`basemap` · `lat`, `lon`, `z` map view · `presenter=1` · `lang` (zh|en) · `view` (map|reader) ·
+`basemap` · `lat`, `lon`, `z` map view · `presenter=1` · `lang` (zh|en) · `view` (map|reader|upload) ·
 `doc` the document open in the reader.
 """
 
@@ -24,7 +24,7 @@ from geo._viewdata import Catalog
 from geo.i18n import DEFAULT_LANG, normalize_lang
 
 BASEMAP_IDS: tuple[str, ...] = ("vector", "osm", "carto", "amap", "tianditu")
-VIEWS: tuple[str, ...] = ("map", "reader")
+VIEWS: tuple[str, ...] = ("map", "reader", "upload")
 DEFAULT_CENTER: tuple[float, float] = (30.1, 105.3)  # between Chengdu and Chongqing
 DEFAULT_ZOOM: int = 7
 

@@ -53,7 +53,8 @@ class FakeMap:
         return json.loads(re.search(r"var cfg = (\{.*?\});\n", html).group(1))
 
     def highlighted_names(self) -> list[str]:
-        group = self.last["feature_group_to_add"]
+        groups = self.last["feature_group_to_add"]
+        group = groups[0] if isinstance(groups, list) else groups  # the selection comes first
         out = []
         for gj in group._children.values():
             out += [f["properties"]["name"] for f in gj.data["features"]]
@@ -234,3 +235,56 @@ def test_hostile_texts_are_shown_literally(fake: FakeMap, fixture_root: Path) ->
     md = _md(at)
     assert "<script" not in md and "<img" not in md and "<i>" not in md
     assert "恶意&lt;script&gt;" in md
+
+
+def test_basemaps_gaode_shifts_display_data_and_tianditu_needs_a_key(
+    fake: FakeMap, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    at = _run()
+    assert "天地图" not in at.selectbox(key="w_basemap").options  # hidden without a key
+    assert any("TIANDITU_KEY" in c.value for c in at.caption)  # with a hint
+    at.selectbox(key="w_basemap").set_value("amap").run()
+    html = fake.last["fig"].get_root().render()
+    assert "autonavi" in html and "-gcj02.json" in html
+    assert at.query_params["basemap"] == "amap"
+    monkeypatch.setenv("TIANDITU_KEY", "k-test")
+    at = _run({"basemap": "tianditu"})
+    assert "天地图" in at.selectbox(key="w_basemap").options
+    assert "tk=k-test" in fake.last["fig"].get_root().render()
+
+
+def test_downloads_and_their_exports(fake: FakeMap, catalog: Catalog) -> None:
+    from geo._viewapp import visible_place_ids
+    from geo.export import export_bytes
+    from geo.viewstate import ViewState
+
+    at = _run()
+    labels = [b.label for b in at.get("download_button")]
+    assert any("GeoPackage" in x for x in labels) and any("CSV" in x for x in labels)
+    assert sum("GeoJSON" in x for x in labels) >= 6  # each layer + the current filter
+    doc_id = next(iter(catalog.documents))
+    ids = visible_place_ids(catalog, ViewState(docs=(doc_id,)))
+    assert ids and all(doc_id in catalog.places[i].doc_ids for i in ids)
+    fc = json.loads(export_bytes(read_layers(default_layers_dir()), "geojson", place_ids=ids))
+    assert {f["id"] for f in fc["features"]} == set(ids)
+
+
+def test_uploaded_plan_is_drawn_as_a_session_layer(fake: FakeMap) -> None:
+    from types import SimpleNamespace
+
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "x:1", "properties": {"id": "x:1", "name": "<b>新地点</b>"},
+         "geometry": {"type": "Point", "coordinates": [104.0, 30.6]}}]}
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["upload:result"] = (("plan.txt", "sha"), SimpleNamespace(feature_collection=fc))
+    at.run()
+    assert not at.exception
+    groups = fake.last["feature_group_to_add"]
+    assert len(groups) == 2
+    m = fake.last["fig"]
+    groups[1].add_to(m)
+    html = m.get_root().render()
+    assert "&lt;b&gt;新地点&lt;/b&gt;" in html and "<b>新地点" not in html
+    at = _run({"view": "upload"})
+    assert at.get("file_uploader")
