@@ -399,7 +399,10 @@ def build_layers(
             _swap_in(tmp, out)
             tick("swap")
             if inputs.cache is not None:
-                inputs.cache.save()
+                try:
+                    inputs.cache.save()
+                except OSError as exc:  # the layers are built; a cache is only an optimisation
+                    print(f"warning: could not write the build cache ({exc})", file=sys.stderr)
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)

@@ -188,3 +188,19 @@ def test_exports_of_the_real_layers(tmp_path: Path, fresh: Path) -> None:
     assert len(kml.findall(".//{http://www.opengis.net/kml/2.2}Placemark")) == len(ls.features())
     lines = export_bytes(ls, "csv", doc_id=doc).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("clause_id,doc_id,place_id") and len(lines) > 10
+
+
+def test_mention_cache_matches_extract_corpus(tmp_path: Path) -> None:
+    """The incremental path extracts clause by clause and reuses results by clause text: it must
+    give exactly what geo.extract.extract_corpus gives (cold cache, then warm cache)."""
+    from geo.corpus import load_corpus
+    from geo.extract import extract_corpus
+    from geo.gazetteer import load_gazetteer
+    from geo.layers import _extract_cached, input_checksums
+
+    corpus, gaz = load_corpus(), load_gazetteer()
+    expected = {cid: list(ms) for cid, ms in extract_corpus(corpus, gaz).items()}
+    gsha = input_checksums()["gazetteer_sha256"]
+    assert _extract_cached(corpus, gaz, tmp_path, gsha) == expected  # cold
+    assert len(list(tmp_path.glob("mentions-*.json"))) == 1
+    assert _extract_cached(corpus, gaz, tmp_path, gsha) == expected  # warm
