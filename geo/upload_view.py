@@ -5,6 +5,15 @@ out widgets. Text from the upload is shown with st.table / st.text (rendered as 
 HTML or Markdown), errors with st.error. The analysis of a file is kept in st.session_state by
 its sha256, so reruns do not redo it. The caller (app.py) draws `UploadResult.feature_collection`
 on the map as an extra layer (see the module docstring of geo.upload for its contract).
+
+Wiring (app.py / geo.mapview):
+
+    upload = render_upload_panel(layerset)          # e.g. inside st.sidebar or an st.expander
+    if upload is not None:
+        # one extra overlay "上传文档 · uploaded plan": split upload.feature_collection["features"]
+        # by properties["layer"] and style each part like that layer (same flat properties);
+        # its clause_ids are in upload.index["clauses"] (index.json shape), not in layerset.index.
+        ...
 """
 
 from __future__ import annotations
