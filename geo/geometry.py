@@ -63,6 +63,8 @@ __all__ = [
     "wgs84_to_gcj02",
 ]
 
+# Fixed iteration count of the inverse (see gcj02_to_wgs84).
+_INVERSE_ITERATIONS = 6
 # Krasovsky 1940 ellipsoid, as used by the public GCJ-02 formula.
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -120,22 +122,21 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.float64],
 def gcj02_to_wgs84(lon: Any, lat: Any) -> tuple[Any, Any]:
     """GCJ-02 → WGS-84 by fixed-point iteration of the forward formula (vectorised).
 
-    Iterates w ← w − (f(w) − g) until every point's residual |f(w) − g| is below 1e-10°
-    (≈ 0.01 mm) or 20 iterations; in practice 3–4 iterations. Scalars in, scalars out.
+    w ← w − (f(w) − g), a fixed number of times (`_INVERSE_ITERATIONS`) for every point, so each
+    output depends only on its own input: the same vertex converts identically whatever batch it is
+    in (shared borders of neighbouring units stay bit-identical). The offset changes by < 1e-5 per
+    metre, so each iteration gains ~5 orders of magnitude: after 4 the residual is below 1e-12°
+    (measured round trip < 1e-8 m). Scalars in, scalars out.
     """
     scalar = np.isscalar(lon) and np.isscalar(lat)
     g_lon = np.asarray(lon, dtype=np.float64)
     g_lat = np.asarray(lat, dtype=np.float64)
     w_lon = g_lon.copy()
     w_lat = g_lat.copy()
-    for _ in range(20):
+    for _ in range(_INVERSE_ITERATIONS):
         dlon, dlat = _delta(w_lon, w_lat)
-        r_lon = w_lon + dlon - g_lon
-        r_lat = w_lat + dlat - g_lat
-        w_lon = w_lon - r_lon
-        w_lat = w_lat - r_lat
-        if r_lon.size == 0 or max(float(np.max(np.abs(r_lon))), float(np.max(np.abs(r_lat)))) < 1e-10:
-            break
+        w_lon = g_lon - dlon
+        w_lat = g_lat - dlat
     if scalar:
         return float(w_lon), float(w_lat)
     return w_lon, w_lat
@@ -148,7 +149,7 @@ def _gcj_xy_to_wgs(xy: NDArray[np.float64]) -> NDArray[np.float64]:
 
 # --------------------------------------------------------------------------- disk cache
 
-_CACHE_FORMAT = "v1"
+_CACHE_FORMAT = "v2"  # v2: batch-independent inversion
 
 
 def _cache_root() -> Path | None:

@@ -60,6 +60,22 @@ def test_round_trip_residual_below_a_millimetre() -> None:
     assert max(np.max(np.abs(g2lon - glon)), np.max(np.abs(g2lat - glat))) * 111_320 < 0.001
 
 
+def test_inverse_is_per_point_and_batch_independent() -> None:
+    rng = np.random.default_rng(1)
+    lon = rng.uniform(97.0, 111.0, 1000)
+    lat = rng.uniform(25.0, 34.5, 1000)
+    blon, blat = gcj02_to_wgs84(lon, lat)
+    for i in (0, 17, 999):
+        assert gcj02_to_wgs84(float(lon[i]), float(lat[i])) == (blon[i], blat[i])
+    half = gcj02_to_wgs84(lon[:500], lat[:500])
+    assert np.array_equal(half[0], blon[:500]) and np.array_equal(half[1], blat[:500])
+
+
+def test_converted_counties_form_a_valid_coverage(gaz) -> None:
+    geoms = [admin_geometry(p.adcode) for p in gaz.places.values() if p.level == "county" and p.adcode[:2] == "50"]
+    assert shapely.coverage_is_valid(shapely.GeometryCollection(geoms))
+
+
 def test_scalars_in_scalars_out_and_outside_china_unshifted() -> None:
     out = gcj02_to_wgs84(104.07, 30.66)
     assert isinstance(out[0], float) and isinstance(out[1], float)
