@@ -297,7 +297,7 @@ class Gazetteer:
             close = sorted(s for s in self._names if key and (key in s or s in key))[:5]
         if close:
             return "; did you mean: " + ", ".join(close) + "?"
-        return "; try `python -m geo place NAME` with a name from data/gazetteer/ or an admin unit"
+        return "; no similar name among the admin units and data/gazetteer/*.csv (add a row there if it is a real place)"
 
 
 # --------------------------------------------------------------------------- admin units
