@@ -325,6 +325,9 @@ class RemoteLayers(MacroElement):
       },
       style: function (f) {
         var p = f.properties, hit = inDocs(p), c = color(p.kind);
+        if (f.geometry && f.geometry.type === "Point") {  // circle markers (areas shown at their anchor too)
+          return {radius: cfg.presenter ? 8 : 5, color: "#ffffff", weight: 1, fillColor: c, fillOpacity: 0.95};
+        }
         if (spec.name === "lines") { return {color: c, weight: cfg.presenter ? 5 : 3, opacity: 0.85}; }
         if (basemap) {
           return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,

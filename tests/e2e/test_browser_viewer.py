@@ -69,10 +69,22 @@ def test_map_click_panel_clause_places_permalink(app: AppServer, page: tuple[Any
     assert css and all("/app/static/" in u or "/component/" in u for u in css), css
 
     # click a place on the map → its clauses in the panel
-    point = frame.locator(POINTS).first
-    point.wait_for()
+    # a point place not covered by another one, clicked with the mouse at its centre
+    frame.locator(POINTS).first.wait_for(state="attached")
+    xy = frame.locator("body").evaluate(
+        """(b, sel) => {
+             for (const p of document.querySelectorAll(sel)) {
+               const r = p.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+               if (r.width > 0 && x > 60 && y > 60 && x < innerWidth - 10 && y < innerHeight - 40
+                   && document.elementFromPoint(x, y) === p) return [x, y];
+             }
+             return null; }""",
+        POINTS,
+    )
+    assert xy, "no uncovered point place in the initial view"
+    box = pg.locator(MAP_FRAME).bounding_box()
     t0 = time.perf_counter()
-    point.click()
+    pg.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
     heading = pg.locator(".pa-place h3")
     heading.wait_for(timeout=10_000)
     pg.locator(".pa-clause").first.wait_for(timeout=10_000)
