@@ -204,3 +204,31 @@ def test_mention_cache_matches_extract_corpus(tmp_path: Path) -> None:
     assert _extract_cached(corpus, gaz, tmp_path, gsha) == expected  # cold
     assert len(list(tmp_path.glob("mentions-*.json"))) == 1
     assert _extract_cached(corpus, gaz, tmp_path, gsha) == expected  # warm
+
+
+def test_cli_build_with_bad_gazetteer_keeps_previous_layers(tmp_path: Path) -> None:
+    """`python -m geo build` on a copy of data/ with a malformed gazetteer row: exit 1 with the
+    file named, and the previous layers/ untouched (nothing half-written beside it)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path / "root"
+    shutil.copytree(settings.DATA_DIR, root / "data")
+    shutil.copytree(settings.LAYERS_DIR, root / "layers")
+    before = {p.name: p.read_bytes() for p in (root / "layers").iterdir()}
+    with (root / "data" / "gazetteer" / "outside.csv").open("a", encoding="utf-8") as fh:
+        fh.write("BAD ID,坏地方,country,regions,,point:999,exact boundary,,,,test,\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "build", "-q"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=dict(os.environ, PLAN_ATLAS_ROOT=str(root)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "outside.csv" in proc.stderr and "Traceback" not in proc.stderr
+    assert {p.name: p.read_bytes() for p in (root / "layers").iterdir()} == before
+    assert sorted(p.name for p in root.iterdir()) == ["data", "layers"]
