@@ -107,7 +107,8 @@ def render_upload_panel(
     )
     kept_key = f"{key}:kept"
     if st.session_state.get(kept_key) == sha:
-        st.success("已保存到语料库 · kept in the corpus; the map layers were rebuilt")
+        ids = ", ".join(st.session_state.get(f"{key}:kept_ids", []))
+        st.success(f"已保存到语料库 · kept in the corpus as {ids}; the map layers were rebuilt")
     elif st.button("保存到语料库 · Keep this document", key=f"{key}:keep"):
         try:
             with st.spinner("正在保存并更新图层 · adding and rebuilding layers …"):
@@ -116,8 +117,8 @@ def render_upload_panel(
             st.error(str(exc))
         else:
             st.session_state[kept_key] = sha
+            st.session_state[f"{key}:kept_ids"] = [d.id for d in docs]
             st.cache_data.clear()
             st.cache_resource.clear()
-            ids = ", ".join(d.id for d in docs)
-            st.success(f"已保存到语料库 · kept in the corpus as {ids}; the map layers were rebuilt")
+            st.rerun()  # the app reads the rebuilt layers/ on the rerun
     return result

@@ -161,6 +161,9 @@ def test_panel_in_apptest(plan_root: Path, tmp_path: Path, monkeypatch: pytest.M
     keep[0].click()
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert any("kept in the corpus" in s.value for s in at.success)
+    kept = [s.value for s in at.success if "kept in the corpus as " in s.value]
+    assert kept and not [b for b in at.button if "保存到语料库" in b.label]  # no second keep
+    kept_id = kept[0].split("kept in the corpus as ")[1].split(";")[0]
+    assert kept_id in {d["id"] for d in read_layers(plan_root / "layers").documents}
     assert list((plan_root / "data" / "docs" / "originals").glob("*.docx"))
     assert PLAN_TITLE in {d["title"] for d in read_layers(plan_root / "layers").documents}
