@@ -142,9 +142,39 @@ class _PlaceStats:
     excerpt: str = ""
 
 
+# Place-name readings pypinyin gets wrong (it reads 都 as dou in 丰都/新都, 长 as zhang in 长宁 …).
+PINYIN_CHARS: dict[str, str] = {"都": "du", "长": "chang"}
+PINYIN_PHRASES: dict[str, str] = {"什邡": "shi fang", "筠连": "jun lian", "荥经": "ying jing"}
+
+
 def pinyin(name: str) -> str:
-    """Tone-less pinyin of a Chinese name, syllables separated by spaces ("cheng du shi")."""
-    return " ".join(s for s in lazy_pinyin(name) if s.strip())
+    """Tone-less pinyin of a Chinese name, syllables separated by spaces ("cheng du shi"), with
+    place-name readings for common polyphones; other characters kept as they are ("G93 cheng yu")."""
+    chars = list(name)
+    syll = lazy_pinyin(name, errors=lambda chunk: list(chunk))
+    if len(syll) != len(chars):  # should not happen; fall back to pypinyin's own grouping
+        return " ".join(s for s in lazy_pinyin(name) if s.strip())
+    for i, ch in enumerate(chars):
+        if ch in PINYIN_CHARS:
+            syll[i] = PINYIN_CHARS[ch]
+    for phrase, reading in PINYIN_PHRASES.items():
+        start = name.find(phrase)
+        while start >= 0:
+            syll[start : start + len(phrase)] = reading.split()
+            start = name.find(phrase, start + len(phrase))
+    tokens: list[str] = []
+    other = ""
+    for ch, py in zip(chars, syll, strict=True):
+        if "\u4e00" <= ch <= "\u9fff":
+            if other.strip():
+                tokens.append(other.strip())
+            other = ""
+            tokens.append(py)
+        else:
+            other += ch
+    if other.strip():
+        tokens.append(other.strip())
+    return " ".join(t for t in tokens if t)
 
 
 def excerpt(text: str, start: int, end: int, context: int = EXCERPT_CONTEXT) -> str:

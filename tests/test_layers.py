@@ -246,3 +246,18 @@ def test_incremental_cache_gives_the_same_bytes(tmp_path: Path, built: Path) -> 
     assert (
         set(json.loads(next(cache.glob("geometry-*.json")).read_text(encoding="utf-8"))) == third.cache.used
     )
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("成都市", "cheng du shi"),
+        ("丰都县", "feng du xian"),
+        ("长宁县", "chang ning xian"),
+        ("什邡市", "shi fang shi"),
+        ("重庆市", "chong qing shi"),
+        ("G93成渝环线高速", "G93 cheng yu huan xian gao su"),
+    ],
+)
+def test_name_pinyin(name: str, expected: str) -> None:
+    assert layers_build.pinyin(name) == expected
