@@ -32,14 +32,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from geo.layers import read_layers
 
     layerset = read_layers(Path(args.layers) if args.layers else None)
-    data = export_bytes(layerset, args.format, doc_id=args.doc, kind=args.kind)
+    fmt = args.format.lower().strip()
+    data = export_bytes(layerset, fmt, doc_id=args.doc, kind=args.kind)
     if args.output == "-" or (
-        args.output is None and args.format in ("geojson", "csv", "kml") and not sys.stdout.isatty()
+        args.output is None and fmt in ("geojson", "csv", "kml") and not sys.stdout.isatty()
     ):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return 0
-    path = Path(args.output or suggested_filename(args.format, args.doc, args.kind))
+    path = Path(args.output or suggested_filename(fmt, args.doc, args.kind))
     tmp = path.with_name(f".{path.name}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp.write_bytes(data)
@@ -66,7 +67,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="export features and mentions as GeoJSON, GeoPackage, CSV or KML (whole or by document/kind)",
         description="GeoPackage stores list properties (aliases, doc_ids, clause_ids) as JSON text.",
     )
-    e.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    e.add_argument(
+        "--format",
+        required=True,
+        metavar="{" + ",".join(FORMATS) + "}",
+        help="output format (an unknown one is an error, exit status 1)",
+    )
     e.add_argument("--doc", metavar="DOC_ID", help="only places this document mentions (see `geo docs`)")
     e.add_argument("--kind", metavar="KIND", help="only places of this kind (airport, county, railway …)")
     e.add_argument(
