@@ -226,7 +226,16 @@ def area_geometry(
         geom = polygonal(geom)
         if geom.is_empty:
             return None
-    if geom.geom_type not in POLYGONAL:
+    return reduce_area(geom, least, divisor, most, min_hole)
+
+
+def reduce_area(
+    geom: BaseGeometry, least: float, divisor: float, most: float, min_hole: float
+) -> BaseGeometry:
+    """An area simplified for display at the tolerance of its extent (small parts and holes dropped)."""
+    if geom.geom_type == "GeometryCollection":
+        geom = polygonal(geom)
+    if geom.geom_type not in POLYGONAL or geom.is_empty:
         return geom
     tol = tolerance(geom, least, divisor, most)
     geom = drop_small(geom, (2 * tol) ** 2, min_hole)

@@ -29,7 +29,7 @@ import shapely
 from pypinyin import lazy_pinyin
 from shapely.geometry.base import BaseGeometry
 
-from geo._layers_areas import area_geometry
+from geo._layers_areas import area_geometry, reduce_area
 from geo._layers_geojson import dumps, feature_collection_text, geometry_json, normalize_geometry
 from geo.errors import LayersError
 from geo.models import LAYERS, Document, Mention, Place
@@ -377,11 +377,8 @@ class _Assembler:
                         else shapely.point_on_surface(g)
                     )
                 elif layer != "regions" and g.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection"):
-                    g = area_geometry(
-                        p,
-                        {},
-                        lambda _p, g=g: g,
-                        None,
+                    g = reduce_area(
+                        g,
                         TOLERANCE["regions"],
                         REGION_EXTENT_DIVISOR,
                         REGION_MAX_TOLERANCE,
