@@ -28,7 +28,8 @@ for name, fc in layerset.collections.items():
             fc,
             name=name,
             marker=folium.CircleMarker(radius=5, fill=True, fill_opacity=0.9),
-            tooltip=folium.GeoJsonTooltip(fields=["name", "kind"]),
+            # Leaflet 1.9.3 throws on a layer-wide tooltip over MultiPoint features (nested groups)
+            tooltip=None if name == "points" else folium.GeoJsonTooltip(fields=["name", "kind"]),
         ).add_to(m)
 left, right = st.columns([3, 2])
 with left:

@@ -301,6 +301,8 @@ class RemoteLayers(MacroElement):
   var label = function (k) { return cfg.labels[k] || k; };
   var tip = function (f, l) {
     var p = f.properties;
+    // multi-part features are groups: give each part the feature, so a click on a part reports it
+    if (l.eachLayer) { l.eachLayer(function (part) { part.feature = f; }); }
     var big = cfg.presenter && cfg.labelLayers.indexOf(p.layer) >= 0 && inDocs(p);
     if (big) {  // presenter mode: large permanent labels
       l.bindTooltip(esc(p.name), {permanent: true, direction: "center", className: "pa-label"});
@@ -325,7 +327,7 @@ class RemoteLayers(MacroElement):
       },
       style: function (f) {
         var p = f.properties, hit = inDocs(p), c = color(p.kind);
-        if (f.geometry && f.geometry.type === "Point") {  // circle markers (areas shown at their anchor too)
+        if (f.geometry && /Point$/.test(f.geometry.type)) {  // circle markers (areas shown at their anchor too)
           return {radius: cfg.presenter ? 8 : 5, color: "#ffffff", weight: 1, fillColor: c, fillOpacity: 0.95};
         }
         if (spec.name === "lines") { return {color: c, weight: cfg.presenter ? 5 : 3, opacity: 0.85}; }

@@ -288,3 +288,10 @@ def test_uploaded_plan_is_drawn_as_a_session_layer(fake: FakeMap) -> None:
     assert "&lt;b&gt;新地点&lt;/b&gt;" in html and "<b>新地点" not in html
     at = _run({"view": "upload"})
     assert at.get("file_uploader")
+
+
+def test_every_kind_on_the_map_has_a_label_in_both_languages(catalog: Catalog) -> None:
+    from geo.i18n import STRINGS
+
+    missing = [(lang, k) for k in catalog.kinds() for lang in ("zh", "en") if f"kind:{k}" not in STRINGS[lang]]
+    assert not missing, missing
