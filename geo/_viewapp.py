@@ -27,7 +27,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 MAP_KEY = "atlas_map"
 MAX_CLAUSES = 40
 UPLOAD_KEY = "upload"
-RETURNED = ["last_active_drawing", "last_object_clicked"]
+RETURNED = ["last_active_drawing", "last_object_clicked", "center", "zoom"]
 
 
 # --- data (cached per process; never the folium Map) --------------------------------------------
