@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+HOSTILE_NAME = "<img src=x onerror=alert(9)>站"
 HOSTILE_TEXT = '支持成都<script>alert("x")</script>与重庆<img src=x onerror=alert(1)>共建天府国际机场。'
 
 
@@ -51,7 +52,7 @@ def fixture_index() -> dict[str, Any]:
     c1 = "推动成都与重庆双核联动，建设成渝地区双城经济圈。"
     c2 = "锦江区和武侯区加快发展，支持天府国际机场与成渝中线高铁建设。"
     c3 = HOSTILE_TEXT
-    c4 = "成都市统筹推进。"
+    c4 = f"成都市统筹推进{HOSTILE_NAME}。"
 
     def spans(text: str, pairs: list[tuple[str, str]]) -> list[list[Any]]:
         out = []
@@ -73,7 +74,7 @@ def fixture_index() -> dict[str, Any]:
          "mentions": spans(c3, [("成都", "adm:510100"), ("重庆", "adm:500000"), ("天府国际机场", "airport:tfu")])},
         {"id": "evil-2023/1/p2", "doc_id": "evil-2023", "path": ["<b>第一章</b>"], "label": "2.",
          "text": c4, "agencies": [], "file": "evil.txt", "lines": [5, 5],
-         "mentions": spans(c4, [("成都市", "adm:510100")])},
+         "mentions": spans(c4, [("成都市", "adm:510100"), (HOSTILE_NAME, "site:evil")])},
     ]
     documents = [
         {"id": "plan-2021", "title": "成渝地区双城经济圈建设规划纲要", "kind": "纲要", "date": "2021-10-20",
@@ -135,6 +136,8 @@ def write_fixture_layers(target: Path) -> Path:
             _feature("airport:tfu", {"type": "Point", "coordinates": [104.44, 30.31]}, name="天府国际机场",
                      name_pinyin="tianfuguojijichang", kind="airport", precision="approximate point",
                      aliases=["<img src=x onerror=alert(2)>"]),
+            _feature("site:evil", {"type": "Point", "coordinates": [105.2, 30.0]}, name=HOSTILE_NAME,
+                     name_pinyin="", kind="site", precision="approximate point"),
         ]},
         "lines": {"type": "FeatureCollection", "features": [
             _feature("railway:chengyu-zhongxian",
