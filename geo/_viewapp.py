@@ -33,19 +33,40 @@ RETURNED = ["last_active_drawing", "last_object_clicked", "center", "zoom"]
 # --- data (cached per process; never the folium Map) --------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
-def load_data(layers_dir: str) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
-    """The LayerSet, its Catalog and the search index (read once per process)."""
+def layers_stamp(layers_dir: str) -> int:
+    """Changes when layers/ is rebuilt (manifest.json's mtime), so the caches below reload."""
+    try:
+        return (Path(layers_dir) / "manifest.json").stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _load_data(layers_dir: str, stamp: int) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
     layerset = load_layerset(Path(layers_dir))
     catalog = Catalog.from_layerset(layerset)
     return layerset, catalog, viewstate.build_search_index(catalog)
 
 
-@st.cache_resource(show_spinner=False)
-def layer_urls(layers_dir: str, gcj02: bool) -> dict[str, str]:
-    """URLs of the published display files (written once per process and layers digest)."""
-    layerset, _, _ = load_data(layers_dir)
+def load_data(layers_dir: str) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
+    """The LayerSet, its Catalog and the search index (read once per process and build of layers/)."""
+    return _load_data(layers_dir, layers_stamp(layers_dir))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _layer_urls(layers_dir: str, gcj02: bool, stamp: int) -> dict[str, str]:
+    layerset, _, _ = _load_data(layers_dir, stamp)
     return mapview.publish_layers(layerset, STATIC_DIR, gcj02=gcj02)
+
+
+def layer_urls(layers_dir: str, gcj02: bool) -> dict[str, str]:
+    """URLs of the published display files (written once per build of layers/)."""
+    return _layer_urls(layers_dir, gcj02, layers_stamp(layers_dir))
+
+
+def assets_missing() -> bool:
+    """True when static/ has no Leaflet (run `make setup` or `python -m geo assets`)."""
+    return not (STATIC_DIR / "leaflet" / "leaflet.js").is_file()
 
 
 def tianditu_key() -> str:
@@ -424,6 +445,8 @@ def main() -> None:
     except PlanAtlasError as exc:  # say what to do, no traceback
         st.error(f"{t('layers_missing')} ({exc})")
         st.stop()
+    if assets_missing():
+        st.error(t("assets_missing"))
     init_state(catalog)
     key = tianditu_key()
     if st.session_state.get("w_basemap") == "tianditu" and not key:

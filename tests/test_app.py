@@ -295,3 +295,26 @@ def test_every_kind_on_the_map_has_a_label_in_both_languages(catalog: Catalog) -
 
     missing = [(lang, k) for k in catalog.kinds() for lang in ("zh", "en") if f"kind:{k}" not in STRINGS[lang]]
     assert not missing, missing
+
+
+def test_missing_offline_assets_are_reported(fake: FakeMap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import geo._viewapp as viewapp
+
+    monkeypatch.setattr(viewapp, "STATIC_DIR", tmp_path)
+    at = _run()
+    assert any("python -m geo assets" in e.value for e in at.error)
+
+
+def test_layers_rebuild_is_picked_up_without_restart(fixture_root: Path, fake: FakeMap) -> None:
+    import os
+
+    at = _run({"sel": "site:evil"})
+    assert "<h3>" in _md(at)
+    index = fixture_root / "layers" / "index.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["places"]["site:evil"]["name"] = "重建后的名字"
+    index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    manifest = fixture_root / "layers" / "manifest.json"
+    os.utime(manifest, ns=(manifest.stat().st_atime_ns, manifest.stat().st_mtime_ns + 10**9))
+    at = _run({"sel": "site:evil"})
+    assert "<h3>重建后的名字</h3>" in _md(at)
