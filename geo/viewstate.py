@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from geo._viewdata import Catalog
@@ -44,7 +44,6 @@ class ViewState:
     lang: str = DEFAULT_LANG
     view: str = "map"
     reader_doc: str | None = None
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     def with_(self, **changes: Any) -> ViewState:
         """A copy with some fields changed."""
