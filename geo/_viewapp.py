@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 import streamlit_folium
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo import mapview, panel, viewstate
 from geo._viewdata import Catalog, PlaceInfo, default_layers_dir, load_layerset
@@ -75,7 +76,7 @@ def tianditu_key() -> str:
     if not key:
         try:
             key = str(st.secrets.get("TIANDITU_KEY", ""))
-        except Exception:  # no secrets.toml: Streamlit raises its own error types here
+        except StreamlitSecretNotFoundError:  # no secrets.toml
             key = ""
     return key.strip()
 
