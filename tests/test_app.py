@@ -318,3 +318,14 @@ def test_layers_rebuild_is_picked_up_without_restart(fixture_root: Path, fake: F
     os.utime(manifest, ns=(manifest.stat().st_atime_ns, manifest.stat().st_mtime_ns + 10**9))
     at = _run({"sel": "site:evil"})
     assert "<h3>重建后的名字</h3>" in _md(at)
+
+
+def test_tianditu_key_from_secrets(fake: FakeMap, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["TIANDITU_KEY"] = "s-key"
+    at.query_params["basemap"] = "tianditu"
+    at.run()
+    assert not at.exception
+    assert "天地图" in at.selectbox(key="w_basemap").options
+    assert "tk=s-key" in fake.last["fig"].get_root().render()
