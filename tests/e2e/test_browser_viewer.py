@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from geo._viewbrowser import MAP_FRAME, ROOT, AppServer, offline_page
-from geo._viewdata import default_layers_dir
+from geo._viewdata import Catalog, default_layers_dir
 from geo.layers import read_layers
 
 pytestmark = pytest.mark.browser
@@ -127,4 +127,24 @@ def test_presenter_mode_hides_controls(app: AppServer, page: tuple[Any, list[str
     assert frame.locator(".leaflet-control-zoom").count() == 0
     assert not pg.locator('[data-testid="stSidebar"]').is_visible()
     pg.screenshot(path=str(ARTIFACTS / "viewer-presenter.png"))
+    assert blocked == []
+
+
+def test_reader_mention_selects_the_place_on_the_map(app: AppServer, page: tuple[Any, list[str]]) -> None:
+    pg, blocked = page
+    catalog = Catalog.from_layerset(read_layers(default_layers_dir()))
+    doc_id, place_id = next(
+        (c["doc_id"], m[2]) for c in catalog.clauses.values() for m in c["mentions"] if m[2] in catalog.features
+    )
+    pg.goto(app.url + f"?view=reader&doc={doc_id}")
+    link = pg.locator(f'.pa-reader a:has(mark[data-place="{place_id}"])').first
+    link.wait_for(timeout=20_000)
+    link.click()
+    pg.wait_for_function(
+        "(n) => Array.from(document.querySelectorAll('.pa-place h3')).some(h => h.innerText === n)",
+        arg=catalog.places[place_id].name, timeout=20_000,
+    )
+    assert f"sel={place_id}".replace(":", "%3A") in pg.url or f"sel={place_id}" in pg.url
+    frame = _wait_map(pg)
+    frame.locator(HIGHLIGHT).first.wait_for(state="attached", timeout=10_000)
     assert blocked == []
