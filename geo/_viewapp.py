@@ -141,6 +141,7 @@ def apply_map_value(value: Any) -> None:
     token = repr((pid, value.get("last_object_clicked")))
     if pid and token != st.session_state.get("last_click"):
         st.session_state["last_click"] = token
+        st.session_state["click_selected"] = pid
         vs = viewstate.select(vs, pid)
     center, zoom = viewstate.returned_view(value)
     if center is not None:
@@ -149,6 +150,7 @@ def apply_map_value(value: Any) -> None:
 
 
 def select_place(place_id: str, fly: bool = True) -> None:
+    st.session_state["click_selected"] = None
     set_state(viewstate.select(state(), place_id))
     if fly:
         _, catalog, _ = load_data(str(default_layers_dir()))
@@ -312,9 +314,13 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     fmap = mapview.build_map(spec)
     base = mapview.BASEMAPS.get(vs.basemap)
     ids = vs.highlighted(catalog)
+    # a selection made by clicking the map is highlighted by the map itself (no re-send of the map)
+    by_click = vs.selected is not None and st.session_state.get("click_selected") == vs.selected
+    if by_click and not vs.presenter and not vs.clause:
+        ids = [i for i in ids if i != vs.selected]
     group = mapview.highlight_group(
         (catalog.features[i] for i in ids if i in catalog.features),
-        selected=vs.selected, presenter=vs.presenter, gcj02=bool(base and base.gcj02),
+        selected=vs.selected, presenter=vs.presenter, gcj02=bool(base and base.gcj02), clear_click=not by_click,
     )
     groups = [group]
     upload = uploaded_layer()

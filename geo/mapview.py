@@ -311,6 +311,25 @@ class RemoteLayers(MacroElement):
                     {sticky: true, className: "pa-tip"});
     }
   };
+  // a click highlights its feature at once, in the browser (no re-send of the map); the Python
+  // highlight group (selection from search, reader, permalink; clause places) clears it
+  var selStyle = {color: "#d62728", weight: 4, opacity: 0.95, fillColor: "#ffd166", fillOpacity: 0.3};
+  window.__paSel = null;
+  window.__paClearSel = function () {
+    var s = window.__paSel;
+    if (s) { s.group.resetStyle(s.layer); window.__paSel = null; }
+  };
+  var onClick = function (group) {
+    return function (e) {
+      var lyr = e.layer || e.sourceTarget;
+      if (!lyr || !lyr.setStyle) { return; }
+      window.__paClearSel();
+      lyr.setStyle(lyr instanceof L.CircleMarker ? {color: "#d62728", weight: 3, radius: cfg.presenter ? 10 : 8}
+                                                 : selStyle);
+      if (lyr.bringToFront) { lyr.bringToFront(); }
+      window.__paSel = {group: group, layer: lyr};
+    };
+  };
   var loaded = 0;
   map.getContainer().setAttribute("data-pa-loaded", "0");
   cfg.layers.forEach(function (spec, i) {
@@ -351,6 +370,7 @@ class RemoteLayers(MacroElement):
                                    fillColor: "#ffffff", fillOpacity: 0.05}; }
     }) : null;
     if (quiet) { quiet.addTo(map); }
+    active.on("click", onClick(active));
     active.addTo(map);
     fetch(spec.url).then(function (r) { return r.json(); }).then(function (fc) {
       if (quiet) { quiet.addData(fc); }
@@ -438,19 +458,32 @@ def build_map(spec: MapSpec) -> folium.Map:
     return m
 
 
+class _ClearClientSelection(MacroElement):
+    """Removes the browser-side click highlight when the highlight group is (re)drawn."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}if (window.__paClearSel) { window.__paClearSel(); }{% endmacro %}"
+    )
+
+
 def highlight_group(
     features: Iterable[Mapping[str, Any]],
     selected: str | None = None,
     presenter: bool = False,
     gcj02: bool = False,
+    clear_click: bool = True,
 ) -> folium.FeatureGroup:
     """The selection highlight: the given features drawn on top, names as (escaped) tooltips.
 
     Passed to st_folium as `feature_group_to_add`, so changing it does not re-mount the map.
-    In presenter mode the names are permanent, large labels.
+    In presenter mode the names are permanent, large labels. A place selected by a click on the
+    map is highlighted in the browser at once; `clear_click` (a selection made elsewhere) removes
+    that highlight when this group is drawn.
     """
     fn = gcj02_shift() if gcj02 else None
     group = folium.FeatureGroup(name="selection")
+    if clear_click:
+        _ClearClientSelection().add_to(group)
     for f in features:
         slim = display_feature(f, fn)
         if slim["geometry"] is None:

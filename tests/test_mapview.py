@@ -129,3 +129,17 @@ def test_fit_zoom() -> None:
 def test_kind_colors_are_stable() -> None:
     assert mapview.kind_color("county") == mapview.KIND_COLORS["county"]
     assert mapview.kind_color("something-new") == mapview.kind_color("something-new")
+
+
+def test_click_highlight_in_the_browser_and_its_clearing(layerset: Any) -> None:
+    html = _html(mapview.build_map(mapview.MapSpec(layer_urls={})))
+    assert 'active.on("click", onClick(active))' in html and "window.__paClearSel = function" in html
+    feat = layerset.collections["points"]["features"][0]
+
+    def group_js(clear: bool) -> str:
+        m = mapview.build_map(mapview.MapSpec(layer_urls={}))
+        mapview.highlight_group([feat], clear_click=clear).add_to(m)
+        return _html(m)
+
+    assert "window.__paClearSel();" in group_js(True)
+    assert "if (window.__paClearSel)" not in group_js(False)
