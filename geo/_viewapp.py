@@ -306,7 +306,16 @@ def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpe
         center=tuple(home_center),
         zoom=int(home_zoom),
         kind_labels=tuple((k, label("kind", k, vs.lang)) for k in catalog.kinds()),
+        label_ids=presenter_label_ids(catalog, vs) if vs.presenter else (),
     )
+
+
+def presenter_label_ids(catalog: Catalog, vs: ViewState) -> tuple[str, ...]:
+    """The most-mentioned places on the map (under the filters): labelled in presenter mode."""
+    shown = [catalog.places[i] for i in visible_place_ids(catalog, vs)]
+    shown = [p for p in shown if p.layer not in ("admin_county", "admin_province") and p.mention_count]
+    shown.sort(key=lambda p: (-p.mention_count, p.id))
+    return tuple(p.id for p in shown[: mapview.PRESENTER_LABELS])
 
 
 def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> None:

@@ -128,8 +128,8 @@ KIND_COLORS: dict[str, str] = {
 }
 HIGHLIGHT_COLOR = "#d62728"
 SESSION_COLOR = "#6a3d9a"  # an uploaded plan's places
-# Layers whose mentioned features get permanent large labels in presenter mode.
-PRESENTER_LABEL_LAYERS: tuple[str, ...] = ("admin_prefecture", "points")
+# How many of the most-mentioned places get permanent large labels in presenter mode.
+PRESENTER_LABELS: int = 25
 
 
 def kind_color(kind: str) -> str:
@@ -264,6 +264,7 @@ class MapSpec:
     center: tuple[float, float] = (30.1, 105.3)
     zoom: int = 7
     kind_labels: tuple[tuple[str, str], ...] = ()
+    label_ids: tuple[str, ...] = ()  # presenter mode: places with permanent large labels
 
 
 def _js_json(value: Any) -> str:
@@ -303,7 +304,7 @@ class RemoteLayers(MacroElement):
     var p = f.properties;
     // multi-part features are groups: give each part the feature, so a click on a part reports it
     if (l.eachLayer) { l.eachLayer(function (part) { part.feature = f; }); }
-    var big = cfg.presenter && cfg.labelLayers.indexOf(p.layer) >= 0 && inDocs(p);
+    var big = cfg.presenter && cfg.labelIds.indexOf(p.id) >= 0;
     if (big) {  // presenter mode: large permanent labels
       l.bindTooltip(esc(p.name), {permanent: true, direction: "center", className: "pa-label"});
     } else {
@@ -403,7 +404,7 @@ class RemoteLayers(MacroElement):
                 "colors": {k: kind_color(k) for k in sorted(kinds)},
                 "labels": dict(spec.kind_labels),
                 "presenter": spec.presenter,
-                "labelLayers": list(PRESENTER_LABEL_LAYERS),
+                "labelIds": list(spec.label_ids) if spec.presenter else [],
             }
         )
 

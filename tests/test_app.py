@@ -208,6 +208,8 @@ def test_presenter_mode(fake: FakeMap) -> None:
     assert fake.last["height"] == 860
     assert '"zoomControl": false' in fake.last["fig"].get_root().render()
     assert not at.info  # no panel
+    cfg = fake.config()
+    assert 0 < len(cfg["labelIds"]) <= 25  # large labels for the most-mentioned places
     assert "stSidebar" in _md(at)  # hidden by CSS
 
 
