@@ -298,10 +298,13 @@ HEAD_SUFFIXES: dict[str, tuple[str, ...]] = {
     "经开区": ("经开区", "经济技术开发区"),
     "经济技术开发区": ("经济技术开发区", "经开区"),
 }
-# Gazetteer names written as routes (成都至达州至万州铁路) are split into their nodes.
+# Gazetteer names written as routes are split into their nodes when they describe a corridor or a
+# composite (成都经泸州（宜宾）、百色至北部湾西线铁路通道, 綦江—万盛). A named railway, highway or
+# waterway written as its route (成都至达州至万州高速铁路 = 成达万高铁) is one mention of the line
+# (ANNOTATION.md: a chain that is itself a gazetteer name is one mention), so the line links to its clauses.
 ROUTE_JOINER_RE = re.compile(r"[\u4e00-\u9fff](?:至|—|经(?![济开营贸验典过]))[\u4e00-\u9fff]")
-# Kinds whose route-shaped names are split into nodes (綦江—万盛 composite too; not sites: 峨眉山—乐山大佛).
-ROUTE_KINDS: frozenset[str] = frozenset({"railway", "highway", "corridor", "axis", "waterway", "composite"})
+# Kinds whose route-shaped names are split into nodes (not sites: 峨眉山—乐山大佛; not named lines).
+ROUTE_KINDS: frozenset[str] = frozenset({"corridor", "axis", "composite"})
 ROUTE_SPLIT_RE = re.compile(r"[至经、()—]")
 # Lists of bare line abbreviations before a shared head (襄渝、成达、渝万等铁路).
 LINE_LIST_RE = re.compile(

@@ -14,8 +14,9 @@ How it works (`Extractor.extract`):
 3. longest-leftmost match of every surface form (Aho-Corasick with the optional package
    pyahocorasick, else one trie-shaped regular expression; same results); a match yields to a
    longer one starting inside it (开通川渝 → 川渝); parenthesised expansions
-   (合（川）广（安）长（寿）…) are matched on their abbreviation; route-shaped line names are split
-   into their nodes (成都至达州至万州铁路 → 成都, 达州, 万州), locator prefixes of natural features
+   (合（川）广（安）长（寿）…) are matched on their abbreviation; route-shaped corridor names are split
+   into their nodes (成都经泸州、百色至北部湾…通道 → 成都, 泸州, 百色, 北部湾; a named railway written as
+   its route, 成都至达州至万州高速铁路, stays one mention of the line), locator prefixes of natural features
    and sites are their own mentions (江津四面山 → 江津 + 四面山);
 4. drop matches inside excluded regions, inside organisation names (… 人民政府, …交通局, 人行…分行;
    propagated over lists such as 自贡市、泸州市人民政府), before product/service words

@@ -167,3 +167,14 @@ def test_automaton_and_regex_backends_agree() -> None:
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(settings.DOCS_DIR.glob("*.txt")))[:200_000]
     for para in text.split("\n\n")[:3000]:
         assert fast.extract(para) == plain.extract(para)
+
+
+def test_named_railway_written_as_route_is_one_line_mention(ex: Extractor) -> None:
+    # 推动川渝万达开地区统筹发展总体方案, "一轴": the railway itself must link to this clause.
+    text = "“一轴”即以区域内长江黄金水道、成都至达州至万州高速铁路及达州至万州铁路为经济发展主轴。"
+    got = found(ex, text)
+    surfaces_ = [s for s, _, _ in got]
+    assert "成都至达州至万州高速铁路" in surfaces_
+    rail = got[surfaces_.index("成都至达州至万州高速铁路")]
+    assert rail[2] == "railway"
+    assert "成都" not in surfaces_  # the line, not its nodes
