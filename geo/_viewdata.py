@@ -16,15 +16,6 @@ from typing import Any
 
 from geo.layers import LayerSet, read_layers
 
-LAYER_FILES: tuple[str, ...] = (
-    "admin_province",
-    "admin_prefecture",
-    "admin_county",
-    "regions",
-    "lines",
-    "points",
-)
-
 
 def default_layers_dir() -> Path:
     """layers/ under the project root (`PLAN_ATLAS_ROOT` honoured at call time, for tests)."""
