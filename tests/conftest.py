@@ -1,4 +1,5 @@
-"""Browser fixtures for tests/e2e (only those): a headless Debian chromium through Playwright.
+"""Shared fixtures: a headless Debian chromium through Playwright (tests/e2e), and the viewer's
+catalog over the tiny synthetic layers/ of geo._viewfixture (viewer unit tests).
 
 The e2e tests skip, with the reason, only when chromium is not installed (`make system-deps`).
 """
@@ -6,11 +7,15 @@ The e2e tests skip, with the reason, only when chromium is not installed (`make 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from geo._viewbrowser import chromium_path, launch_chromium
+from geo._viewdata import Catalog
+from geo._viewfixture import write_fixture_layers
+from geo.layers import read_layers
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +29,10 @@ def chromium() -> Iterator[Any]:
         browser = launch_chromium(p)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """The viewer's catalog over the synthetic fixture layers (one per test module)."""
+    d = write_fixture_layers(Path(tmp_path_factory.mktemp("fx")) / "layers")
+    return Catalog.from_layerset(read_layers(d))

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from geo._viewdata import Catalog
-from geo._viewfixture import write_fixture_layers
-from geo.layers import read_layers
 from geo.panel import (
     clause_html,
     clauses_for_place,
@@ -17,12 +11,6 @@ from geo.panel import (
     place_header_html,
     reader_html,
 )
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
-    d = write_fixture_layers(Path(tmp_path_factory.mktemp("fx")) / "layers")
-    return Catalog.from_layerset(read_layers(d))
 
 
 def test_mark_mentions_escapes_and_marks() -> None:

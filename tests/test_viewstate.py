@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from geo._viewdata import Catalog
-from geo._viewfixture import write_fixture_layers
-from geo.layers import read_layers
 from geo.viewstate import (
     ViewState,
     build_search_index,
@@ -22,12 +16,6 @@ from geo.viewstate import (
     to_query_params,
     visible_docs,
 )
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
-    d = write_fixture_layers(Path(tmp_path_factory.mktemp("fx")) / "layers")
-    return Catalog.from_layerset(read_layers(d))
 
 
 def test_default_view_has_empty_permalink() -> None:
