@@ -29,7 +29,7 @@ import hashlib
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -410,6 +410,13 @@ def _err(path: Path, line: int, fieldname: str, msg: str) -> GazetteerError:
     return GazetteerError(f"{path.name} row {line}, field {fieldname!r}: {msg}")
 
 
+def _require_columns(path: Path, header: Sequence[str], columns: Sequence[str]) -> None:
+    """A special table's header must have `columns` (GazetteerError naming the missing ones)."""
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise GazetteerError(f"{path.name}: missing columns {missing} (header must have {list(columns)})")
+
+
 def _check_lonlat(path: Path, line: int, fieldname: str, text: str, allow_outside: bool) -> tuple[float, float]:
     try:
         lon_s, lat_s = text.split(",")
@@ -459,11 +466,7 @@ def _load_curated(
     for path in sorted(gdir.glob("*.csv")):
         header, rows = _read_csv(path)
         if path.name == ADMIN_ALIASES_FILE:
-            missing = [c for c in ADMIN_ALIASES_COLUMNS if c not in header]
-            if missing:
-                raise GazetteerError(
-                    f"{path.name}: missing columns {missing} (header must have {list(ADMIN_ALIASES_COLUMNS)})"
-                )
+            _require_columns(path, header, ADMIN_ALIASES_COLUMNS)
             for line, row in rows:
                 pid = row["place_id"]
                 if pid not in admin_ids:
@@ -475,9 +478,7 @@ def _load_curated(
                 admin_aliases.setdefault(pid, []).extend(_norm_aliases(row["aliases"]))
             continue
         if path.name == SEATS_FILE:
-            missing = [c for c in SEATS_COLUMNS if c not in header]
-            if missing:
-                raise GazetteerError(f"{path.name}: missing columns {missing} (header must have {list(SEATS_COLUMNS)})")
+            _require_columns(path, header, SEATS_COLUMNS)
             for line, row in rows:
                 pid = row["place_id"]
                 if pid not in admin_ids:
@@ -487,9 +488,7 @@ def _load_curated(
                 seats[pid] = _check_lonlat(path, line, "lon,lat", f"{row['lon']},{row['lat']}", allow_outside=False)
             continue
         if path.name == AMBIGUOUS_FILE:
-            missing = [c for c in AMBIGUOUS_COLUMNS if c not in header]
-            if missing:
-                raise GazetteerError(f"{path.name}: missing columns {missing} (header must have {list(AMBIGUOUS_COLUMNS)})")
+            _require_columns(path, header, AMBIGUOUS_COLUMNS)
             for line, row in rows:
                 if not row["surface"] or not row["note"]:
                     raise _err(path, line, "surface" if not row["surface"] else "note", "empty")
