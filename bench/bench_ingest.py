@@ -35,7 +35,7 @@ COMPILATION = "chengyu-compilation-2020-2023.txt"
 
 def typical_document(docs_dir: Path) -> tuple[str, str]:
     """(title, text) of the compilation plan closest to 30 KB, retitled and with a new 文号."""
-    from geo.corpus import load_corpus
+    from geo.corpus.load import load_corpus
 
     corpus = load_corpus(docs_dir)
     lines = (docs_dir / COMPILATION).read_text(encoding="utf-8").splitlines()
@@ -66,7 +66,7 @@ def _process_seconds(argv: list[str], env: dict[str, str]) -> float:
 
 
 def run() -> list[Row]:
-    from geo.ingest import add_documents_report, rebuild_layers, remove_document_report
+    from geo.ingest.add import add_documents_report, rebuild_layers, remove_document_report
 
     with tempfile.TemporaryDirectory(prefix="plan-atlas-bench-ingest-") as tmp:
         work = Path(tmp) / "root"
