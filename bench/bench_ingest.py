@@ -6,7 +6,7 @@ The typical document: the compilation's plan whose text is closest to 30 KB, wri
 
 Figures (medians):
 - add, in-process (the app's "keep this document" path: validate, parse, write, incremental
-  rebuild with build/cache/ warm), target < 3 s;
+  rebuild with the build cache warm), target < 3 s;
 - remove, in-process (the same document again);
 - `python -m geo add` as a whole process (imports included);
 - baseline, in the same run: a full rebuild of the same corpus (`python -m geo build --no-cache`
@@ -71,7 +71,7 @@ def run() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="plan-atlas-bench-ingest-") as tmp:
         work = Path(tmp) / "root"
         shutil.copytree(ROOT / "data", work / "data")
-        rebuild_layers(work)  # primes layers/ and build/cache/ (the state of a working install)
+        rebuild_layers(work)  # primes layers/ and the build cache (the state of a working install)
         title, text = typical_document(work / "data" / "docs")
         plan = Path(tmp) / "typical-plan.txt"
         plan.write_text(text, encoding="utf-8")

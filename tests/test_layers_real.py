@@ -14,7 +14,6 @@ import pyogrio
 import pytest
 import shapely
 from shapely.geometry import shape
-from tests.support.layers_common import real_build
 
 from geo import settings
 from geo.export.writers import export_bytes
@@ -22,6 +21,7 @@ from geo.layers.build import ADMIN_LAYERS, read_layers, stale_inputs, validate_l
 from geo.layers.geojson import rfc7946_problems
 from geo.models import LAYERS
 from geo.places import geometry
+from tests.support.layers_common import real_build
 
 MB = 1_000_000
 

@@ -140,12 +140,12 @@ def snapshot(root: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def template_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """data/ copied from the repository, with layers/ built for it (incremental cache in build/)."""
+    """data/ copied from the repository, with layers/ built for it (incremental cache under the cache root)."""
     from geo.layers.build import input_checksums, read_layers
 
     root = tmp_path_factory.mktemp("plan-atlas-root")
     shutil.copytree(REPO / "data", root / "data")
-    for name in ("layers", "build/cache"):
+    for name in ("layers",):
         src = REPO / name
         if src.is_dir() and any(src.iterdir()):
             shutil.copytree(src, root / name)

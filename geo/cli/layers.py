@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from geo import settings
+from geo.storage import atomic_write_bytes
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -41,10 +42,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         return 0
     path = Path(args.output or suggested_filename(fmt, args.doc, args.kind))
-    tmp = path.with_name(f".{path.name}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    atomic_write_bytes(path, data)
     print(f"wrote {path} ({len(data):,} bytes)", file=sys.stderr)
     return 0
 
@@ -56,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-cache",
         action="store_true",
-        help="rebuild every geometry (default: reuse build/cache/ when the gazetteer and code are unchanged)",
+        help="rebuild every geometry (default: reuse the build cache under PLAN_ATLAS_CACHE when the gazetteer and code are unchanged)",
     )
     p.set_defaults(func=_cmd_build)
 

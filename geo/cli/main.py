@@ -26,7 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, with every registered sub-command."""
     parser = argparse.ArgumentParser(
-        prog="python -m geo",
+        prog="python -m geo" if sys.argv[0].endswith("__main__.py") else "plan-atlas",
         description="Plan Atlas (成渝规划地图): read the plans, find their places, build map layers.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -33,6 +33,7 @@ from geo.errors import LayersError, UnknownDocumentError, UnknownPlaceError
 from geo.layers import LayerSet, dumps, excerpt
 from geo.models import LAYERS
 from geo.settings import CRS_WGS84
+from geo.storage import atomic_write_bytes
 
 FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv", "kml")
 EXTENSIONS: dict[str, str] = {"geojson": ".geojson", "gpkg": ".gpkg", "csv": ".csv", "kml": ".kml"}
@@ -358,9 +359,4 @@ def export_file(
 ) -> Path:
     """Write an export to `path` (via a temporary file beside it, then rename); returns the path."""
     data = export_bytes(layerset, fmt, doc_id=doc_id, kind=kind, place_ids=place_ids)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-    return target
+    return atomic_write_bytes(path, data)

@@ -10,7 +10,7 @@ Where things go (under the root, `geo.settings.ROOT`, overridable with PLAN_ATLA
 
 Both operations validate and parse first (geo.readers, geo.corpus.parse_text; nothing is written
 if any file is bad or already in the corpus), write with temporary files and renames, and rebuild
-layers/ with `geo.layers.build_layers` using its incremental caches (build/cache/). If the build
+layers/ with `geo.layers.build_layers` using its incremental caches (storage.cache_dir). If the build
 fails, the data/docs change is rolled back, so data/ and layers/ are exactly as before.
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import os
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -31,6 +30,7 @@ from geo import settings
 from geo.corpus import read_document_file
 from geo.errors import InputFileError, PlanAtlasError, UnknownDocumentError
 from geo.models import Document
+from geo.storage import atomic_write_bytes, cache_dir
 
 __all__ = [
     "ADDED_MARKER",
@@ -73,8 +73,8 @@ class IngestPaths:
         return self.root / "layers"
 
     @property
-    def cache(self) -> Path:
-        return self.root / "build" / "cache"
+    def cache(self) -> Path | None:
+        return cache_dir("build")
 
     @property
     def manifest(self) -> Path:
@@ -250,16 +250,6 @@ def _lock(paths: IngestPaths) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.chmod(tmp, 0o644)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 class _Transaction:
     """File changes under data/docs/ that can be undone exactly (bytes and folders)."""
 
@@ -271,7 +261,7 @@ class _Transaction:
             path.parent.mkdir(parents=True)
             self.undo.append(("rmdir", path.parent, None))
         self.undo.append(("restore", path, path.read_bytes() if path.exists() else None))
-        _write_atomic(path, data)
+        atomic_write_bytes(path, data)
 
     def delete(self, path: Path) -> None:
         self.undo.append(("restore", path, path.read_bytes()))
@@ -285,7 +275,7 @@ class _Transaction:
             elif data is None:
                 path.unlink(missing_ok=True)
             else:
-                _write_atomic(path, data)
+                atomic_write_bytes(path, data)
         self.undo.clear()
 
 
@@ -295,7 +285,7 @@ def _manifest_text(rows: list[dict[str, str]]) -> bytes:
 
 
 def rebuild_layers(root: Path | str | None = None, *, progress: bool = False) -> dict:
-    """Rebuild layers/ incrementally (mention and geometry caches in build/cache/); returns the manifest."""
+    """Rebuild layers/ incrementally (mention and geometry caches under the cache root); returns the manifest."""
     from geo.layers import build_layers, load_inputs
 
     paths = IngestPaths.of(root)

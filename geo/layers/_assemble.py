@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,18 +32,16 @@ from geo.errors import LayersError
 from geo.layers._areas import area_geometry, reduce_area
 from geo.layers.geojson import dumps, feature_collection_text, geometry_json, normalize_geometry
 from geo.models import LAYERS, Document, Mention, Place
+from geo.specs import LAYER_SPECS, admin_layers, default_view
+from geo.storage import atomic_write_text
 
 FORMAT_VERSION = 1
-ADMIN_LAYERS: tuple[str, ...] = ("admin_province", "admin_prefecture", "admin_county")
+ADMIN_LAYERS: tuple[str, ...] = admin_layers()
 # Province-level adcode prefixes of the economic circle: every unit of these is drawn.
 HOME_PROVINCES: tuple[str, ...] = ("51", "50")  # Sichuan, Chongqing
 # Simplification tolerance in degrees per layer (coverage simplification for admin layers).
-TOLERANCE: dict[str, float] = {
-    "admin_province": 0.08,
-    "admin_prefecture": 0.012,
-    "admin_county": 0.002,
-    "regions": 0.006,  # the least; larger areas get extent / REGION_EXTENT_DIVISOR (at most REGION_MAX_TOLERANCE)
-}
+# regions: the least; larger areas get extent / REGION_EXTENT_DIVISOR (at most REGION_MAX_TOLERANCE)
+TOLERANCE: dict[str, float] = {s.name: s.tolerance for s in LAYER_SPECS.values() if s.tolerance is not None}
 REGION_EXTENT_DIVISOR: float = 200.0
 REGION_MAX_TOLERANCE: float = 0.25
 # Holes smaller than this (deg², ~5 km², smaller than any county) in areas built as unions are
@@ -54,7 +51,7 @@ REGION_MIN_HOLE_AREA: float = 0.0005
 PROVINCE_MIN_PART_AREA: float = 0.005
 # What the viewer loads by default (its byte size is budgeted < 1.5 MB and tested): context
 # provinces and everything the plans name; prefectures (~0.3 MB) and counties (~2 MB) on demand.
-DEFAULT_VIEW: tuple[str, ...] = ("admin_province", "regions", "points", "lines")
+DEFAULT_VIEW: tuple[str, ...] = default_view()
 EXCERPT_CONTEXT: int = 30  # characters either side of the first mention
 GENERATOR: str = "plan-atlas geo.layers (format 1)"
 
@@ -120,10 +117,8 @@ class GeometryCache:
             self.dirty = True
         if not self.dirty:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(self.path)
+        atomic_write_text(self.path, json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")),
+                          durable=False)
         for old in self.folder.glob("geometry-*.json"):
             if old != self.path:
                 old.unlink(missing_ok=True)

@@ -40,6 +40,7 @@ from geo.layers._assemble import (
 )
 from geo.layers.geojson import rfc7946_problems
 from geo.models import LAYERS, Mention
+from geo.storage import atomic_write_text, cache_dir
 
 __all__ = [
     "ADMIN_LAYERS",
@@ -265,10 +266,7 @@ def _extract_cached(
         used[key] = rows
         out[clause.id] = [Mention(s, e, surface, pid) for s, e, surface, pid in rows]
     if used != entries:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(used, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(path)
+        atomic_write_text(path, json.dumps(used, ensure_ascii=False, separators=(",", ":")), durable=False)
         for old in cache_dir.glob("mentions-*.json"):
             if old != path:
                 old.unlink(missing_ok=True)
@@ -284,10 +282,9 @@ def load_inputs(
     passes a modified copy). cache_dir: reuse the mentions of clause texts extracted before
     (incremental builds); None extracts everything with `geo.extract.extract_corpus`.
     """
-    from geo.places import geometry
     from geo.corpus import load_corpus
     from geo.layers._admin import admin_coverage
-    from geo.places import extract_corpus, load_gazetteer
+    from geo.places import extract_corpus, geometry, load_gazetteer
 
     corpus = load_corpus(docs_dir)
     gaz = load_gazetteer(gazetteer_dir)
@@ -313,9 +310,9 @@ def load_inputs(
 # -- build ----------------------------------------------------------------------------------------
 
 
-def default_cache_dir() -> Path:
-    """Where incremental builds keep their cache: build/cache/ (git-ignored)."""
-    return settings.ROOT / "build" / "cache"
+def default_cache_dir() -> Path | None:
+    """Where incremental builds keep their cache: `storage.cache_dir("build")` (None when caching is off)."""
+    return cache_dir("build")
 
 
 def _code_sha256() -> str:

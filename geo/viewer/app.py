@@ -19,7 +19,7 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import mapview, panel
+from geo.viewer import basemaps, mapview, panel
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
 from geo.viewer.i18n import LANGS, label, t
@@ -189,11 +189,11 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                 st.button(f"{p.name} · {label('kind', p.kind, lang)}", key=f"hit:{pid}",
                           on_click=select_place, args=(pid,), width="stretch")
         key = tianditu_key()
-        options = [b for b in viewstate.BASEMAP_IDS if b != "tianditu" or key]
+        options = [b for b, base in basemaps.REGISTRY.items() if not base.needs_key or key]
         if ss.get("w_basemap") not in options:
             ss["w_basemap"] = "vector"
         st.selectbox(t("basemap", lang), options, key="w_basemap",
-                     format_func=lambda b: t(f"basemap_{b}", lang))
+                     format_func=lambda b: basemaps.basemap_label(b, lang))
         if ss["w_basemap"] != "vector":
             st.caption(t("online_hint", lang))
         if not key:
@@ -296,7 +296,7 @@ def presenter_css() -> None:
 
 def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpec:
     home_center, home_zoom = st.session_state["home"]
-    base = mapview.BASEMAPS.get(vs.basemap)
+    base = basemaps.BASEMAPS.get(vs.basemap)
     return mapview.MapSpec(
         layer_urls=layer_urls(layers_dir, bool(base and base.gcj02)),
         kinds=vs.kinds if vs.kinds is not None else tuple(catalog.default_kinds()),
@@ -322,7 +322,7 @@ def presenter_label_ids(catalog: Catalog, vs: ViewState) -> tuple[str, ...]:
 def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> None:
     spec = map_spec(catalog, vs, layers_dir)
     fmap = mapview.build_map(spec)
-    base = mapview.BASEMAPS.get(vs.basemap)
+    base = basemaps.BASEMAPS.get(vs.basemap)
     ids = vs.highlighted(catalog)
     # a selection made by clicking the map is highlighted by the map itself (no re-send of the map)
     by_click = vs.selected is not None and st.session_state.get("click_selected") == vs.selected

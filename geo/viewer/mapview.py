@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
@@ -35,80 +34,22 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.specs import admin_layers, draw_order, layer_spec
+from geo.storage import atomic_write_text
 from geo.viewer.assets import STATIC_URL
+from geo.viewer.basemaps import BASEMAPS
 
 LOCAL_JS: list[tuple[str, str]] = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
 LOCAL_CSS: list[tuple[str, str]] = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
 
-# Drawing order, bottom to top. Admin layers double as the offline basemap.
-DRAW_ORDER: tuple[str, ...] = (
-    "admin_province",
-    "admin_prefecture",
-    "admin_county",
-    "regions",
-    "lines",
-    "points",
-)
-BASEMAP_LAYERS: frozenset[str] = frozenset({"admin_province", "admin_prefecture", "admin_county"})
+# Drawing order, bottom to top (geo/specs.py). Admin layers double as the offline basemap.
+DRAW_ORDER: tuple[str, ...] = draw_order()
+BASEMAP_LAYERS: frozenset[str] = frozenset(admin_layers())
 DISPLAY_PROPS: tuple[str, ...] = ("id", "name", "kind", "layer")
 PUBLISH_DIR: str = "_layers"
 DISPLAY_DECIMALS: int = 4  # ≈ 10 m: invisible below zoom 13, and a smaller file to parse
 _PUBLISH_VERSION = "2"
 
-
-@dataclass(frozen=True)
-class Basemap:
-    """An online tile basemap (the offline vector basemap is the admin layers themselves)."""
-
-    id: str
-    label_key: str
-    tiles: str
-    attribution: str
-    subdomains: str = "abc"
-    gcj02: bool = False
-    needs_key: bool = False
-    max_zoom: int = 18
-    overlay: str = ""  # a second (label) tile layer, e.g. Tianditu annotations
-
-
-BASEMAPS: dict[str, Basemap | None] = {
-    "vector": None,
-    "osm": Basemap(
-        "osm",
-        "basemap_osm",
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-        subdomains="abc",
-        max_zoom=19,
-    ),
-    "carto": Basemap(
-        "carto",
-        "basemap_carto",
-        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-        '&copy; OpenStreetMap contributors &copy; <a href="https://carto.com/attributions">CARTO</a>',
-        subdomains="abcd",
-        max_zoom=20,
-    ),
-    "amap": Basemap(
-        "amap",
-        "basemap_amap",
-        "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-        "&copy; 高德地图 AutoNavi",
-        subdomains="1234",
-        gcj02=True,
-    ),
-    "tianditu": Basemap(
-        "tianditu",
-        "basemap_tianditu",
-        "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec"
-        "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
-        "&copy; 天地图 Tianditu",
-        subdomains="01234567",
-        needs_key=True,
-        overlay="https://t{s}.tianditu.gov.cn/cva_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-        "&LAYER=cva&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
-    ),
-}
 
 # Colours by kind (a fixed palette; unknown kinds get one by hash).
 _PALETTE = ("#e4572e", "#2e86ab", "#76b041", "#9c27b0", "#ff9f1c", "#17bebb", "#c0392b", "#5d6d7e", "#8e6c8a")
@@ -237,13 +178,11 @@ def publish_layers(layerset: Any, static_dir: Path, gcj02: bool = False) -> dict
         fname = f"{name}{suffix}.json"
         path = folder / fname
         if not path.exists():
-            folder.mkdir(parents=True, exist_ok=True)
             source = _gcj02_collection(fc) if gcj02 else fc
             slim = {"type": "FeatureCollection",
                     "features": [display_feature(f, nd=DISPLAY_DECIMALS) for f in source.get("features", [])]}
-            tmp = path.with_name(f".{fname}.{os.getpid()}.tmp")  # processes may publish at once
-            tmp.write_text(json.dumps(slim, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            tmp.replace(path)
+            # processes may publish at once: each writes its own temporary file, then renames
+            atomic_write_text(path, json.dumps(slim, ensure_ascii=False, separators=(",", ":")), durable=False)
         urls[name] = f"{STATIC_URL}/{PUBLISH_DIR}/{digest}/{fname}"
     return urls
 
@@ -337,7 +276,7 @@ class RemoteLayers(MacroElement):
     var pane = "pa-" + spec.name;
     map.createPane(pane).style.zIndex = 300 + i;  // below overlayPane (400): the selection highlight stays on top
     var basemap = spec.basemap;
-    var lineW = {"admin_province": 1.6, "admin_prefecture": 1.0, "admin_county": 0.5}[spec.name] || 1;
+    var lineW = spec.weight || 1;
     var active = L.geoJSON(null, {
       pane: pane, smoothFactor: 1.5,
       filter: function (f) {
@@ -391,7 +330,8 @@ class RemoteLayers(MacroElement):
         super().__init__()
         self._name = "RemoteLayers"
         layers = [
-            {"name": name, "url": spec.layer_urls[name], "basemap": name in BASEMAP_LAYERS}
+            {"name": name, "url": spec.layer_urls[name], "basemap": name in BASEMAP_LAYERS,
+             "weight": layer_spec(name).outline_weight}
             for name in DRAW_ORDER
             if name in spec.layer_urls
         ]

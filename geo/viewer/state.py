@@ -20,10 +20,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from geo.viewer import basemaps
 from geo.viewer.data import Catalog
 from geo.viewer.i18n import DEFAULT_LANG, normalize_lang
 
-BASEMAP_IDS: tuple[str, ...] = ("vector", "osm", "carto", "amap", "tianditu")
 VIEWS: tuple[str, ...] = ("map", "reader", "upload")
 DEFAULT_CENTER: tuple[float, float] = (30.1, 105.3)  # between Chengdu and Chongqing
 DEFAULT_ZOOM: int = 7
@@ -126,7 +126,7 @@ def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None)
         if reader_doc and reader_doc not in catalog.documents:
             reader_doc = None
     basemap = get("basemap") or "vector"
-    if basemap not in BASEMAP_IDS:
+    if basemap not in basemaps.REGISTRY:
         basemap = "vector"
     lat, lon = _float(get("lat")), _float(get("lon"))
     center = (lat, lon) if lat is not None and lon is not None and abs(lat) <= 90 else None
