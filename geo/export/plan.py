@@ -1,0 +1,159 @@
+"""The layers of an export: one geometry type each, regional layers inside China, places abroad apart.
+
+Where the data comes from: the features of layers/ (a `geo.layers.LayerSet`). layers/ itself is not
+changed (the viewer draws it as it is); this plan is applied to every export:
+
+- admin_province, admin_prefecture, admin_county, regions, lines and points keep their names;
+- countries and blocs (kinds in `WORLD_KINDS`) and every feature whose extent leaves `CHINA_BBOX`
+  (foreign cities, Europe-bound rail corridors) go to world_areas / world_lines / world_points, so the
+  regional layers have regional extents;
+- a layer whose features mix single and multi parts (Polygon + MultiPolygon, Point + MultiPoint) is
+  promoted to the multi type. The type of an export layer is fixed by the whole layers/ build, not by
+  the selection, so a subset has the same schema as the whole export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from geo.errors import LayersError
+
+# The box the gazetteer checks curated coordinates against (lon 73–136, lat 3–54): "inside China".
+CHINA_BBOX: tuple[float, float, float, float] = (73.0, 3.0, 136.0, 54.0)
+# Kinds that are outside China by definition (a country or a group of countries).
+WORLD_KINDS: frozenset[str] = frozenset({"country", "bloc"})
+_FAMILIES: dict[str, str] = {
+    "Point": "point", "MultiPoint": "point",
+    "LineString": "line", "MultiLineString": "line",
+    "Polygon": "polygon", "MultiPolygon": "polygon",
+}
+
+
+@dataclass(frozen=True)
+class ExportLayer:
+    """A layer of the exports (a GeoPackage table, a GeoJSON file in a zip, a KML folder).
+
+    name: table / file stem. source: the layers/ layer its features come from. family: point, line
+    or polygon. label_key: i18n key of its human label ("铁路、公路、河流与走廊（线）").
+    title: English title (GeoPackage identifier). regional: its extent must stay inside CHINA_BBOX.
+    """
+
+    name: str
+    source: str
+    family: str
+    label_key: str
+    title: str
+    regional: bool = True
+
+
+EXPORT_LAYERS: tuple[ExportLayer, ...] = (
+    ExportLayer("admin_province", "admin_province", "polygon", "export_layer:admin_province",
+                "Provinces (polygons)"),
+    ExportLayer("admin_prefecture", "admin_prefecture", "polygon", "export_layer:admin_prefecture",
+                "Prefectures (polygons)"),
+    ExportLayer("admin_county", "admin_county", "polygon", "export_layer:admin_county",
+                "Counties of Sichuan and Chongqing (polygons)"),
+    ExportLayer("regions", "regions", "polygon", "export_layer:regions",
+                "Regions, composite areas and zones in China (polygons)"),
+    ExportLayer("lines", "lines", "line", "export_layer:lines",
+                "Railways, highways, rivers, corridors and axes (lines)"),
+    ExportLayer("points", "points", "point", "export_layer:points",
+                "Zones, ports, airports, hubs, sites and towns (points)"),
+    ExportLayer("world_areas", "regions", "polygon", "export_layer:world_areas",
+                "Countries and blocs (polygons)", regional=False),
+    ExportLayer("world_lines", "lines", "line", "export_layer:world_lines",
+                "International corridors (lines)", regional=False),
+    ExportLayer("world_points", "points", "point", "export_layer:world_points",
+                "Places outside China (points)", regional=False),
+)
+BY_NAME: dict[str, ExportLayer] = {layer.name: layer for layer in EXPORT_LAYERS}
+_ADMIN_SOURCES = frozenset({"admin_province", "admin_prefecture", "admin_county"})
+
+
+def export_layer(name: str) -> ExportLayer:
+    """The export layer called `name`; LayersError naming the export layers otherwise."""
+    if name not in BY_NAME:
+        raise LayersError(f"unknown export layer {name!r}; export layers: {', '.join(BY_NAME)}")
+    return BY_NAME[name]
+
+
+def geometry_family(geom_type: str) -> str:
+    """point, line or polygon for a GeoJSON geometry type; LayersError for anything else."""
+    if geom_type not in _FAMILIES:
+        raise LayersError(f"cannot export geometry type {geom_type!r} (points, lines and polygons only)")
+    return _FAMILIES[geom_type]
+
+
+def _bounds(coords: Any, acc: list[float]) -> None:
+    if coords and isinstance(coords[0], int | float):
+        x, y = float(coords[0]), float(coords[1])
+        acc[0], acc[1] = min(acc[0], x), min(acc[1], y)
+        acc[2], acc[3] = max(acc[2], x), max(acc[3], y)
+        return
+    for c in coords:
+        _bounds(c, acc)
+
+
+def geometry_bounds(geom: Mapping[str, Any]) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a GeoJSON geometry."""
+    acc = [float("inf"), float("inf"), float("-inf"), float("-inf")]
+    _bounds(geom["coordinates"], acc)
+    return acc[0], acc[1], acc[2], acc[3]
+
+
+def inside_china(bounds: tuple[float, float, float, float]) -> bool:
+    """True when a bounding box lies inside CHINA_BBOX."""
+    x0, y0, x1, y1 = CHINA_BBOX
+    return x0 <= bounds[0] and y0 <= bounds[1] and bounds[2] <= x1 and bounds[3] <= y1
+
+
+def route(source: str, feature: Mapping[str, Any]) -> str:
+    """The export layer of a feature of layers/ layer `source`."""
+    family = geometry_family(feature["geometry"]["type"])
+    if source in _ADMIN_SOURCES:
+        target = source
+    elif feature["properties"].get("kind") in WORLD_KINDS or not inside_china(
+        geometry_bounds(feature["geometry"])
+    ):
+        target = f"world_{'areas' if family == 'polygon' else family + 's'}"
+    else:
+        target = source
+    layer = BY_NAME.get(target)
+    if layer is None or layer.family != family:
+        raise LayersError(
+            f"feature {feature.get('id')!r} of layer {source!r} is a {feature['geometry']['type']}; "
+            f"{source} holds {layer.family if layer else 'no'} geometries (rebuild layers/ with `make build`)"
+        )
+    return target
+
+
+def unified_type(types: Iterable[str]) -> str:
+    """The one geometry type for a set of types: itself, or Multi* when single and multi parts mix."""
+    found = set(types)
+    if len(found) == 1:
+        return found.pop()
+    bases = {t.removeprefix("Multi") for t in found}
+    if len(bases) != 1:
+        raise LayersError(f"cannot put {', '.join(sorted(found))} in one layer")
+    return "Multi" + bases.pop()
+
+
+def layer_types(collections: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Export layer name → its geometry type, from every feature of layers/ (not a selection)."""
+    found: dict[str, set[str]] = {}
+    for layer in EXPORT_LAYERS:
+        if layer.source in collections and layer.name == layer.source:
+            for f in collections[layer.source]["features"]:
+                found.setdefault(route(layer.source, f), set()).add(f["geometry"]["type"])
+    return {name: unified_type(found[name]) for name in BY_NAME if name in found}
+
+
+def promote(geom: Mapping[str, Any], target: str) -> dict[str, Any]:
+    """A geometry as `target` type: unchanged, or a single part wrapped as a one-part Multi*."""
+    if geom["type"] == target:
+        return dict(geom)
+    if target == "Multi" + geom["type"]:
+        return {"type": target, "coordinates": [geom["coordinates"]]}
+    raise LayersError(f"cannot write a {geom['type']} into a {target} layer")
