@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from geo.export.plan import EXPORT_LAYERS, route
+from geo.export.plan import EXPORT_LAYERS, Router
 from geo.export.registry import FORMATS, get_format
 from geo.layers import LayerSet
 
@@ -81,19 +81,32 @@ def cached_export(
     return data
 
 
-def _spans_layers(layerset: LayerSet, place_ids: Sequence[str]) -> set[str]:
+_ROUTERS: OrderedDict[str, Router] = OrderedDict()
+
+
+def _router(layerset: LayerSet) -> Router:
+    key = layers_key(layerset)
+    if key not in _ROUTERS:
+        _ROUTERS[key] = Router(layerset.collections)
+        while len(_ROUTERS) > 4:
+            _ROUTERS.popitem(last=False)
+    return _ROUTERS[key]
+
+
+def _spans_layers(layerset: LayerSet, router: Router, place_ids: Sequence[str]) -> set[str]:
     out = set()
     for pid in place_ids:
         f = layerset.feature(pid)
         if f is not None:
-            out.add(route(f["properties"].get("layer", ""), f))
+            out.add(router.route(f["properties"].get("layer", ""), f))
     return out
 
 
 def _subset(
-    layerset: LayerSet, t: Translate, key: str, scope_key: str, stem: str, place_ids: Sequence[str]
+    layerset: LayerSet, router: Router, t: Translate, key: str, scope_key: str, stem: str,
+    place_ids: Sequence[str],
 ) -> Download | None:
-    spans = _spans_layers(layerset, place_ids)
+    spans = _spans_layers(layerset, router, place_ids)
     if not spans:
         return None
     fmt = get_format("geojson" if len(spans) == 1 else "geojson-zip")
@@ -112,7 +125,8 @@ def download_list(
     """The app's downloads, in order: each export layer as GeoJSON (one geometry type each), every
     registered format for the whole set, then the current filter and selection (GeoJSON, or a zip
     with a file per layer when they span several layers)."""
-    present = {route(name, f) for name, fc in layerset.collections.items() for f in fc["features"]}
+    router = _router(layerset)
+    present = {router.route(name, f) for name, fc in layerset.collections.items() for f in fc["features"]}
     geojson = get_format("geojson")
     out = [
         Download(f"layer:{layer.name}", t("download_item", what=t(layer.label_key), fmt=t(geojson.label_key)),
@@ -121,7 +135,7 @@ def download_list(
         for layer in EXPORT_LAYERS
         if layer.name in present
     ]
-    for fmt in FORMATS.values():
+    for fmt in (f for f in FORMATS.values() if f.whole):
         stem = "plan-atlas-mentions" if fmt.scope_key == "download_scope_mentions" else "plan-atlas"
         out.append(Download(f"all:{fmt.name}", t("download_item", what=t(fmt.scope_key), fmt=t(fmt.label_key)),
                             stem + fmt.extension, fmt.mime,
@@ -129,7 +143,7 @@ def download_list(
     for key, scope, stem, ids in (("filter", "download_scope_filter", "filter", filter_ids),
                                   ("selection", "download_scope_selection", "selection", selection_ids)):
         if ids:
-            item = _subset(layerset, t, key, scope, stem, ids)
+            item = _subset(layerset, router, t, key, scope, stem, ids)
             if item is not None:
                 out.append(item)
     return out

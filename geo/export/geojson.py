@@ -50,7 +50,7 @@ def write_geojson_zip(sel: Selection) -> bytes:
 
 GEOJSON = register(Format(
     "geojson", ".geojson", "application/geo+json", "format:geojson", write_geojson,
-    description="one RFC 7946 FeatureCollection", text=True))
+    description="one RFC 7946 FeatureCollection", text=True, whole=False))
 GEOJSON_ZIP = register(Format(
     "geojson-zip", ".zip", "application/zip", "format:geojson-zip", write_geojson_zip,
     description="a zip with one GeoJSON file per layer (one geometry type each)"))

@@ -4,9 +4,12 @@ Where the data comes from: the features of layers/ (a `geo.layers.LayerSet`). la
 changed (the viewer draws it as it is); this plan is applied to every export:
 
 - admin_province, admin_prefecture, admin_county, regions, lines and points keep their names;
-- countries and blocs (kinds in `WORLD_KINDS`) and every feature whose extent leaves `CHINA_BBOX`
-  (foreign cities, Europe-bound rail corridors) go to world_areas / world_lines / world_points, so the
-  regional layers have regional extents;
+- countries and blocs (kinds in `WORLD_KINDS`) and every feature that lies mostly outside China or
+  whose extent leaves `CHINA_BBOX` (foreign cities, Europe-bound rail corridors) go to world_areas /
+  world_lines / world_points, so the regional layers have regional extents. "China" is the union of
+  the admin_province layer (every province-level unit), widened by `COAST_MARGIN` degrees for ports
+  and islands dropped by simplification; a feature is inside when at least half of it (area, length
+  or points) is;
 - a layer whose features mix single and multi parts (Polygon + MultiPolygon, Point + MultiPoint) is
   promoted to the multi type. The type of an export layer is fixed by the whole layers/ build, not by
   the selection, so a subset has the same schema as the whole export.
@@ -22,6 +25,8 @@ from geo.errors import LayersError
 
 # The box the gazetteer checks curated coordinates against (lon 73–136, lat 3–54): "inside China".
 CHINA_BBOX: tuple[float, float, float, float] = (73.0, 3.0, 136.0, 54.0)
+# Degrees added around the provinces' union (coastal ports, small islands, simplified borders).
+COAST_MARGIN: float = 0.3
 # Kinds that are outside China by definition (a country or a group of countries).
 WORLD_KINDS: frozenset[str] = frozenset({"country", "bloc"})
 _FAMILIES: dict[str, str] = {
@@ -109,24 +114,48 @@ def inside_china(bounds: tuple[float, float, float, float]) -> bool:
     return x0 <= bounds[0] and y0 <= bounds[1] and bounds[2] <= x1 and bounds[3] <= y1
 
 
-def route(source: str, feature: Mapping[str, Any]) -> str:
-    """The export layer of a feature of layers/ layer `source`."""
-    family = geometry_family(feature["geometry"]["type"])
-    if source in _ADMIN_SOURCES:
-        target = source
-    elif feature["properties"].get("kind") in WORLD_KINDS or not inside_china(
-        geometry_bounds(feature["geometry"])
-    ):
-        target = f"world_{'areas' if family == 'polygon' else family + 's'}"
-    else:
-        target = source
-    layer = BY_NAME.get(target)
-    if layer is None or layer.family != family:
-        raise LayersError(
-            f"feature {feature.get('id')!r} of layer {source!r} is a {feature['geometry']['type']}; "
-            f"{source} holds {layer.family if layer else 'no'} geometries (rebuild layers/ with `make build`)"
-        )
-    return target
+class Router:
+    """Assigns features of layers/ to export layers (see the module docstring)."""
+
+    def __init__(self, collections: Mapping[str, Mapping[str, Any]]) -> None:
+        import shapely
+        from shapely.geometry import box, shape
+
+        provinces = [shape(f["geometry"]) for f in collections.get("admin_province", {}).get("features", [])]
+        self.china = shapely.union_all(provinces).buffer(COAST_MARGIN) if provinces else box(*CHINA_BBOX)
+        shapely.prepare(self.china)
+        self._shape = shape
+
+    def is_abroad(self, feature: Mapping[str, Any]) -> bool:
+        """True for countries, blocs and features mostly outside China or beyond CHINA_BBOX."""
+        if feature["properties"].get("kind") in WORLD_KINDS:
+            return True
+        if not inside_china(geometry_bounds(feature["geometry"])):
+            return True
+        geom = self._shape(feature["geometry"])
+        if self.china.contains(geom):
+            return False
+        part = geom.intersection(self.china)
+        if geom.area > 0:
+            return part.area < 0.5 * geom.area
+        if geom.length > 0:
+            return part.length < 0.5 * geom.length
+        return True  # a point (or points) outside China
+
+    def route(self, source: str, feature: Mapping[str, Any]) -> str:
+        """The export layer of a feature of layers/ layer `source`."""
+        family = geometry_family(feature["geometry"]["type"])
+        if source not in _ADMIN_SOURCES and self.is_abroad(feature):
+            target = f"world_{'areas' if family == 'polygon' else family + 's'}"
+        else:
+            target = source
+        layer = BY_NAME.get(target)
+        if layer is None or layer.family != family:
+            raise LayersError(
+                f"feature {feature.get('id')!r} of layer {source!r} is a {feature['geometry']['type']}; "
+                f"{source} holds {layer.family if layer else 'no'} geometries (rebuild layers/ with `make build`)"
+            )
+        return target
 
 
 def unified_type(types: Iterable[str]) -> str:
@@ -140,13 +169,13 @@ def unified_type(types: Iterable[str]) -> str:
     return "Multi" + bases.pop()
 
 
-def layer_types(collections: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+def layer_types(collections: Mapping[str, Mapping[str, Any]], router: Router | None = None) -> dict[str, str]:
     """Export layer name → its geometry type, from every feature of layers/ (not a selection)."""
+    router = router or Router(collections)
     found: dict[str, set[str]] = {}
-    for layer in EXPORT_LAYERS:
-        if layer.source in collections and layer.name == layer.source:
-            for f in collections[layer.source]["features"]:
-                found.setdefault(route(layer.source, f), set()).add(f["geometry"]["type"])
+    for source, fc in collections.items():
+        for f in fc["features"]:
+            found.setdefault(router.route(source, f), set()).add(f["geometry"]["type"])
     return {name: unified_type(found[name]) for name in BY_NAME if name in found}
 
 

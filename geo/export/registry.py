@@ -30,6 +30,8 @@ class Format:
     scope_key: i18n key of what a whole export of this format holds ("全部图层", "地点提及表").
     description: one line for `geo export --help`.
     text: True when the bytes are text (the CLI then writes to a pipe by default).
+    whole: the app offers it for the whole layer set (False for plain GeoJSON, whose whole export
+    mixes geometry types: the app offers one GeoJSON per layer and the GeoJSON zip instead).
     """
 
     name: str
@@ -40,6 +42,7 @@ class Format:
     scope_key: str = "download_scope_all"
     description: str = ""
     text: bool = False
+    whole: bool = True
 
 
 # name → Format, in registration order (the order of the CLI help and of the app's download list).

@@ -17,7 +17,7 @@ from typing import Any
 
 from geo._layers_build import excerpt
 from geo.errors import LayersError, UnknownDocumentError, UnknownPlaceError
-from geo.export.plan import BY_NAME, EXPORT_LAYERS, export_layer, layer_types, promote, route
+from geo.export.plan import BY_NAME, EXPORT_LAYERS, Router, export_layer, layer_types, promote
 from geo.layers import LayerSet
 from geo.models import LAYERS
 
@@ -192,9 +192,14 @@ class Selection:
         return describe(self.doc_id, self.kind, self.place_ids)
 
     @cached_property
+    def router(self) -> Router:
+        """Assigns features to export layers (China's outline from this layer set)."""
+        return Router(self.layerset.collections)
+
+    @cached_property
     def geometry_types(self) -> dict[str, str]:
         """Export layer → its one geometry type (fixed by the whole layers/ build)."""
-        return layer_types(self.layerset.collections)
+        return layer_types(self.layerset.collections, self.router)
 
     @cached_property
     def by_layer(self) -> dict[str, list[dict[str, Any]]]:
@@ -204,7 +209,7 @@ class Selection:
         out: dict[str, list[dict[str, Any]]] = {}
         for source, feats in selected.items():
             for f in feats:
-                out.setdefault(route(source, f), []).append(f)
+                out.setdefault(self.router.route(source, f), []).append(f)
         wanted = set(self.layers) if self.layers is not None else set(BY_NAME)
         result: dict[str, list[dict[str, Any]]] = {}
         for layer in EXPORT_LAYERS:

@@ -1,7 +1,7 @@
 """Styles of the exported layers, as the app draws them: QGIS QML, OGC SLD 1.1 and KML colours.
 
-Where the data comes from: the colours by kind are the viewer's (`KIND_COLORS` / `kind_color` of the
-map module); the widths, dashes, marker sizes and fill opacities below mirror the map script there
+Where the data comes from: the colours by kind are the viewer's (geo.palette, which the map module
+uses too); the widths, dashes, marker sizes and fill opacities below mirror the map script there
 (admin outlines 1.6/1.0/0.5 px with a light fill, regions dashed with a nearly clear fill, lines
 3 px, points 5 px circles with a white outline). Labels show the `name` field. Pure: no I/O.
 """
@@ -11,6 +11,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from geo.palette import kind_color
 
 PX_MM: float = 0.26  # one screen pixel at 96 dpi, in millimetres (QGIS symbol units)
 
@@ -43,8 +45,6 @@ STYLES: dict[str, LayerStyle] = {
 
 def kind_colors(kinds: Iterable[str]) -> dict[str, str]:
     """kind → "#rrggbb", the viewer's colours."""
-    from geo.mapview import kind_color  # the viewer's palette (one table for map and exports)
-
     return {k: kind_color(k) for k in sorted(set(kinds))}
 
 
