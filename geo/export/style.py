@@ -64,9 +64,12 @@ def kml_color(hex_color: str, alpha: float = 1.0) -> str:
 
 
 def _options(parent: ET.Element, values: dict[str, str]) -> None:
+    """Symbol layer properties in both forms QGIS writes (<Option> map, and <prop> read by older QGIS)."""
     opt = ET.SubElement(parent, "Option", type="Map")
     for k, v in values.items():
         ET.SubElement(opt, "Option", name=k, type="QString", value=v)
+    for k, v in values.items():
+        ET.SubElement(parent, "prop", k=k, v=v)
 
 
 def _qml_symbol(parent: ET.Element, name: str, style: LayerStyle, color: str) -> None:
