@@ -15,7 +15,7 @@ from test_layers_common import synthetic_inputs
 
 from geo.cli import main
 from geo.errors import LayersError, UnknownDocumentError, UnknownPlaceError
-from geo.export import FORMATS, export_bytes, export_file, mention_rows, select_features
+from geo.export import FORMATS, Selection, export_bytes, export_file, mention_rows, select_features
 from geo.layers import LayerSet, build_layers, read_layers
 
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -162,3 +162,17 @@ def test_cli(tmp_path: Path, layers_dir: Path, capsys: pytest.CaptureFixture[str
     assert "make build" in capsys.readouterr().err
     assert main(["export", "--layers", str(layers_dir), "--format", "shp", "-o", "-"]) == 1
     assert "unknown export format 'shp'" in capsys.readouterr().err
+
+
+def test_exports_are_deterministic(ls: LayerSet) -> None:
+    for fmt in ("gpkg", "geojson-zip", "kml"):
+        assert export_bytes(ls, fmt) == export_bytes(ls, fmt), fmt
+
+
+def test_export_layers_one_geometry_type_each(ls: LayerSet) -> None:
+    sel = Selection(ls)
+    for name, feats in sel.by_layer.items():
+        assert {f["geometry"]["type"] for f in feats} == {sel.geometry_types[name]}, name
+    # a subset keeps the schema of the whole export (the type is fixed by layers/, not the selection)
+    one = Selection(ls, place_ids=("airport:ctu",))
+    assert one.geometry_types == sel.geometry_types

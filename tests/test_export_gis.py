@@ -226,3 +226,17 @@ def test_place_clauses_matches_the_clause_ids(exports: dict[str, Path], ls: Laye
         for pid, cids in zip(df["id"], df["clause_ids"], strict=True):
             expected |= {(pid, cid, doc_of[cid]) for cid in json.loads(cids)}
     assert rows == expected and rows
+
+
+def test_places_abroad_have_their_own_layers(ls: LayerSet) -> None:
+    from geo.export import Selection
+
+    where = {f["id"]: name for name, feats in Selection(ls).by_layer.items() for f in feats}
+    assert all(where[f["id"]].startswith("world_") for f in ls.features()
+               if f["properties"]["kind"] in ("country", "bloc"))
+    # Vientiane lies inside China's bounding box but outside China: the outline decides
+    assert where["city:vientiane"] == "world_points"
+    assert where["railway:chengdu-chongqing-freight-europe"] == "world_lines"
+    # the Beibu Gulf region is partly sea, mostly along China's coast: it stays regional
+    assert where["region:beibu-gulf"] == "regions"
+    assert where["adm:510100"] == "admin_prefecture"
