@@ -94,3 +94,16 @@ def test_downloads_are_named_for_people(ls: LayerSet) -> None:
         if d.key.startswith("layer:"):
             types = {f["geometry"]["type"] for f in json.loads(d.data())["features"]}
             assert len(types) == 1, (d.key, types)
+
+
+def test_warm_makes_the_files_in_the_background(ls: LayerSet) -> None:
+    from geo.export.downloads import warm
+
+    items = download_list(ls, lambda k, **kw: t(k, "en", **kw), filter_ids=["adm:510100", "airport:ctu"])
+    thread = warm(items)
+    if thread is not None:  # (None: an earlier test already made every file)
+        thread.join(timeout=120)
+    sizes = [d.size_if_ready for d in items]
+    assert all(s is not None and s > 0 for s in sizes)
+    assert sizes == [len(d.data()) for d in items]
+    assert warm(items) is None  # nothing left to make

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from geo.export.downloads import Download, download_list, human_size
-from geo.export.plan import CHINA_BBOX, EXPORT_LAYERS, ExportLayer, layer_types
+from geo.export.plan import CHINA_BBOX, EXPORT_LAYERS, ExportLayer, layer_plan, layers_key
 from geo.export.registry import FORMATS, Format, format_names, get_format, register, unregister
 from geo.export.select import CSV_COLUMNS, Selection, kinds, mention_rows, select_features
 from geo.layers import LayerSet
@@ -99,7 +99,8 @@ __all__ = [
     "get_format",
     "human_size",
     "kinds",
-    "layer_types",
+    "layer_plan",
+    "layers_key",
     "mention_rows",
     "register",
     "select_features",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ GPKG_VERSION: str = "1.3"
 GEOMETRY_COLUMN: str = "geom"
 LINKS_TABLE: str = "place_clauses"
 STYLES_TABLE: str = "layer_styles"
+# OGR_CURRENT_DATE is a process-wide GDAL setting: one GeoPackage is written at a time.
+_WRITE_LOCK = threading.Lock()
 
 
 def _flat(v: Any) -> Any:
@@ -104,14 +107,14 @@ def write_gpkg(sel: Selection) -> bytes:
 
     sel.by_layer  # noqa: B018  (raises "nothing to export" before any file is made)
     stamp = f"{data_date(sel.layerset)}T00:00:00"
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{stamp}.000Z"})
-    try:
-        with tempfile.TemporaryDirectory(prefix="plan-atlas-export-") as tmp:
+    with _WRITE_LOCK, tempfile.TemporaryDirectory(prefix="plan-atlas-export-") as tmp:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{stamp}.000Z"})
+        try:
             path = Path(tmp) / "plan-atlas.gpkg"
             _write_layers(sel, path, stamp)
             return path.read_bytes()
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
 
 GPKG = register(Format(

@@ -17,6 +17,10 @@ changed (the viewer draws it as it is); this plan is applied to every export:
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -169,16 +173,6 @@ def unified_type(types: Iterable[str]) -> str:
     return "Multi" + bases.pop()
 
 
-def layer_types(collections: Mapping[str, Mapping[str, Any]], router: Router | None = None) -> dict[str, str]:
-    """Export layer name → its geometry type, from every feature of layers/ (not a selection)."""
-    router = router or Router(collections)
-    found: dict[str, set[str]] = {}
-    for source, fc in collections.items():
-        for f in fc["features"]:
-            found.setdefault(router.route(source, f), set()).add(f["geometry"]["type"])
-    return {name: unified_type(found[name]) for name in BY_NAME if name in found}
-
-
 def promote(geom: Mapping[str, Any], target: str) -> dict[str, Any]:
     """A geometry as `target` type: unchanged, or a single part wrapped as a one-part Multi*."""
     if geom["type"] == target:
@@ -186,3 +180,47 @@ def promote(geom: Mapping[str, Any], target: str) -> dict[str, Any]:
     if target == "Multi" + geom["type"]:
         return {"type": target, "coordinates": [geom["coordinates"]]}
     raise LayersError(f"cannot write a {geom['type']} into a {target} layer")
+
+
+@dataclass(frozen=True)
+class LayerPlan:
+    """The plan of one layers/ build: where each feature goes and each export layer's geometry type."""
+
+    router: Router
+    types: dict[str, str]  # export layer → geometry type
+    assignment: dict[tuple[str, str], str]  # (layers/ layer, feature id) → export layer
+
+
+def layers_key(collections: Mapping[str, Any], manifest: Mapping[str, Any]) -> str:
+    """A short key of a layers/ build (its manifest checksums; the content when there are none)."""
+    entries = {k: v.get("sha256") for k, v in sorted(manifest.get("layers", {}).items())}
+    if not entries or not all(entries.values()):
+        return hashlib.sha256(json.dumps(collections, sort_keys=True).encode()).hexdigest()[:16]
+    entries["index"] = manifest.get("index", {}).get("sha256")
+    return hashlib.sha256(json.dumps(entries).encode()).hexdigest()[:16]
+
+
+_PLANS: OrderedDict[str, LayerPlan] = OrderedDict()
+_PLANS_LOCK = threading.Lock()
+
+
+def layer_plan(collections: Mapping[str, Mapping[str, Any]], key: str) -> LayerPlan:
+    """The LayerPlan of a layers/ build, computed once per `key` (see layers_key)."""
+    with _PLANS_LOCK:
+        if key in _PLANS:
+            _PLANS.move_to_end(key)
+            return _PLANS[key]
+    router = Router(collections)
+    assignment = {(source, f["id"]): router.route(source, f)
+                  for source, fc in collections.items() for f in fc["features"]}
+    found: dict[str, set[str]] = {}
+    for source, fc in collections.items():
+        for f in fc["features"]:
+            found.setdefault(assignment[(source, f["id"])], set()).add(f["geometry"]["type"])
+    types = {name: unified_type(found[name]) for name in BY_NAME if name in found}
+    plan = LayerPlan(router, types, assignment)
+    with _PLANS_LOCK:
+        _PLANS[key] = plan
+        while len(_PLANS) > 4:
+            _PLANS.popitem(last=False)
+    return plan

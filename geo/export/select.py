@@ -17,7 +17,7 @@ from typing import Any
 
 from geo._layers_build import excerpt
 from geo.errors import LayersError, UnknownDocumentError, UnknownPlaceError
-from geo.export.plan import BY_NAME, EXPORT_LAYERS, Router, export_layer, layer_types, promote
+from geo.export.plan import BY_NAME, EXPORT_LAYERS, LayerPlan, export_layer, layer_plan, layers_key, promote
 from geo.layers import LayerSet
 from geo.models import LAYERS
 
@@ -192,14 +192,15 @@ class Selection:
         return describe(self.doc_id, self.kind, self.place_ids)
 
     @cached_property
-    def router(self) -> Router:
-        """Assigns features to export layers (China's outline from this layer set)."""
-        return Router(self.layerset.collections)
+    def plan(self) -> LayerPlan:
+        """Where each feature goes (computed once per layers/ build)."""
+        ls = self.layerset
+        return layer_plan(ls.collections, layers_key(ls.collections, ls.manifest))
 
-    @cached_property
+    @property
     def geometry_types(self) -> dict[str, str]:
         """Export layer → its one geometry type (fixed by the whole layers/ build)."""
-        return layer_types(self.layerset.collections, self.router)
+        return self.plan.types
 
     @cached_property
     def by_layer(self) -> dict[str, list[dict[str, Any]]]:
@@ -209,7 +210,8 @@ class Selection:
         out: dict[str, list[dict[str, Any]]] = {}
         for source, feats in selected.items():
             for f in feats:
-                out.setdefault(self.router.route(source, f), []).append(f)
+                target = self.plan.assignment.get((source, f["id"])) or self.plan.router.route(source, f)
+                out.setdefault(target, []).append(f)
         wanted = set(self.layers) if self.layers is not None else set(BY_NAME)
         result: dict[str, list[dict[str, Any]]] = {}
         for layer in EXPORT_LAYERS:
