@@ -1,4 +1,4 @@
-"""Display colours of place kinds, one table for the map (geo.mapview) and the exports (geo.export).
+"""Display colours of place kinds, one table for the map (geo.viewer.mapview) and the exports (geo.export).
 
 Where the data comes from: a fixed palette chosen for the viewer; a kind without its own colour
 gets one of the palette's by a hash of its name (stable across runs). Pure, no imports of the viewer.

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_layers_common import synthetic_inputs
 
 from geo.cli import main
 from geo.errors import LayersError
 from geo.export import FORMATS, Format, Selection, download_list, register, unregister
-from geo.i18n import t
 from geo.layers import LayerSet, build_layers, read_layers
+from geo.viewer.i18n import t
+from tests.support.layers_common import synthetic_inputs
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from geo.export.plan import CHINA_BBOX, EXPORT_LAYERS, ExportLayer, layer_plan, 
 from geo.export.registry import FORMATS, Format, format_names, get_format, register, unregister
 from geo.export.select import CSV_COLUMNS, Selection, kinds, mention_rows, select_features
 from geo.layers import LayerSet
+from geo.storage import atomic_write_bytes
 
 LIST_PROPERTIES: tuple[str, ...] = ("aliases", "doc_ids", "clause_ids")
 # Modules of the built-in formats; importing one registers its formats (this order is the order of
@@ -72,14 +73,9 @@ def export_file(
     kind: str | None = None,
     place_ids: Iterable[str] | None = None,
 ) -> Path:
-    """Write an export to `path` (via a temporary file beside it, then rename); returns the path."""
+    """Write an export to `path` atomically (geo.storage); returns the path."""
     data = export_bytes(layerset, fmt, doc_id=doc_id, kind=kind, place_ids=place_ids)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-    return target
+    return atomic_write_bytes(path, data)
 
 
 __all__ = [

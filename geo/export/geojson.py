@@ -10,11 +10,11 @@ from __future__ import annotations
 import io
 import zipfile
 
-from geo._layers_geojson import dumps
 from geo.export.plan import BY_NAME
 from geo.export.provenance import data_date
 from geo.export.registry import Format, register
 from geo.export.select import Selection
+from geo.layers import dumps
 
 
 def _collection(name: str, features: list[dict]) -> str:

@@ -71,7 +71,7 @@ def _write_layers(sel: Selection, path: Path, stamp: str) -> None:
             gdf, path, layer=name, driver="GPKG", geometry_type=gtype, append=not first,
             dataset_options={"VERSION": GPKG_VERSION} if first else None,
             dataset_metadata={k: str(v) for k, v in meta.items()} if first else None,
-            layer_metadata={"source": f"layers/{layer.source}.geojson", "features": str(len(feats)),
+            layer_metadata={"source": ", ".join(f"layers/{src}.geojson" for src in layer.sources), "features": str(len(feats)),
                             "geometry_type": gtype, "date": stamp[:10]},
             layer_options={"IDENTIFIER": layer.title, "DESCRIPTION": f"{layer.title}; {gtype}, WGS-84",
                            "GEOMETRY_NAME": GEOMETRY_COLUMN, "SPATIAL_INDEX": "YES"},

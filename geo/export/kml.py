@@ -15,7 +15,7 @@ from geo.errors import LayersError
 from geo.export.plan import BY_NAME
 from geo.export.registry import Format, register
 from geo.export.select import Selection
-from geo.export.style import STYLES, kind_colors, kml_color
+from geo.export.style import kind_colors, kml_color, layer_style
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 POINT_ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
@@ -50,7 +50,7 @@ def _styles(doc: ET.Element, by_layer: dict[str, list[dict]]) -> None:
     """One Style per (family, kind) used, id "<family>-<kind>"."""
     used: dict[tuple[str, str], float] = {}
     for name, feats in by_layer.items():
-        style = STYLES[name]
+        style = layer_style(name)
         for f in feats:
             used.setdefault((style.family, f["properties"].get("kind", "")), style.width_px)
     colors = kind_colors(k for _, k in used)
@@ -99,7 +99,7 @@ def write_kml(sel: Selection) -> bytes:
     ET.SubElement(doc, "name").text = sel.title
     _styles(doc, by_layer)
     for name, feats in by_layer.items():
-        family = STYLES[name].family
+        family = layer_style(name).family
         folder = ET.SubElement(doc, "Folder", id=name)
         ET.SubElement(folder, "name").text = BY_NAME[name].title
         per_kind: dict[str, list[dict]] = {}

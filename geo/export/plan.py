@@ -3,7 +3,8 @@
 Where the data comes from: the features of layers/ (a `geo.layers.LayerSet`). layers/ itself is not
 changed (the viewer draws it as it is); this plan is applied to every export:
 
-- admin_province, admin_prefecture, admin_county, regions, lines and points keep their names;
+- every layer kind of geo/specs.py (admin_province, admin_prefecture, admin_county, regions, points,
+  lines) keeps its name;
 - countries and blocs (kinds in `WORLD_KINDS`) and every feature that lies mostly outside China or
   whose extent leaves `CHINA_BBOX` (foreign cities, Europe-bound rail corridors) go to world_areas /
   world_lines / world_points, so the regional layers have regional extents. "China" is the union of
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.errors import LayersError
+from geo.specs import LAYER_SPECS, admin_layers
 
 # The box the gazetteer checks curated coordinates against (lon 73–136, lat 3–54): "inside China".
 CHINA_BBOX: tuple[float, float, float, float] = (73.0, 3.0, 136.0, 54.0)
@@ -44,41 +46,56 @@ _FAMILIES: dict[str, str] = {
 class ExportLayer:
     """A layer of the exports (a GeoPackage table, a GeoJSON file in a zip, a KML folder).
 
-    name: table / file stem. source: the layers/ layer its features come from. family: point, line
+    name: table / file stem. sources: the layers/ layers its features come from. family: point, line
     or polygon. label_key: i18n key of its human label ("铁路、公路、河流与走廊（线）").
     title: English title (GeoPackage identifier). regional: its extent must stay inside CHINA_BBOX.
+    admin: an administrative layer (never split).
     """
 
     name: str
-    source: str
+    sources: tuple[str, ...]
     family: str
     label_key: str
     title: str
     regional: bool = True
+    admin: bool = False
 
 
-EXPORT_LAYERS: tuple[ExportLayer, ...] = (
-    ExportLayer("admin_province", "admin_province", "polygon", "export_layer:admin_province",
-                "Provinces (polygons)"),
-    ExportLayer("admin_prefecture", "admin_prefecture", "polygon", "export_layer:admin_prefecture",
-                "Prefectures (polygons)"),
-    ExportLayer("admin_county", "admin_county", "polygon", "export_layer:admin_county",
-                "Counties of Sichuan and Chongqing (polygons)"),
-    ExportLayer("regions", "regions", "polygon", "export_layer:regions",
-                "Regions, composite areas and zones in China (polygons)"),
-    ExportLayer("lines", "lines", "line", "export_layer:lines",
-                "Railways, highways, rivers, corridors and axes (lines)"),
-    ExportLayer("points", "points", "point", "export_layer:points",
-                "Zones, ports, airports, hubs, sites and towns (points)"),
-    ExportLayer("world_areas", "regions", "polygon", "export_layer:world_areas",
-                "Countries and blocs (polygons)", regional=False),
-    ExportLayer("world_lines", "lines", "line", "export_layer:world_lines",
-                "International corridors (lines)", regional=False),
-    ExportLayer("world_points", "points", "point", "export_layer:world_points",
-                "Places outside China (points)", regional=False),
-)
+# English titles of the layers (a layer kind registered without one is titled by its name).
+TITLES: dict[str, str] = {
+    "admin_province": "Provinces (polygons)",
+    "admin_prefecture": "Prefectures (polygons)",
+    "admin_county": "Counties of Sichuan and Chongqing (polygons)",
+    "regions": "Regions, composite areas and zones in China (polygons)",
+    "lines": "Railways, highways, rivers, corridors and axes (lines)",
+    "points": "Zones, ports, airports, hubs, sites and towns (points)",
+    "world_areas": "Countries and blocs (polygons)",
+    "world_lines": "International corridors (lines)",
+    "world_points": "Places outside China (points)",
+}
+# The export layer of places abroad, per geometry family.
+WORLD_LAYERS: dict[str, str] = {"polygon": "world_areas", "line": "world_lines", "point": "world_points"}
+
+
+def _export_layers() -> tuple[ExportLayer, ...]:
+    """One export layer per registered layer kind (geo/specs.py), then one per family for places abroad."""
+    regional = [
+        ExportLayer(s.name, (s.name,), s.geometry, f"export_layer:{s.name}", TITLES.get(s.name, s.name),
+                    admin=s.admin)
+        for s in LAYER_SPECS.values()
+    ]
+    world = [
+        ExportLayer(name, tuple(s.name for s in LAYER_SPECS.values() if s.geometry == family and not s.admin),
+                    family, f"export_layer:{name}", TITLES[name], regional=False)
+        for family, name in WORLD_LAYERS.items()
+        if any(s.geometry == family and not s.admin for s in LAYER_SPECS.values())
+    ]
+    return (*regional, *world)
+
+
+EXPORT_LAYERS: tuple[ExportLayer, ...] = _export_layers()
 BY_NAME: dict[str, ExportLayer] = {layer.name: layer for layer in EXPORT_LAYERS}
-_ADMIN_SOURCES = frozenset({"admin_province", "admin_prefecture", "admin_county"})
+_ADMIN_SOURCES = frozenset(admin_layers())
 
 
 def export_layer(name: str) -> ExportLayer:
@@ -150,7 +167,7 @@ class Router:
         """The export layer of a feature of layers/ layer `source`."""
         family = geometry_family(feature["geometry"]["type"])
         if source not in _ADMIN_SOURCES and self.is_abroad(feature):
-            target = f"world_{'areas' if family == 'polygon' else family + 's'}"
+            target = WORLD_LAYERS[family]
         else:
             target = source
         layer = BY_NAME.get(target)

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from geo._layers_build import excerpt
 from geo.errors import LayersError, UnknownDocumentError, UnknownPlaceError
 from geo.export.plan import BY_NAME, EXPORT_LAYERS, LayerPlan, export_layer, layer_plan, layers_key, promote
-from geo.layers import LayerSet
+from geo.layers import LayerSet, excerpt
 from geo.models import LAYERS
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -229,7 +228,7 @@ class Selection:
         """Mention rows (CSV_COLUMNS); LayersError when none matches."""
         rows = mention_rows(self.layerset, self.doc_id, self.kind, self.place_ids)
         if self.layers is not None:
-            keep = {BY_NAME[name].source for name in self.layers}
+            keep = {src for name in self.layers for src in BY_NAME[name].sources}
             rows = [r for r in rows if r["layer"] in keep]
         if not rows:
             raise LayersError(f"nothing to export: no mention matches {self.describe()}")

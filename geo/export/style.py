@@ -2,7 +2,7 @@
 
 Where the data comes from: the colours by kind are the viewer's (geo.palette, which the map module
 uses too); the widths, dashes, marker sizes and fill opacities below mirror the map script there
-(admin outlines 1.6/1.0/0.5 px with a light fill, regions dashed with a nearly clear fill, lines
+(admin outlines at geo/specs.py's outline_weight with a light fill, regions dashed with a nearly clear fill, lines
 3 px, points 5 px circles with a white outline). Labels show the `name` field. Pure: no I/O.
 """
 
@@ -12,7 +12,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from geo.export.plan import BY_NAME
 from geo.palette import kind_color
+from geo.specs import layer_spec
 
 PX_MM: float = 0.26  # one screen pixel at 96 dpi, in millimetres (QGIS symbol units)
 
@@ -30,17 +32,28 @@ class LayerStyle:
     label_max_scale: int = 0  # labels hidden when zoomed out beyond 1:N (0: always)
 
 
-STYLES: dict[str, LayerStyle] = {
-    "admin_province": LayerStyle("polygon", 1.6, 0.07, label_pt=10.0),
-    "admin_prefecture": LayerStyle("polygon", 1.0, 0.07, label_max_scale=5_000_000),
-    "admin_county": LayerStyle("polygon", 0.5, 0.07, label_pt=8.0, label_max_scale=1_500_000),
-    "regions": LayerStyle("polygon", 1.5, 0.02, dash_px=(5.0, 4.0)),
-    "world_areas": LayerStyle("polygon", 1.5, 0.02, dash_px=(5.0, 4.0)),
-    "lines": LayerStyle("line", 3.0),
-    "world_lines": LayerStyle("line", 3.0),
-    "points": LayerStyle("point", radius_px=5.0, label_pt=8.0, label_max_scale=3_000_000),
-    "world_points": LayerStyle("point", radius_px=5.0, label_pt=8.0),
+# Label sizes and scale limits per layer (the rest follows the layer's family and geo/specs.py).
+_LABELS: dict[str, tuple[float, int]] = {
+    "admin_province": (10.0, 0),
+    "admin_prefecture": (9.0, 5_000_000),
+    "admin_county": (8.0, 1_500_000),
+    "points": (8.0, 3_000_000),
+    "world_points": (8.0, 0),
 }
+
+
+def layer_style(name: str) -> LayerStyle:
+    """How the app draws export layer `name` (see the module docstring)."""
+    layer = BY_NAME[name]
+    label_pt, max_scale = _LABELS.get(name, (9.0, 0))
+    if layer.family == "point":
+        return LayerStyle("point", 1.0, radius_px=5.0, label_pt=label_pt, label_max_scale=max_scale)
+    if layer.family == "line":
+        return LayerStyle("line", 3.0, label_pt=label_pt, label_max_scale=max_scale)
+    if layer.admin:  # the basemap's outlines, with a light fill
+        return LayerStyle("polygon", layer_spec(name).outline_weight, 0.07, label_pt=label_pt,
+                          label_max_scale=max_scale)
+    return LayerStyle("polygon", 1.5, 0.02, dash_px=(5.0, 4.0), label_pt=label_pt, label_max_scale=max_scale)
 
 
 def kind_colors(kinds: Iterable[str]) -> dict[str, str]:
@@ -119,7 +132,7 @@ def _qml_labels(root: ET.Element, style: LayerStyle) -> None:
 
 def qml(layer_name: str, kinds: Iterable[str]) -> str:
     """A QGIS style (QML) for an export layer: categories by `kind` in the app's colours, `name` labels."""
-    style = STYLES[layer_name]
+    style = layer_style(layer_name)
     colors = kind_colors(kinds)
     root = ET.Element("qgis", version="3.28.0", styleCategories="Symbology|Labeling")
     renderer = ET.SubElement(root, "renderer-v2", type="categorizedSymbol", attr="kind", symbollevels="0",
@@ -178,7 +191,7 @@ def _sld_symbolizer(rule: ET.Element, style: LayerStyle, color: str) -> None:
 
 def sld(layer_name: str, kinds: Iterable[str]) -> str:
     """An SLD 1.1 style for an export layer: one rule per kind in the app's colours, `name` labels."""
-    style = STYLES[layer_name]
+    style = layer_style(layer_name)
     ET.register_namespace("sld", _SLD)
     ET.register_namespace("se", _SE)
     ET.register_namespace("ogc", _OGC)
