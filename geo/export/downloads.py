@@ -27,7 +27,7 @@ Request = tuple[str, str, tuple[str, ...], tuple[str, ...] | None]  # layers key
 _CACHE: OrderedDict[Request, bytes] = OrderedDict()
 _CACHE_SIZE = 48
 _LOCK = threading.Lock()
-_WARMING: set[str] = set()
+_WARMING: set[Request] = set()
 
 
 def _cached(request: Request) -> bytes | None:
@@ -90,26 +90,23 @@ def human_size(n: int) -> str:
 
 
 def warm(downloads: Iterable[Download]) -> threading.Thread | None:
-    """Make the downloads' bytes in one background thread (once per layers/ build); returns it."""
-    items = [d for d in downloads if d.size_if_ready is None]
+    """Make the downloads' bytes in a background thread (each request once, even when called on
+    every rerun); returns the thread, or None when there is nothing left to make."""
+    with _LOCK:
+        items = [d for d in downloads if d.request not in _CACHE and d.request not in _WARMING]
+        _WARMING.update(d.request for d in items)
     if not items:
         return None
-    key = items[0].request[0]
-    with _LOCK:
-        if key in _WARMING:
-            return None
-        _WARMING.add(key)
 
     def run() -> None:
-        try:
-            for d in items:
-                try:
-                    d.data()
-                except PlanAtlasError:  # an empty subset: the button says so when clicked
-                    pass
-        finally:
-            with _LOCK:
-                _WARMING.discard(key)
+        for d in items:
+            try:
+                d.data()
+            except PlanAtlasError:  # e.g. an empty subset: the button says so when clicked
+                pass
+            finally:
+                with _LOCK:
+                    _WARMING.discard(d.request)
 
     thread = threading.Thread(target=run, name="plan-atlas-downloads", daemon=True)
     thread.start()
