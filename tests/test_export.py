@@ -176,3 +176,12 @@ def test_export_layers_one_geometry_type_each(ls: LayerSet) -> None:
     # a subset keeps the schema of the whole export (the type is fixed by layers/, not the selection)
     one = Selection(ls, place_ids=("airport:ctu",))
     assert one.geometry_types == sel.geometry_types
+
+
+def test_layer_subsets_of_features_and_mentions(ls: LayerSet) -> None:
+    points = {f["id"] for f in ls.collections["points"]["features"]}
+    sel = Selection(ls, layers=("points",))
+    assert list(sel.by_layer) == ["points"] and {f["id"] for f in sel.by_layer["points"]} == points
+    assert sel.mentions and {r["place_id"] for r in sel.mentions} <= points
+    with pytest.raises(LayersError, match="unknown export layer"):
+        Selection(ls, layers=("volcanoes",))

@@ -188,6 +188,7 @@ class Selection:
         return TITLE + doc + (f" — {self.kind}" if self.kind else "")
 
     def describe(self) -> str:
+        """The filters in words."""
         return describe(self.doc_id, self.kind, self.place_ids)
 
     @cached_property
@@ -227,9 +228,10 @@ class Selection:
     def mentions(self) -> list[dict[str, Any]]:
         """Mention rows (CSV_COLUMNS); LayersError when none matches."""
         rows = mention_rows(self.layerset, self.doc_id, self.kind, self.place_ids)
-        if self.layers is not None:
-            keep = {src for name in self.layers for src in BY_NAME[name].sources}
-            rows = [r for r in rows if r["layer"] in keep]
+        if self.layers is not None:  # mentions of the places drawn in these export layers
+            wanted = set(self.layers)
+            keep = {fid for (_, fid), target in self.plan.assignment.items() if target in wanted}
+            rows = [r for r in rows if r["place_id"] in keep]
         if not rows:
             raise LayersError(f"nothing to export: no mention matches {self.describe()}")
         return rows
