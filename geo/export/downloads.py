@@ -12,7 +12,10 @@ size costs one export. The whole-set exports take seconds together (the GeoPacka
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -89,9 +92,10 @@ def human_size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
-def warm(downloads: Iterable[Download]) -> threading.Thread | None:
+def warm(downloads: Iterable[Download], delay: float = 0.0) -> threading.Thread | None:
     """Make the downloads' bytes in a background thread (each request once, even when called on
-    every rerun); returns the thread, or None when there is nothing left to make."""
+    every rerun), after `delay` seconds and at a lower CPU priority where the system allows it (so a
+    page being drawn keeps the CPU); returns the thread, or None when there is nothing left to make."""
     with _LOCK:
         items = [d for d in downloads if d.request not in _CACHE and d.request not in _WARMING]
         _WARMING.update(d.request for d in items)
@@ -99,6 +103,9 @@ def warm(downloads: Iterable[Download]) -> threading.Thread | None:
         return None
 
     def run() -> None:
+        time.sleep(delay)
+        with contextlib.suppress(AttributeError, OSError):  # Linux: a thread is a task with its own nice
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         for d in items:
             try:
                 d.data()

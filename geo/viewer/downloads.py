@@ -20,6 +20,9 @@ from geo.export.downloads import warm
 from geo.layers import LayerSet
 from geo.viewer.i18n import t
 
+# Seconds before the files are made in the background: the map's layer files are served first.
+WARM_DELAY: float = 2.0
+
 
 def button_label(item: Download, lang: str) -> str:
     """The button's label: the item's label, with its size when the file is already made."""
@@ -44,7 +47,7 @@ def download_section(
 ) -> list[Download]:
     """The "下载" expander with one button per download; returns the items (for tests)."""
     items = download_list(layerset, lambda key, **kw: t(key, lang, **kw), filter_ids, selection_ids)
-    warm(items)
+    warm(items, delay=WARM_DELAY)
     with st.expander(t("downloads", lang)):
         for item in items:
             st.download_button(button_label(item, lang), data=_data(item), file_name=item.filename,
