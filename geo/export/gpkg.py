@@ -60,7 +60,8 @@ def _write_layers(sel: Selection, path: Path, stamp: str) -> None:
     from shapely.geometry import shape
 
     docs = {d for feats in sel.by_layer.values() for f in feats for d in f["properties"].get("doc_ids", [])}
-    meta = dataset_provenance(sel.layerset, docs if sel.doc_id else None, sel.describe())
+    filtered = sel.doc_id or sel.kind or sel.place_ids is not None
+    meta = dataset_provenance(sel.layerset, docs if sel.doc_id else None, sel.describe() if filtered else "")
     first = True
     for name, feats in sel.by_layer.items():
         layer = BY_NAME[name]
@@ -71,8 +72,8 @@ def _write_layers(sel: Selection, path: Path, stamp: str) -> None:
             gdf, path, layer=name, driver="GPKG", geometry_type=gtype, append=not first,
             dataset_options={"VERSION": GPKG_VERSION} if first else None,
             dataset_metadata={k: str(v) for k, v in meta.items()} if first else None,
-            layer_metadata={"source": ", ".join(f"layers/{src}.geojson" for src in layer.sources), "features": str(len(feats)),
-                            "geometry_type": gtype, "date": stamp[:10]},
+            layer_metadata={"source": ", ".join(f"layers/{src}.geojson" for src in layer.sources),
+                            "features": str(len(feats)), "geometry_type": gtype, "date": stamp[:10]},
             layer_options={"IDENTIFIER": layer.title, "DESCRIPTION": f"{layer.title}; {gtype}, WGS-84",
                            "GEOMETRY_NAME": GEOMETRY_COLUMN, "SPATIAL_INDEX": "YES"},
         )
