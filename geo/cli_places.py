@@ -1,7 +1,8 @@
 """`python -m geo extract|place|coverage|evaluate`: place mentions, place geometry, gazetteer to-do, scores.
 
 - `extract --jsonl`: JSON lines {"id","text"} on stdin → one line per input
-  {"id","mentions":[{"start","end","surface","place_id","name","kind","adcode"}]} (offsets into text).
+  {"id","mentions":[{"start","end","surface","place_id","name","kind","adcode","confidence","rule"}]}
+  (offsets into text; rule/confidence: how the mention was found, geo.extract.RULE_CONFIDENCE).
 - `extract FILE`: the same record shape for one plain-text file (decoded by geo.corpus.read_text).
 - `place NAME|ID … [--json]`: the resolved places; with --json an RFC 7946 FeatureCollection
   (WGS-84) built by geo.geometry.place_geometry. Unknown names raise UnknownPlaceError (exit 1).
@@ -44,6 +45,8 @@ def mention_json(m: Mention, extractor: Any) -> dict[str, Any]:
         "name": p.name,
         "kind": p.kind,
         "adcode": p.adcode,
+        "confidence": m.confidence,
+        "rule": m.rule,
     }
 
 

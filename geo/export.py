@@ -10,7 +10,7 @@ Formats:
 - gpkg: a GeoPackage with one table per layer (EPSG:4326). GeoPackage has no array type, so the
   list properties (aliases, doc_ids, clause_ids) are stored as JSON text, e.g. '["a","b"]'.
 - csv: one row per mention (clause_id, doc_id, place_id, name, kind, layer, surface, start, end,
-  excerpt), UTF-8 with a byte-order mark so spreadsheet programs read the Chinese text.
+  confidence, rule, excerpt; rule/confidence from index.json's mention_rules), UTF-8 with a byte-order mark so spreadsheet programs read the Chinese text.
 - kml: KML 2.2 for Google Earth, one Folder per layer, properties as ExtendedData.
 
 `export_bytes(layerset, fmt, …)` returns the file's bytes (for the app's download buttons);
@@ -55,6 +55,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "surface",
     "start",
     "end",
+    "confidence",
+    "rule",
     "excerpt",
 )
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -161,6 +163,8 @@ def mention_rows(
     place_ids: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per mention (CSV_COLUMNS), in index order (documents by date, clauses, offsets)."""
+    from geo.extract import RULE_CONFIDENCE
+
     wanted = set(place_ids) if place_ids is not None else None
     _check_filters(layerset, doc_id, kind, wanted)
     places = layerset.index.get("places", {})
@@ -168,7 +172,8 @@ def mention_rows(
     for c in layerset.index.get("clauses", []):
         if doc_id is not None and c["doc_id"] != doc_id:
             continue
-        for start, end, pid in c["mentions"]:
+        rules = c.get("mention_rules") or ["exact name"] * len(c["mentions"])
+        for (start, end, pid), rule in zip(c["mentions"], rules, strict=True):
             p = places.get(pid, {})
             if kind is not None and p.get("kind") != kind:
                 continue
@@ -185,6 +190,8 @@ def mention_rows(
                     "surface": c["text"][start:end],
                     "start": start,
                     "end": end,
+                    "confidence": RULE_CONFIDENCE.get(rule, 1.0),
+                    "rule": rule,
                     "excerpt": excerpt(c["text"], start, end),
                 }
             )

@@ -260,9 +260,9 @@ def _extract_cached(
         rows = entries.get(key)
         if rows is None:
             extractor = extractor or Extractor(gaz)
-            rows = [[m.start, m.end, m.surface, m.place_id] for m in extractor.extract(clause.text)]
+            rows = [[m.start, m.end, m.surface, m.place_id, m.confidence, m.rule] for m in extractor.extract(clause.text)]
         used[key] = rows
-        out[clause.id] = [Mention(s, e, surface, pid) for s, e, surface, pid in rows]
+        out[clause.id] = [Mention(s, e, surface, pid, conf, rule) for s, e, surface, pid, conf, rule in rows]
     if used != entries:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")

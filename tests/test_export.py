@@ -16,6 +16,7 @@ from test_layers_common import synthetic_inputs
 from geo.cli import main
 from geo.errors import LayersError, UnknownDocumentError, UnknownPlaceError
 from geo.export import FORMATS, export_bytes, export_file, mention_rows, select_features
+from geo.extract import RULE_CONFIDENCE
 from geo.layers import LayerSet, build_layers, read_layers
 
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -88,6 +89,8 @@ def test_csv_of_mentions(ls: LayerSet) -> None:
         "surface",
         "start",
         "end",
+        "confidence",
+        "rule",
         "excerpt",
     ]
     assert len(rows) == ls.manifest["index"]["mentions"]
@@ -95,6 +98,7 @@ def test_csv_of_mentions(ls: LayerSet) -> None:
     for r in rows:
         assert clauses[r["clause_id"]]["text"][int(r["start"]) : int(r["end"])] == r["surface"]
         assert r["surface"] in r["excerpt"]
+        assert r["rule"] in RULE_CONFIDENCE and float(r["confidence"]) == RULE_CONFIDENCE[r["rule"]]
     assert {r["doc_id"] for r in mention_rows(ls, doc_id="doc-b")} == {"doc-b"}
 
 
@@ -161,3 +165,11 @@ def test_cli(tmp_path: Path, layers_dir: Path, capsys: pytest.CaptureFixture[str
     assert "make build" in capsys.readouterr().err
     assert main(["export", "--layers", str(layers_dir), "--format", "shp", "-o", "-"]) == 1
     assert "unknown export format 'shp'" in capsys.readouterr().err
+
+
+def test_csv_rule_and_confidence_on_the_real_layers() -> None:
+    rows = mention_rows(read_layers(), doc_id="2023-wandakai-plan")
+    rules = {r["rule"] for r in rows}
+    assert {"exact name", "generated short form"} <= rules
+    short = next(r for r in rows if r["rule"] == "generated short form")
+    assert short["confidence"] < 1.0 and short["surface"] != short["name"]
