@@ -360,8 +360,8 @@ class Extractor:
         if trimmed and trimmed in self.index:
             return [_Cand(start, start + len(trimmed), self._preferred(trimmed, "")[0])]
         place = self.places[self._preferred(key, "")[0]]
-        if place.kind not in R.LOCATOR_SPLIT_KINDS or _norm_key(place.name) == key:
-            return None
+        if place.kind not in R.LOCATOR_SPLIT_KINDS or _norm_key(place.name) in (key, key.removesuffix("流域")):
+            return None  # the name itself, or its basin (嘉陵江流域: not 嘉陵 + 江流域)
         if key.endswith(")") and "(" in key:
             outer, inner = key[:-1].split("(", 1)
             if inner in self.index and self.places[self.index[inner][0]].kind in R.ADMIN_OR_REGION_KINDS:
