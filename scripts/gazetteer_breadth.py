@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import CURATED_COLUMNS, Gazetteer, load_gazetteer  # noqa: E402
+from geo.places.gazetteer import CURATED_COLUMNS, Gazetteer, load_gazetteer  # noqa: E402
 
 GDIR = ROOT / "data" / "gazetteer"
 APPROX_POINT = "approximate: general knowledge of the location, ±10 km"
@@ -277,7 +277,7 @@ def _containing_admin(gaz: Gazetteer, lon: float, lat: float) -> str:
     """The prefecture-level admin unit whose (WGS-84) boundary covers the point, or ""."""
     import shapely
 
-    from geo.geometry import place_geometry
+    from geo.places.geometry import place_geometry
 
     if not _PREFECTURES:
         for p in gaz.places.values():
@@ -374,8 +374,8 @@ def airports(gaz: Gazetteer) -> list[dict[str, str]]:
     import airportsdata
     from pypinyin import lazy_pinyin
 
-    from geo.gazetteer import admin_short_forms
-    from geo.geometry import anchor_point
+    from geo.places.admin import admin_short_forms
+    from geo.places.geometry import anchor_point
 
     have = {p.recipe.split(":", 1)[1].upper() for p in gaz.places.values() if p.recipe.startswith("airport:")}
     by_pinyin: dict[str, list[tuple[str, str]]] = {}

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.extract import RULE_CONFIDENCE, Extractor
-from geo.gazetteer import load_gazetteer
+from geo.places import RULE_CONFIDENCE, Extractor, load_gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ import csv
 import pytest
 
 from geo import settings
-from geo.extract import Extractor
-from geo.gazetteer import load_gazetteer
+from geo.places import Extractor, load_gazetteer
 
 BREADTH = sorted(settings.GAZETTEER_DIR.glob("breadth_*.csv"))
 
