@@ -151,6 +151,7 @@ class Extractor:
             index[var] = list(index[key])
         self.index = index
         self._short_forms: dict[str, frozenset[str]] = {}
+        self._name_keys: dict[str, str] = {}
         self._regex = _trie_regex(index)
         self._first = frozenset(k[0] for k in index)
         self._automaton = _automaton(index) if use_automaton else None
@@ -209,7 +210,10 @@ class Extractor:
         if traditional_re().search(surface):
             return "traditional"
         place = self.places[c.place_id]
-        if key == _norm_key(place.name):
+        name_key = self._name_keys.get(place.id)
+        if name_key is None:
+            name_key = self._name_keys[place.id] = _norm_key(place.name)
+        if key == name_key:
             return "exact name"
         if place.id.startswith("adm:"):
             forms = self._short_forms.get(place.id)
