@@ -5,7 +5,7 @@ places), airportsdata (airports). Public surface:
 """
 
 from geo.places import geometry
-from geo.places.coverage import CoverageRow, candidates, coverage_report
+from geo.places.coverage import CoverageRow, candidates, coverage_of_texts, coverage_report
 from geo.places.extract import RULE_CONFIDENCE, Extractor, extract_corpus, normalize_for_matching
 from geo.places.gazetteer import KINDS, Gazetteer, admin_short_forms, load_gazetteer
 
@@ -17,6 +17,7 @@ __all__ = [
     "Gazetteer",
     "admin_short_forms",
     "candidates",
+    "coverage_of_texts",
     "coverage_report",
     "extract_corpus",
     "geometry",
