@@ -439,7 +439,8 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
                                                     lang), unsafe_allow_html=True)
     from geo.places import load_gazetteer
 
-    review_view.render_review_queue(review_view.document_queue(doc_id, load_gazetteer().fingerprint),
+    texts = tuple((cid, str(c.get("text") or "")) for cid, c in catalog.clauses.items() if c.get("doc_id") == doc_id)
+    review_view.render_review_queue(review_view.document_queue(texts, load_gazetteer().fingerprint),
                                     lang=lang, key="review-reader")
 
 

@@ -3,7 +3,7 @@
 Composition only (Streamlit); the logic is geo.places.review (decisions in data/gazetteer/planner.csv,
 validated, atomic) and geo.layers.build_layers (the rebuild after a decision). Shown in the upload
 view (the uploaded plan's unknown strings, `UploadResult.unresolved`) and in the reader view (the
-document's queue, `geo.places.review.queue_for_document`). Everyone sees the queue; only an editor
+document's queue over the clause texts of layers/index.json, `geo.places.review.queue_for_texts`). Everyone sees the queue; only an editor
 (`geo.viewer.auth.is_editor`) gets the form, and nothing is written until "confirm" is pressed.
 A new point takes its lon/lat from the last click on the map (`note_map_click`, WGS-84) or from
 the two number fields. All strings come from geo.viewer.i18n; names are shown with st.text (never HTML).
@@ -47,11 +47,12 @@ def note_map_click(value: Mapping[str, Any] | None) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def document_queue(doc_id: str, fingerprint: str) -> list[str]:
-    """The review queue of one corpus document (cached per gazetteer fingerprint)."""
-    from geo.places.review import queue_for_document
+def document_queue(texts: tuple[tuple[str, str], ...], fingerprint: str) -> list[str]:
+    """The review queue of one document's (clause id, text) pairs as the reader shows them (cached
+    per gazetteer fingerprint)."""
+    from geo.places.review import queue_for_texts
 
-    return [r.surface for r in queue_for_document(doc_id)]
+    return [r.surface for r in queue_for_texts(texts)]
 
 
 def _rebuild() -> None:
