@@ -1,7 +1,8 @@
 """End to end (issue 15): the review queue in the real app, in headless Debian chromium, offline.
 
 Upload a plan naming 简州新城 on a temporary copy of data/ and layers/ (PLAN_ATLAS_ROOT) whose
-gazetteer does not know it (breadth_planning.csv left out), resolve it as a new point, see it drawn
+gazetteer does not know it (breadth_planning.csv left out), take a point by clicking the map, resolve
+the name as a new point (typed coordinates), see it drawn
 in the session layer with its clause, then undo. The server runs with PLAN_ATLAS_EDITOR=1 (the
 editor stub of geo.viewer.auth). The real data/ and layers/ are never written.
 """
@@ -71,6 +72,17 @@ def test_upload_resolve_as_point_see_it_then_undo(app: tuple[AppServer, Path], c
         frame.locator(MARKERS).first.wait_for(state="attached", timeout=90_000)
         before = frame.locator(MARKERS).count()
 
+        lon = pg.get_by_label("经度（WGS-84）")
+        assert lon.input_value() == "104.500000"  # the default, until the map is clicked
+        leaflet = frame.locator(".leaflet-container")
+        leaflet.scroll_into_view_if_needed()
+        box = leaflet.bounding_box()
+        leaflet.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.7})  # a point on the map
+        pg.wait_for_function(
+            "() => { const e = [...document.querySelectorAll('input')].find(i => i.getAttribute('aria-label')"
+            " === '经度（WGS-84）'); return e && e.value !== '104.500000'; }",
+            timeout=90_000,
+        )
         pg.get_by_label("经度（WGS-84）").fill("104.450000")
         pg.get_by_label("纬度（WGS-84）").fill("30.410000")
         pg.get_by_label("确认人").fill("浏览器测试")
