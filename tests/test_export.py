@@ -16,6 +16,7 @@ from geo.cli.main import main
 from geo.errors import LayersError, UnknownDocumentError, UnknownPlaceError
 from geo.export import FORMATS, Selection, export_bytes, export_file, mention_rows, select_features
 from geo.layers import LayerSet, build_layers, read_layers
+from geo.places import RULE_CONFIDENCE
 from tests.support.layers_common import synthetic_inputs
 
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -89,6 +90,8 @@ def test_csv_of_mentions(ls: LayerSet) -> None:
         "surface",
         "start",
         "end",
+        "confidence",
+        "rule",
         "excerpt",
     ]
     assert len(rows) == ls.manifest["index"]["mentions"]
@@ -96,6 +99,7 @@ def test_csv_of_mentions(ls: LayerSet) -> None:
     for r in rows:
         assert clauses[r["clause_id"]]["text"][int(r["start"]) : int(r["end"])] == r["surface"]
         assert r["surface"] in r["excerpt"]
+        assert r["rule"] in RULE_CONFIDENCE and float(r["confidence"]) == RULE_CONFIDENCE[r["rule"]]
     assert {r["doc_id"] for r in mention_rows(ls, doc_id="doc-b")} == {"doc-b"}
 
 
@@ -185,3 +189,11 @@ def test_layer_subsets_of_features_and_mentions(ls: LayerSet) -> None:
     assert sel.mentions and {r["place_id"] for r in sel.mentions} <= points
     with pytest.raises(LayersError, match="unknown export layer"):
         Selection(ls, layers=("volcanoes",))
+
+
+def test_csv_rule_and_confidence_on_the_real_layers() -> None:
+    rows = mention_rows(read_layers(), doc_id="2023-wandakai-plan")
+    rules = {r["rule"] for r in rows}
+    assert {"exact name", "generated short form"} <= rules
+    short = next(r for r in rows if r["rule"] == "generated short form")
+    assert short["confidence"] < 1.0 and short["surface"] != short["name"]

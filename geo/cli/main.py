@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "geo.cli.places",  # extract, place, coverage
     "geo.cli.layers",  # build, export
     "geo.cli.ingest",  # add, remove
+    "geo.cli.review",  # review list|alias|point|area|undo
     "geo.viewer.assets",  # assets
 )
 

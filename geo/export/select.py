@@ -19,6 +19,7 @@ from geo.errors import LayersError, UnknownDocumentError, UnknownPlaceError
 from geo.export.plan import BY_NAME, EXPORT_LAYERS, LayerPlan, export_layer, layer_plan, layers_key, promote
 from geo.layers import LayerSet, excerpt
 from geo.models import LAYERS
+from geo.places import RULE_CONFIDENCE
 
 CSV_COLUMNS: tuple[str, ...] = (
     "clause_id",
@@ -30,6 +31,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "surface",
     "start",
     "end",
+    "confidence",
+    "rule",
     "excerpt",
 )
 TITLE: str = "Plan Atlas 成渝规划地图"
@@ -124,7 +127,8 @@ def mention_rows(
     kind: str | None = None,
     place_ids: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per mention (CSV_COLUMNS), in index order (documents by date, clauses, offsets)."""
+    """One row per mention (CSV_COLUMNS), in index order (documents by date, clauses, offsets).
+    rule/confidence come from index.json's `mention_rules` (how the extractor matched each mention)."""
     wanted = set(place_ids) if place_ids is not None else None
     _check_filters(layerset, doc_id, kind, wanted)
     places = layerset.index.get("places", {})
@@ -132,7 +136,8 @@ def mention_rows(
     for c in layerset.index.get("clauses", []):
         if doc_id is not None and c["doc_id"] != doc_id:
             continue
-        for start, end, pid in c["mentions"]:
+        rules = c.get("mention_rules") or ["exact name"] * len(c["mentions"])
+        for (start, end, pid), rule in zip(c["mentions"], rules, strict=True):
             p = places.get(pid, {})
             if kind is not None and p.get("kind") != kind:
                 continue
@@ -149,6 +154,8 @@ def mention_rows(
                     "surface": c["text"][start:end],
                     "start": start,
                     "end": end,
+                    "confidence": RULE_CONFIDENCE.get(rule, 1.0),
+                    "rule": rule,
                     "excerpt": excerpt(c["text"], start, end),
                 }
             )

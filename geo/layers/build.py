@@ -245,8 +245,11 @@ def _extract_cached(
     namespace = hashlib.sha256(
         (
             gazetteer_sha256
-            + _sources_sha256("places/extract.py", "places/_rules.py", "places/gazetteer.py", "models.py")
+            + _sources_sha256(
+                "places/extract.py", "places/_rules.py", "places/_variants.py", "places/gazetteer.py", "models.py"
+            )
             + _version("pyahocorasick")
+            + _version("opencc")
         ).encode()
     ).hexdigest()
     path = cache_dir / f"mentions-{namespace[:24]}.json"
@@ -262,9 +265,9 @@ def _extract_cached(
         rows = entries.get(key)
         if rows is None:
             extractor = extractor or Extractor(gaz)
-            rows = [[m.start, m.end, m.surface, m.place_id] for m in extractor.extract(clause.text)]
+            rows = [[m.start, m.end, m.surface, m.place_id, m.confidence, m.rule] for m in extractor.extract(clause.text)]
         used[key] = rows
-        out[clause.id] = [Mention(s, e, surface, pid) for s, e, surface, pid in rows]
+        out[clause.id] = [Mention(s, e, surface, pid, conf, rule) for s, e, surface, pid, conf, rule in rows]
     if used != entries:
         atomic_write_text(path, json.dumps(used, ensure_ascii=False, separators=(",", ":")), durable=False)
         for old in cache_dir.glob("mentions-*.json"):

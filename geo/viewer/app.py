@@ -18,7 +18,7 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import basemaps, mapview, panel
+from geo.viewer import basemaps, mapview, panel, review_view
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
 from geo.viewer.downloads import download_section
@@ -138,6 +138,7 @@ def apply_map_value(value: Any) -> None:
     if not value:
         return
     vs = state()
+    review_view.note_map_click(value)
     pid = viewstate.clicked_place_id(value)
     token = repr((pid, value.get("last_object_clicked")))
     if pid and token != st.session_state.get("last_click"):
@@ -310,7 +311,8 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
         key=MAP_KEY,
         height=height,
         use_container_width=True,
-        returned_objects=RETURNED,
+        returned_objects=RETURNED + (["last_clicked"] if vs.view == "upload" and review_view.wants_map_clicks()
+                                     else []),
         feature_group_to_add=groups,
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
@@ -332,7 +334,13 @@ def upload_view(layers_dir: str) -> None:
     from geo.viewer.upload_view import render_upload_panel
 
     layerset, _, _ = load_data(layers_dir)
-    render_upload_panel(layerset, key=UPLOAD_KEY)
+    result = render_upload_panel(layerset, key=UPLOAD_KEY)
+    if result is not None:  # the review queue of the uploaded plan (geo.viewer.review_view)
+        review_view.render_review_queue(
+            result.unresolved, lang=state().lang, key="review-upload",
+            session_features=result.feature_collection.get("features", []),
+            on_change=lambda: st.session_state.pop(f"{UPLOAD_KEY}:result", None),
+        )
 
 
 def clause_panel(catalog: Catalog, vs: ViewState) -> None:
@@ -397,6 +405,11 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
 
     st.markdown(panel.PANEL_CSS + panel.reader_html(catalog, doc_id, href, [vs.selected] if vs.selected else [],
                                                     lang), unsafe_allow_html=True)
+    from geo.places import load_gazetteer
+
+    texts = tuple((cid, str(c.get("text") or "")) for cid, c in catalog.clauses.items() if c.get("doc_id") == doc_id)
+    review_view.render_review_queue(review_view.document_queue(texts, load_gazetteer().fingerprint),
+                                    lang=lang, key="review-reader")
 
 
 @st.fragment
