@@ -6,17 +6,18 @@ and the WGS-84 features of admin_county, admin_prefecture, admin_province, point
 What a unit's count is (`MentionFilter` picks the clauses: document set, period of the documents'
 dates, and any clause predicate, e.g. a theme from geo.query):
 - a mention of the unit itself ("own"), plus
-- mentions of places inside it ("inside"): a point whose location lies in the unit; a county inside
-  a prefecture (by adcode, 直辖市 counted as prefecture-level units); an area (zone, park, platform …)
-  of which at least 90 % of the area lies in the unit.
+- mentions of places inside it ("inside"): a point (or all parts of a multipoint) lying in the unit; a county inside
+  a prefecture (by adcode, 直辖市 counted as prefecture-level units); an area (zone, composite …)
+  of which at least 95 % of the surface lies in the unit (5 % for the simplified borders: 渝西 is
+  96.6 % inside 重庆 though all its members are, 渝广 = 重庆+广安 is 91 % and not inside).
 - Composites and other areas that span several units (川渝, 成渝地区双城经济圈, 万达开, 长江经济带 …)
-  and lines (railways, corridors …): by default they count toward no unit (`composites="exclude"`).
+  multipoints whose parts lie in several units, and lines (railways, corridors …): by default they count toward no unit (`composites="exclude"`).
   They say something about the whole area, not about each member: 川渝 alone has 368 mentions and
   the 经济圈 812, which would add the same number to every county and drown the differences the map
   is for. With `composites="share"` each such mention is split over the units by the share of the
-  area's surface each holds (areal weighting in an equal-area projection), so its total weight
-  stays 1 (a unit gets 1/n of a mention of an n-county composite; the Sichuan counties get only their
-  small share of 长江经济带). Lines stay excluded in both modes.
+  area's surface each holds (areal weighting in an equal-area projection; a multipoint by its parts), so its total weight
+  stays 1 over the units it covers (万州区 gets 14 % of a 万达开 mention; the Sichuan counties get
+  only their small share of 长江经济带). Lines stay excluded in both modes.
 
 The spatial assignment of places to units is done once per layers/ (cached by its checksums);
 counting under a filter is then a pass over the clauses' mentions.
@@ -40,7 +41,7 @@ from geo.render.classify import Classification, classify
 LEVELS: tuple[str, ...] = ("county", "prefecture")
 COMPOSITE_MODES: tuple[str, ...] = ("exclude", "share")
 MUNICIPALITIES: frozenset[str] = frozenset({"110000", "120000", "310000", "500000"})
-INSIDE_SHARE: float = 0.9  # an area "lies within" a unit when this share of its surface does
+INSIDE_SHARE: float = 0.95  # an area "lies within" a unit when this share of its surface does (borders are simplified)
 EQUAL_AREA = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
 COLLECTION_NAMES: dict[str, str] = {"county": "choropleth_county", "prefecture": "choropleth_prefecture"}
 
@@ -131,10 +132,11 @@ class ThematicIndex:
             areas = [g.area for g in geoms]
             ids = [u.id for u in units[lv]]
             for f in feats.get("points", []):
-                pt = _equal_area(shape(f["geometry"]), to_ea)
-                hits = tree.query(pt, predicate="intersects")
-                if len(hits):
-                    weights[lv][_pid(f)] = {ids[int(min(hits))]: 1.0}
+                share = _point_shares(_equal_area(shape(f["geometry"]), to_ea), tree, ids)
+                if len(share) == 1:
+                    weights[lv][_pid(f)] = {next(iter(share)): 1.0}
+                elif share:
+                    shared[lv][_pid(f)] = share
             for f in feats.get("regions", []):
                 area = _equal_area(shape(f["geometry"]), to_ea)
                 share = _areal_shares(area, tree, geoms, areas, ids)
@@ -213,6 +215,18 @@ def _xy(to_ea: Transformer, xy: Any) -> Any:
 
     x, y = to_ea.transform(xy[:, 0], xy[:, 1])
     return np.column_stack([x, y])
+
+
+def _point_shares(geom: Any, tree: Any, ids: list[str]) -> dict[str, float]:
+    """Unit id → share of the parts of a (Multi)Point in that unit (a part on a border goes to the first)."""
+    parts = list(getattr(geom, "geoms", [geom]))
+    out: dict[str, float] = {}
+    for pt in parts:
+        hits = tree.query(pt, predicate="intersects")
+        if len(hits):
+            uid = ids[int(min(hits))]
+            out[uid] = out.get(uid, 0.0) + 1.0 / len(parts)
+    return out
 
 
 def _areal_shares(area: Any, tree: Any, geoms: list[Any], areas: list[float], ids: list[str]) -> dict[str, float]:
