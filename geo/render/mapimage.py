@@ -32,9 +32,11 @@ from geo.render._decor import north_arrow, place_labels, scale_bar
 from geo.render.fonts import cjk_family
 from geo.render.thematic import MUNICIPALITIES, MentionFilter, choropleth, place_mentions
 
-SIZES: dict[str, tuple[float, float]] = {"a4": (11.69, 8.27), "slide": (13.333, 7.5)}  # inches, landscape
-FORMATS: tuple[str, ...] = ("png", "pdf")
 DPI: int = 300
+# Landscape page sizes in pixels at 300 dpi: A4 (297 × 210 mm) and a 16:9 slide (13.33 × 7.5 in).
+PIXELS: dict[str, tuple[int, int]] = {"a4": (3508, 2480), "slide": (4000, 2250)}
+SIZES: dict[str, tuple[float, float]] = {k: ((w + 0.5) / DPI, (h + 0.5) / DPI) for k, (w, h) in PIXELS.items()}
+FORMATS: tuple[str, ...] = ("png", "pdf")
 CIRCLE_ID = "composite:chengyu-circle"  # 成渝地区双城经济圈: the default extent
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {"legend": "图例", "sources": "来源文件", "data": "数据", "date": "制图日期", "link": "链接",
