@@ -12,14 +12,14 @@ import pytest
 from PIL import Image
 from shapely.geometry import shape
 
-from geo import i18n
 from geo.cli import main
 from geo.errors import RenderError
 from geo.layers import read_layers
-from geo.mapview import kind_color
 from geo.render.fonts import cjk_font_path
 from geo.render.mapimage import CIRCLE_ID, PIXELS, MapStyle, MapView, default_extent, draw_map, render_map
 from geo.render.thematic import MentionFilter
+from geo.viewer import i18n
+from geo.viewer.mapview import kind_color
 
 GANGYAO = "2020-chengyu-gangyao"
 TITLE = "成渝地区双城经济圈建设规划纲要"

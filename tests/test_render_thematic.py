@@ -9,9 +9,8 @@ import random
 import pytest
 from shapely.geometry import shape
 
-from geo._layers_geojson import rfc7946_problems
 from geo.errors import RenderError
-from geo.layers import read_layers
+from geo.layers import read_layers, rfc7946_problems
 from geo.render import (
     MentionFilter,
     choropleth,

@@ -31,6 +31,7 @@ from geo.errors import RenderError
 from geo.render._decor import north_arrow, place_labels, scale_bar
 from geo.render.fonts import cjk_family
 from geo.render.thematic import MUNICIPALITIES, MentionFilter, choropleth, place_mentions
+from geo.specs import draw_order, layer_spec
 
 DPI: int = 300
 # Landscape page sizes in pixels at 300 dpi: A4 (297 × 210 mm) and a 16:9 slide (13.33 × 7.5 in).
@@ -212,23 +213,25 @@ def _draw_places(cv: _Canvas) -> None:
                 by_layer.setdefault(layer, []).append(f)
                 cv.drawn.append(f)
     s, color = cv.scale, cv.style.kind_color
-    for layer in ("admin_province", "admin_prefecture", "admin_county", "regions"):
-        df = cv.frame(by_layer.get(layer, []))
+    specs = [layer_spec(n) for n in draw_order() if n in by_layer]  # geo.specs: geometry family and order
+    for spec in (sp for sp in specs if sp.geometry == "polygon"):
+        df = cv.frame(by_layer[spec.name])
         if df is None:
             continue
         for kind, part in df.groupby("kind", sort=True):
             c = color(str(kind))
-            if layer in ("admin_county", "admin_prefecture") and not cv.view.thematic:
+            if spec.admin and spec.name != "admin_province" and not cv.view.thematic:  # a tint, not 四川 whole
                 part.plot(ax=cv.ax, facecolor=c, alpha=0.15, edgecolor="none", zorder=4)
             part.boundary.plot(ax=cv.ax, color=c, linewidth=1.1 * s, zorder=5,
-                               linestyle="-" if layer.startswith("admin") else (0, (4, 2)))
+                               linestyle="-" if spec.admin else (0, (4, 2)))
             cv.kinds.setdefault(str(kind), "area")
-    lines = cv.frame(by_layer.get("lines", []))
-    if lines is not None:
-        for kind, part in lines.groupby("kind", sort=True):
+    for spec in (sp for sp in specs if sp.geometry == "line"):
+        df = cv.frame(by_layer[spec.name])
+        for kind, part in df.groupby("kind", sort=True) if df is not None else ():
             part.plot(ax=cv.ax, color=color(str(kind)), linewidth=1.6 * s, zorder=6)
             cv.kinds.setdefault(str(kind), "line")
-    pts = cv.frame(by_layer.get("points", []), mentions=lambda f: counts.get(f.get("id"), 0))
+    point_feats = [f for sp in specs if sp.geometry == "point" for f in by_layer[sp.name]]
+    pts = cv.frame(point_feats, mentions=lambda f: counts.get(f.get("id"), 0))
     if pts is not None:
         top = max(pts["mentions"])
         pts = pts.explode(index_parts=False).sort_values("mentions", ascending=False, kind="stable")
