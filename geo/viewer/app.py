@@ -207,6 +207,10 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                        + panel.doc_label(catalog.documents[d], lang))
         st.toggle(t("presenter", lang), key="w_presenter")
         downloads(catalog, layers_dir, lang)
+        with st.expander(t("map_image", lang)):
+            from geo.viewer import mapimage_view
+
+            mapimage_view.downloads(load_data(layers_dir)[0], catalog, state())
 
 
 def apply_widgets(catalog: Catalog) -> ViewState:
@@ -470,9 +474,10 @@ def main() -> None:
         st.session_state["w_basemap"] = "vector"
     vs = apply_widgets(catalog)
     # the map first: the browser starts loading it before the sidebar's widgets
-    if vs.presenter:
-        presenter_css()
-        map_and_panel(layers_dir)
+    if vs.presenter:  # a view of its own (geo.viewer.presenter)
+        from geo.viewer import presenter
+
+        presenter.render(load_data(layers_dir)[0], catalog, vs, layer_urls(layers_dir, False))
     elif vs.view == "reader":
         header(vs)
         reader(catalog, state())
