@@ -37,15 +37,22 @@
   exitBtn.textContent = "✕ " + S.presenter_exit + " (Esc)";
   exitBtn.addEventListener("click", leave);
 
-  function leave() {  // navigate the app page (same origin) to the permalink without presenter=1
+  function leave() {
+    // The app's own presenter toggle (hidden sidebar) when there is one: a rerun, no page load.
+    // Otherwise navigate the app page (same origin) to the permalink without presenter=1.
     document.body.dataset.exiting = "1";
     try {
-      var d = window.parent.document, a = d.createElement("a");
+      var d = window.parent.document;
+      var sw = Array.prototype.find.call(d.querySelectorAll("[data-testid=stSidebar] label"), function (l) {
+        return l.textContent.trim() === CFG.toggle && l.querySelector("input[type=checkbox]");
+      });
+      if (sw) { sw.querySelector("input[type=checkbox]").click(); return; }
+      var a = d.createElement("a");
       a.href = CFG.exit; a.target = "_self"; d.body.appendChild(a); a.click();
     } catch (e) { window.top.location.href = CFG.exit; }
   }
 
-  var map = L.map("pp-map", {zoomControl: false, zoomSnap: 0.25, attributionControl: true, preferCanvas: false});
+  var map = L.map("pp-map", {zoomControl: false, zoomSnap: 0.25, attributionControl: true, preferCanvas: true});  // canvas: hundreds of polygons draw fast
   map.attributionControl.setPrefix(false).addAttribution(CFG.attribution);
   L.control.zoom({position: "bottomleft"}).addTo(map);
   L.control.scale({position: "bottomright", imperial: false}).addTo(map);
@@ -84,14 +91,12 @@
     return thematic ? {color: "#fff", weight: .6, fillColor: fill, fillOpacity: .85} : {stroke: false, fill: false};
   }
 
-  function add(name, opts) {
+  var ORDER = ["admin_province", "admin_county", "admin_prefecture", "regions", "lines", "points"];
+  function fetchLayer(name) {  // each display file fetched and parsed once (the browser caches it)
     var url = CFG.layers[name];
-    if (!url) return Promise.resolve(null);
-    return fetch(url).then(function (r) { return r.json(); }).then(function (fc) {
-      var lyr = L.geoJSON(fc, opts).addTo(map); layers[name] = lyr; return lyr;
-    });
+    return url ? fetch(url).then(function (r) { return r.json(); }) : Promise.resolve(null);
   }
-  function placeOpts(name) {
+  function placeOpts() {
     return {
       filter: function (f) { return !!CFG.places[f.id]; },
       style: style,
@@ -99,15 +104,19 @@
       onEachFeature: function (f, lyr) { (byId[f.id] = byId[f.id] || []).push(lyr); }
     };
   }
-  Promise.all([
-    add("admin_province", {style: {color: "#8c8c8c", weight: 1.2, fillColor: "#f7f6f2", fillOpacity: 1}, interactive: false}),
-    add("admin_county", {style: countyStyle, interactive: false}).then(function (l) { counties = l; }),
-    add("admin_prefecture", {style: {color: "#a9a9a9", weight: .9, fill: false}, interactive: false})
-  ]).then(function () {
-    return Promise.all(["admin_county", "admin_prefecture", "admin_province", "regions", "lines", "points"].map(function (n) {
-      return add(n + "", placeOpts(n)).then(function (l) { if (l) layers["places:" + n] = l; });
-    }));
-  }).then(function () { restyle(); labels(); document.body.dataset.ready = "1"; });
+  Promise.all(ORDER.map(fetchLayer)).then(function (fcs) {
+    var data = {};
+    ORDER.forEach(function (n, i) { data[n] = fcs[i]; });
+    function base(name, opts) { if (data[name]) layers[name] = L.geoJSON(data[name], opts).addTo(map); }
+    base("admin_province", {style: {color: "#8c8c8c", weight: 1.2, fillColor: "#f7f6f2", fillOpacity: 1}, interactive: false});
+    base("admin_county", {style: countyStyle, interactive: false});
+    counties = layers.admin_county || null;
+    base("admin_prefecture", {style: {color: "#a9a9a9", weight: .9, fill: false}, interactive: false});
+    ORDER.forEach(function (n) {
+      if (data[n]) layers["places:" + n] = L.geoJSON(data[n], placeOpts()).addTo(map);
+    });
+    restyle(); labels(); document.body.dataset.ready = "1";
+  });
 
   // --- legend ---------------------------------------------------------------------------------
   function legend() {

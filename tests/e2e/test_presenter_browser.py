@@ -117,8 +117,8 @@ def test_presenter_1080p(app: AppServer, chromium: Any, doc: str) -> None:
         assert int(_step_state(frame)[1]) == int(state[1]) - 1
 
         pg.keyboard.press("Escape")
-        pg.wait_for_url(lambda u: "presenter" not in u, timeout=20_000)
         pg.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=60_000)
+        pg.wait_for_function("() => !location.search.includes('presenter')", timeout=20_000)
         assert pg.locator('iframe[title="st.iframe"]').count() == 0
         assert doc in pg.url  # the view's documents are kept
         assert blocked == []
@@ -136,6 +136,7 @@ def test_presenter_other_screens(app: AppServer, chromium: Any, size: tuple[int,
         _check_labels(frame, minimum=5)
         pg.screenshot(path=str(ARTIFACTS / f"presenter-{doc}-{size[0]}x{size[1]}.png"))
         frame.locator("#pp-exit").click()  # the visible exit control
-        pg.wait_for_url(lambda u: "presenter" not in u, timeout=20_000)
+        pg.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=60_000)
+        assert pg.locator('iframe[title="st.iframe"]').count() == 0
     finally:
         context.close()
