@@ -2,18 +2,24 @@
 
 Data: the font files the Debian package installs (scripts/install-system-deps.sh installs it).
 matplotlib is given the file itself (`font_manager.addfont`), so it never falls back to a font
-without the glyphs and no system font configuration is needed. The .ttc collection's first face
-("Noto Sans CJK JP") is the one matplotlib reads; it covers every hanzi of the corpus (a few take
-their Japanese form).
+without the glyphs and no system font configuration is needed. matplotlib reads only the first
+face of a .ttc collection ("Noto Sans CJK JP", whose hanzi take Japanese forms in places), so the
+Simplified Chinese face ("Noto Sans CJK SC") is copied once out of the collection with fontTools
+into the cache (geo.storage.cache_dir("fonts"), about 16 MB, under a second) and that file is used.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import tempfile
 from functools import cache
 from pathlib import Path
 
 from geo.errors import RenderError
+from geo.storage import atomic_write_bytes, cache_dir
+
+SC_FAMILY = "Noto Sans CJK SC"
 
 CANDIDATES: tuple[str, ...] = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -35,15 +41,37 @@ def _first(paths: tuple[str, ...]) -> Path | None:
     return None
 
 
+@cache
+def sc_face(path: Path) -> Path:
+    """The Simplified Chinese face of a .ttc collection as its own font file (cached); `path` itself
+    when it is not a collection or has no SC face."""
+    if path.suffix.lower() != ".ttc":
+        return path
+    st = path.stat()
+    folder = cache_dir("fonts") or Path(tempfile.gettempdir()) / "plan-atlas-fonts"
+    out = folder / f"{path.stem}-SC-{st.st_size}-{int(st.st_mtime)}.otf"
+    if out.is_file():
+        return out
+    from fontTools.ttLib import TTCollection
+
+    for face in TTCollection(str(path), lazy=True).fonts:
+        if face["name"].getDebugName(1) == SC_FAMILY:
+            buf = io.BytesIO()
+            face.save(buf)
+            return atomic_write_bytes(out, buf.getvalue(), durable=False)
+    return path
+
+
 def cjk_font_path(bold: bool = False) -> Path:
-    """The Noto Sans CJK file (bold falls back to regular); RenderError when fonts-noto-cjk is missing."""
+    """The Noto Sans CJK file, Simplified Chinese face (bold falls back to regular); RenderError when
+    fonts-noto-cjk is missing."""
     path = (_first(BOLD_CANDIDATES) if bold else None) or _first(CANDIDATES)
     if path is None:
         raise RenderError(
             "no CJK font for the map image: install Debian's fonts-noto-cjk "
             "(`bash scripts/install-system-deps.sh`) or set PLAN_ATLAS_CJK_FONT to a Noto Sans CJK file"
         )
-    return path
+    return sc_face(path)
 
 
 @cache
