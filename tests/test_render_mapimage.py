@@ -15,11 +15,11 @@ from shapely.geometry import shape
 from geo.cli import main
 from geo.errors import RenderError
 from geo.layers import read_layers
+from geo.palette import kind_color
 from geo.render.fonts import cjk_font_path
 from geo.render.mapimage import CIRCLE_ID, PIXELS, MapStyle, MapView, default_extent, draw_map, render_map
 from geo.render.thematic import MentionFilter
 from geo.viewer import i18n
-from geo.viewer.mapview import kind_color
 
 GANGYAO = "2020-chengyu-gangyao"
 TITLE = "成渝地区双城经济圈建设规划纲要"

@@ -3,7 +3,7 @@
     python -m geo map --doc 2020-chengyu-gangyao --theme 交通 --format png -o gangyao-transport.png
 
 Data: layers/ (geo.layers.read_layers, or --layers). Drawing: geo.render.mapimage, with the viewer's
-kind names (geo.viewer.i18n) and colours (geo.viewer.mapview) so the image matches the app; the permalink is the
+kind names (geo.viewer.i18n) and colours (geo.palette) so the image matches the app; the permalink is the
 app's query string (geo.viewer.state.to_query_params), plus `theme`, `since`, `until`, `thematic` for
 what the viewer does not encode yet. The file is written atomically (geo.storage.atomic_write_bytes).
 """
@@ -43,10 +43,10 @@ def permalink(base: str, docs: list[str], selected: list[str], lang: str, extra:
 
 def _cmd_map(args: argparse.Namespace) -> int:
     from geo.layers import read_layers
+    from geo.palette import kind_color
     from geo.render.mapimage import MapStyle, MapView, render_map
     from geo.render.thematic import MentionFilter, theme_filter
     from geo.viewer import i18n
-    from geo.viewer.mapview import kind_color
 
     layerset = read_layers(Path(args.layers) if args.layers else None)
     docs = {d["id"]: d for d in layerset.index.get("documents") or []}

@@ -28,6 +28,7 @@ import shapely
 from shapely.geometry import box, mapping, shape
 
 from geo.errors import RenderError
+from geo.palette import kind_color
 from geo.render._decor import north_arrow, place_labels, scale_bar
 from geo.render.fonts import cjk_family
 from geo.render.thematic import MUNICIPALITIES, MentionFilter, choropleth, place_mentions
@@ -49,19 +50,13 @@ STRINGS: dict[str, dict[str, str]] = {
            "north": "N", "more": "{n} in all", "all_docs": "all documents", "theme": "Theme", "period": "Period",
            "gazetteer": "planning gazetteer (Plan Atlas; many positions approximate or schematic)"},
 }
-_PALETTE = ("#e4572e", "#2e86ab", "#76b041", "#9c27b0", "#ff9f1c", "#17bebb", "#c0392b", "#5d6d7e", "#8e6c8a")
-
-
-def _default_color(kind: str) -> str:
-    return _PALETTE[sum(kind.encode()) % len(_PALETTE)]
-
-
 @dataclass(frozen=True)
 class MapStyle:
-    """How kinds are named and coloured (the CLI and app pass the viewer's i18n labels and colours)."""
+    """How kinds are named (the CLI and app pass the viewer's i18n labels) and coloured (geo.palette,
+    the map's and the exports' colours)."""
 
     kind_label: Callable[[str], str] = str
-    kind_color: Callable[[str], str] = _default_color
+    kind_color: Callable[[str], str] = kind_color
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from geo.palette import kind_color
 from geo.render.mapimage import MapStyle, MapView, render_map
 from geo.render.thematic import MentionFilter
 from geo.viewer import panel
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog
 from geo.viewer.i18n import label, t
-from geo.viewer.mapview import kind_color
 from geo.viewer.state import ViewState
 
 FORMATS: tuple[tuple[str, str, str, str], ...] = (  # (i18n key, format, size, MIME type)

@@ -28,6 +28,7 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
+from geo.palette import kind_color
 from geo.render.mapimage import default_extent
 from geo.render.thematic import MentionFilter, choropleth
 from geo.viewer import panel
@@ -35,7 +36,6 @@ from geo.viewer import state as viewstate
 from geo.viewer.assets import STATIC_URL
 from geo.viewer.data import Catalog
 from geo.viewer.i18n import label, t
-from geo.viewer.mapview import kind_color
 from geo.viewer.state import ViewState
 
 SCRIPT = Path(__file__).with_name("presenter.js")
