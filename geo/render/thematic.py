@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import shape
@@ -211,8 +212,6 @@ def _equal_area(geom: Any, to_ea: Transformer) -> Any:
 
 
 def _xy(to_ea: Transformer, xy: Any) -> Any:
-    import numpy as np
-
     x, y = to_ea.transform(xy[:, 0], xy[:, 1])
     return np.column_stack([x, y])
 
