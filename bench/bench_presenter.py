@@ -2,8 +2,8 @@
 
 - on: a click on the sidebar's presenter toggle (the 纲要 chosen, main map drawn) → the presenter
   view drawn (its frame reports every layer drawn and the labels placed: body[data-ready="1"]).
-- off: Esc in presenter mode → the main map drawn again with all its layers (data-pa-loaded="6")
-  and the presenter frame gone.
+- off: Esc in presenter mode → the main map shown with all its layers (data-pa-loaded="6") and the
+  presenter frame hidden (presenter mode is drawn over the page, whose map stays mounted beneath).
 - step: an arrow key → the next clause's caption (client-side, no rerun).
 Target ≤ 1 s for on and off. Medians over ROUNDS toggles in one page (browser caches warm, as
 for a presenter switching back and forth).
@@ -23,7 +23,8 @@ DOC = "2020-chengyu-gangyao"
 _READY = """() => Array.from(document.querySelectorAll('iframe[title="st.iframe"]')).some(f => {
   try { return f.contentDocument.body.dataset.ready === '1'; } catch (e) { return false; } })"""
 _MAP = """() => {
-  if (document.querySelector('iframe[title="st.iframe"]')) return false;
+  const pp = document.querySelector('iframe[title="st.iframe"]');
+  if (pp && pp.style.display !== 'none') return false;
   const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
   return !!(f && f.contentDocument && f.contentDocument.querySelector('.leaflet-container[data-pa-loaded="6"]'));
 }"""

@@ -257,15 +257,6 @@ def visible_place_ids(catalog: Catalog, vs: ViewState) -> list[str]:
 # --- map + panel (one fragment: a click reruns only this) ----------------------------------------
 
 
-def presenter_css() -> None:
-    st.markdown(
-        "<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header,"
-        "[data-testid=stToolbar],[data-testid=stDecoration]{display:none!important}"
-        ".block-container{padding:0.5rem 1rem!important;max-width:100%!important}</style>",
-        unsafe_allow_html=True,
-    )
-
-
 def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpec:
     home_center, home_zoom = st.session_state["home"]
     base = basemaps.BASEMAPS.get(vs.basemap)
@@ -407,21 +398,17 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
 def map_and_panel(layers_dir: str) -> None:
     """The map and the clause panel. A map click or a panel button reruns only this fragment."""
     _, catalog, _ = load_data(layers_dir)
-    vs = state()
-    if vs.presenter:
-        draw_map(catalog, vs, layers_dir, height=860)
-        st.markdown(f'<a href="{escape(panel.permalink(viewstate.to_query_params(vs.with_(presenter=False))))}" '
-                    f'target="_self" style="font-size:.75rem;color:#999">{escape(t("presenter_exit", vs.lang))}</a>',
-                    unsafe_allow_html=True)
-    else:
-        left, right = st.columns([3, 2], gap="medium")
-        with left:
-            draw_map(catalog, vs, layers_dir, height=640)
-        with right, st.container(height=640, border=False):
-            clause_panel(catalog, state())
-        link = panel.permalink(viewstate.to_query_params(state()))
-        st.markdown(f'<a href="{escape(link)}" target="_self" data-testid="pa-permalink">'
-                    f'{escape(t("permalink", vs.lang))}</a>', unsafe_allow_html=True)
+    # presenter mode is a view of its own drawn over this page (geo.viewer.presenter): the map beneath
+    # stays as it is, so leaving presenter mode shows it at once
+    vs = state().with_(presenter=False)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        draw_map(catalog, vs, layers_dir, height=640)
+    with right, st.container(height=640, border=False):
+        clause_panel(catalog, state())
+    link = panel.permalink(viewstate.to_query_params(state()))
+    st.markdown(f'<a href="{escape(link)}" target="_self" data-testid="pa-permalink">'
+                f'{escape(t("permalink", vs.lang))}</a>', unsafe_allow_html=True)
     sync_query_params()
 
 
@@ -442,11 +429,7 @@ def main() -> None:
         st.session_state["w_basemap"] = "vector"
     vs = apply_widgets(catalog)
     # the map first: the browser starts loading it before the sidebar's widgets
-    if vs.presenter:  # a view of its own (geo.viewer.presenter)
-        from geo.viewer import presenter
-
-        presenter.render(load_data(layers_dir)[0], catalog, vs, layer_urls(layers_dir, False))
-    elif vs.view == "reader":
+    if vs.view == "reader":
         header(vs)
         reader(catalog, state())
     elif vs.view == "upload":
@@ -458,6 +441,10 @@ def main() -> None:
         header(vs)
         map_and_panel(layers_dir)
     sidebar(catalog, search_index, layers_dir)
+    if vs.presenter:  # a view of its own over the page, last so that the page's elements keep their places
+        from geo.viewer import presenter
+
+        presenter.render(load_data(layers_dir)[0], catalog, vs, layer_urls(layers_dir, False))
     sync_query_params()
 
 

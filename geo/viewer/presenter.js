@@ -43,6 +43,11 @@
     document.body.dataset.exiting = "1";
     try {
       var d = window.parent.document;
+      // show the page beneath at once (its map stays mounted): drop the full-window CSS, hide this frame
+      Array.prototype.forEach.call(d.querySelectorAll("style"), function (st) {
+        if (st.textContent.indexOf("pp-presenter-css") >= 0) st.textContent = "";
+      });
+      if (window.frameElement) window.frameElement.style.display = "none";
       var sw = Array.prototype.find.call(d.querySelectorAll("[data-testid=stSidebar] label"), function (l) {
         return l.textContent.trim() === CFG.toggle && l.querySelector("input[type=checkbox]");
       });

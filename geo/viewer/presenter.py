@@ -45,7 +45,7 @@ STRING_KEYS = ("presenter_exit", "presenter_step", "presenter_legend", "presente
                "presenter_keys", "presenter_no_clause", "presenter_title_hint", "mentions")
 # Hide Streamlit's chrome and give the component iframe the whole viewport.
 PAGE_CSS = (
-    "<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header,[data-testid=stToolbar],"
+    "<style>/*pp-presenter-css*/[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header,[data-testid=stToolbar],"
     "[data-testid=stDecoration],[data-testid=stStatusWidget]{display:none!important}"
     ".block-container{padding:0!important;max-width:100%!important}"
     'iframe[title="st.iframe"]{position:fixed!important;inset:0!important;width:100vw!important;'

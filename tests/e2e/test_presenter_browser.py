@@ -117,9 +117,12 @@ def test_presenter_1080p(app: AppServer, chromium: Any, doc: str) -> None:
         assert int(_step_state(frame)[1]) == int(state[1]) - 1
 
         pg.keyboard.press("Escape")
+        pp = pg.locator('iframe[title="st.iframe"]')
+        pp.wait_for(state="hidden", timeout=5_000)  # the page beneath shows at once
         pg.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=60_000)
+        assert pg.locator('[data-testid="stSidebar"]').is_visible()
         pg.wait_for_function("() => !location.search.includes('presenter')", timeout=20_000)
-        assert pg.locator('iframe[title="st.iframe"]').count() == 0
+        pp.wait_for(state="detached", timeout=30_000)  # and the app's rerun drops presenter mode
         assert doc in pg.url  # the view's documents are kept
         assert blocked == []
     finally:
@@ -136,7 +139,7 @@ def test_presenter_other_screens(app: AppServer, chromium: Any, size: tuple[int,
         _check_labels(frame, minimum=5)
         pg.screenshot(path=str(ARTIFACTS / f"presenter-{doc}-{size[0]}x{size[1]}.png"))
         frame.locator("#pp-exit").click()  # the visible exit control
+        pg.locator('iframe[title="st.iframe"]').wait_for(state="detached", timeout=30_000)
         pg.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=60_000)
-        assert pg.locator('iframe[title="st.iframe"]').count() == 0
     finally:
         context.close()
