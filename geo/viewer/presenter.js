@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var S = CFG.strings, steps = CFG.steps, step = Math.min(CFG.start || 0, Math.max(steps.length - 1, 0));
-  var thematic = false, layers = {}, byId = {}, counties = null;
+  var thematic = false, layers = {}, byId = {}, counties = null, countyData = null;
   var css = document.createElement("style");
   css.textContent = [
     "html,body{margin:0;height:100%;overflow:hidden;font-family:'Noto Sans CJK SC','Noto Sans SC','Noto Sans CJK JP',sans-serif;background:#fff}",
@@ -97,9 +97,18 @@
   }
 
   var ORDER = ["admin_province", "admin_county", "admin_prefecture", "regions", "lines", "points"];
-  function fetchLayer(name) {  // each display file fetched and parsed once (the browser caches it)
+  // Parsed display files are kept on the app page (same origin) across presenter sessions: the URLs
+  // carry the layers' digest, so a rebuild gets new entries. Each file is fetched and parsed once.
+  var store = {};
+  try { store = window.parent.__ppLayers = window.parent.__ppLayers || {}; } catch (e) { /* own store */ }
+  function fetchLayer(name) {
     var url = CFG.layers[name];
-    return url ? fetch(url).then(function (r) { return r.json(); }) : Promise.resolve(null);
+    if (!url) return Promise.resolve(null);
+    if (!store[url]) {
+      store[url] = fetch(url).then(function (r) { return r.json(); });
+      store[url].catch(function () { delete store[url]; });
+    }
+    return store[url];
   }
   function placeOpts() {
     return {
@@ -109,18 +118,22 @@
       onEachFeature: function (f, lyr) { (byId[f.id] = byId[f.id] || []).push(lyr); }
     };
   }
+  var t0 = performance.now();
   Promise.all(ORDER.map(fetchLayer)).then(function (fcs) {
+    document.body.dataset.msFetch = String(Math.round(performance.now() - t0));  // for bench/bench_presenter.py
     var data = {};
     ORDER.forEach(function (n, i) { data[n] = fcs[i]; });
     function base(name, opts) { if (data[name]) layers[name] = L.geoJSON(data[name], opts).addTo(map); }
     base("admin_province", {style: {color: "#8c8c8c", weight: 1.2, fillColor: "#f7f6f2", fillOpacity: 1}, interactive: false});
-    base("admin_county", {style: countyStyle, interactive: false});
-    counties = layers.admin_county || null;
+    countyData = data.admin_county;  // the choropleth's layer is made when first shown (T)
     base("admin_prefecture", {style: {color: "#a9a9a9", weight: .9, fill: false}, interactive: false});
     ORDER.forEach(function (n) {
       if (data[n]) layers["places:" + n] = L.geoJSON(data[n], placeOpts()).addTo(map);
     });
-    restyle(); labels(); document.body.dataset.ready = "1";
+    restyle(); labels();
+    document.body.dataset.msDraw = String(Math.round(performance.now() - t0));
+    document.body.dataset.msStart = String(Math.round(t0));  // since the frame's navigation start
+    document.body.dataset.ready = "1";
   });
 
   // --- legend ---------------------------------------------------------------------------------
@@ -147,7 +160,15 @@
     }
     var k = document.createElement("div"); k.className = "keys"; k.textContent = S.presenter_keys; el.appendChild(k);
   }
-  function toggleThematic() { thematic = !thematic; legend(); restyle(); labels(); }
+  function toggleThematic() {
+    thematic = !thematic;
+    if (thematic && !counties && countyData) {
+      counties = L.geoJSON(countyData, {style: countyStyle, interactive: false}).addTo(map);
+      counties.bringToBack();
+      if (layers.admin_province) layers.admin_province.bringToBack();
+    }
+    legend(); restyle(); labels();
+  }
 
   // --- caption --------------------------------------------------------------------------------
   function caption() {

@@ -113,6 +113,12 @@ def test_presenter_1080p(app: AppServer, chromium: Any, doc: str) -> None:
         hl_labels = [lb for lb in _check_labels(frame, minimum=3) if lb["hl"]]
         assert hl_labels, "the current clause's places are not labelled"
         pg.screenshot(path=str(ARTIFACTS / f"presenter-{doc}-1080p-6.png"))
+        pg.keyboard.press("t")  # the county choropleth and its classes in the legend
+        assert frame.locator("#pp-legend .pp-leg-class").count() >= 2
+        _check_labels(frame, minimum=3)
+        pg.screenshot(path=str(ARTIFACTS / f"presenter-{doc}-1080p-thematic.png"))
+        pg.keyboard.press("t")
+        assert frame.locator("#pp-legend .pp-leg-class").count() == 0
         pg.keyboard.press("ArrowLeft")
         assert int(_step_state(frame)[1]) == int(state[1]) - 1
 
