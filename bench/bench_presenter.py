@@ -11,6 +11,7 @@ for a presenter switching back and forth).
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from typing import Any
@@ -21,7 +22,9 @@ from tests.support.browser import ROOT, AppServer, launch_chromium, offline_page
 ROUNDS = 5
 DOC = "2020-chengyu-gangyao"
 _READY = """() => Array.from(document.querySelectorAll('iframe[title="st.iframe"]')).some(f => {
-  try { return f.contentDocument.body.dataset.ready === '1'; } catch (e) { return false; } })"""
+  try { return f.style.display !== 'none' && f.contentDocument.body.dataset.ready === '1'; }
+  catch (e) { return false; } })"""
+_GONE = """() => !document.querySelector('iframe[title="st.iframe"]')"""
 _MAP = """() => {
   const pp = document.querySelector('iframe[title="st.iframe"]');
   if (pp && pp.style.display !== 'none') return false;
@@ -60,6 +63,8 @@ def run() -> list[Row]:
             pg.keyboard.press("Escape")
             pg.wait_for_function(_MAP, timeout=60_000, polling=20)
             t_off = time.perf_counter() - t0
+            pg.wait_for_function(_GONE, timeout=60_000, polling=20)  # the app's rerun (not timed)
+            pg.wait_for_timeout(300)
             if i:
                 on.append(t_on)
                 off.append(t_off)
@@ -68,7 +73,8 @@ def run() -> list[Row]:
         browser.close()
     return [
         Row("presenter", "presenter on (toggle → view drawn, 纲要)", statistics.median(on), "s", target="≤ 1 s",
-            runs=len(on)),
+            runs=len(on), notes=[f"min {min(on):.2f} s; load average {os.getloadavg()[0]:.1f} on "
+                                 f"{os.cpu_count()} cores (an app rerun + Leaflet loaded in a new frame + drawing)"]),
         Row("presenter", "presenter off (Esc → main map drawn)", statistics.median(off), "s", target="≤ 1 s",
             runs=len(off)),
         Row("presenter", "next clause (arrow → caption)", statistics.median(step), "s", runs=len(step)),
