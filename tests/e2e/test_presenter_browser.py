@@ -149,3 +149,26 @@ def test_presenter_other_screens(app: AppServer, chromium: Any, size: tuple[int,
         pg.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=60_000)
     finally:
         context.close()
+
+
+def test_map_image_download_from_the_sidebar(app: AppServer, chromium: Any, tmp_path: Any) -> None:
+    import io
+
+    from PIL import Image
+
+    context, pg, blocked = offline_page(chromium, viewport=(1500, 950))
+    try:
+        pg.goto(f"{app.url}?docs=2023-wandakai-plan")
+        pg.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=60_000)
+        sidebar = pg.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("地图图片（当前视图）").first.click()
+        with pg.expect_download(timeout=120_000) as dl:
+            sidebar.get_by_role("button", name="PNG（300 dpi，A4 横向）").click()
+        path = tmp_path / "map.png"
+        dl.value.save_as(path)
+        im = Image.open(io.BytesIO(path.read_bytes()))
+        assert im.size == (3508, 2480) and round(im.info["dpi"][0]) == 300
+        im.convert("RGB").resize((877, 620)).save(ARTIFACTS / "map-image-download.png")
+        assert blocked == []
+    finally:
+        context.close()
