@@ -167,11 +167,25 @@ def page_html(data: dict) -> str:
     )
 
 
+_PAGES: dict[tuple, str] = {}
+
+
+def cached_page(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str, str], title: str) -> str:
+    """page_html(payload(…)), kept per process for the last views (ViewState is hashable; the layer URLs
+    carry the layers' digest, so a rebuild of layers/ makes new entries)."""
+    key = (id(layerset), vs, title, tuple(sorted(layer_urls.items())))
+    if key not in _PAGES:
+        if len(_PAGES) >= 16:
+            _PAGES.pop(next(iter(_PAGES)))
+        _PAGES[key] = page_html(payload(layerset, catalog, vs, layer_urls, title))
+    return _PAGES[key]
+
+
 def render(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str, str]) -> None:
-    """Draw presenter mode (the app's hook: called instead of the normal page when `presenter=1`)."""
+    """Draw presenter mode over the page (the app's hook, called last when `presenter=1`)."""
     import streamlit as st
     import streamlit.components.v1 as components
 
     title = str(st.query_params.get("ptitle") or "")
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    components.html(page_html(payload(layerset, catalog, vs, layer_urls, title)), height=700, scrolling=False)
+    components.html(cached_page(layerset, catalog, vs, layer_urls, title), height=700, scrolling=False)
