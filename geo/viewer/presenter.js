@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var S = CFG.strings, steps = CFG.steps, step = Math.min(CFG.start || 0, Math.max(steps.length - 1, 0));
-  var thematic = false, layers = {}, byId = {}, counties = null, countyData = null;
+  var thematic = false, layers = {}, byId = {}, counties = null, countyData = null, lastView = "";
   var css = document.createElement("style");
   css.textContent = [
     "html,body{margin:0;height:100%;overflow:hidden;font-family:'Noto Sans CJK SC','Noto Sans SC','Noto Sans CJK JP',sans-serif;background:#fff}",
@@ -26,7 +26,11 @@
     "#pp-legend .keys{color:#666;font-size:.85em;margin-top:1em}",
     "#pp-caption{grid-area:cap;padding:1vmin 2vmin 1.4vmin;border-top:1px solid #ddd;font-size:clamp(16px,2.6vmin,60px);",
     "line-height:1.35;max-height:22vh;overflow:hidden}#pp-caption .lab{color:#d62728;font-weight:700;margin-right:.6em}",
-    "#pp-caption .pos{color:#777;font-size:.7em;margin-right:.8em}"
+    "#pp-caption .pos{color:#777;font-size:.7em;margin-right:.8em}",
+    ".leaflet-control-scale-line{font-size:clamp(11px,1.4vmin,30px)}",
+    ".leaflet-control-attribution{font-size:clamp(10px,1.1vmin,24px)!important}",
+    ".leaflet-control-zoom a{width:clamp(26px,3.2vmin,68px)!important;height:clamp(26px,3.2vmin,68px)!important;",
+    "line-height:clamp(26px,3.2vmin,68px)!important;font-size:clamp(18px,2.4vmin,48px)!important}"
   ].join("");
   document.head.appendChild(css);
 
@@ -130,7 +134,7 @@
     ORDER.forEach(function (n) {
       if (data[n]) layers["places:" + n] = L.geoJSON(data[n], placeOpts()).addTo(map);
     });
-    restyle(); labels();
+    restyle(); frame(); labels();
     document.body.dataset.msDraw = String(Math.round(performance.now() - t0));
     document.body.dataset.msStart = String(Math.round(t0));  // since the frame's navigation start
     document.body.dataset.ready = "1";
@@ -222,10 +226,19 @@
   if (window.ResizeObserver) { new ResizeObserver(refit).observe(main); }  // caption height, viewport
   window.addEventListener("resize", refit);
 
+  // The view: the economic circle, widened to the current clause's concrete places (not the abstract
+  // areas, which would zoom out to half of China) so that each step shows its places.
+  function frame() {
+    var b = L.latLngBounds(CFG.extent);
+    current().forEach(function (id) { var p = CFG.places[id]; if (p && p.at && !p.abstract) b.extend(p.at); });
+    var key = b.toBBoxString();
+    if (key === lastView) return false;
+    lastView = key; map.fitBounds(b, {animate: false, padding: [20, 20]}); return true;
+  }
   function go(delta) {
     if (!steps.length) return;
     step = (step + delta + steps.length) % steps.length;
-    caption(); restyle(); labels();
+    caption(); restyle(); frame(); labels();
   }
   function onKey(e) {
     if (e.target && e.target.isContentEditable) { if (e.key === "Escape") e.target.blur(); return; }
