@@ -76,7 +76,8 @@
     if (p.layer === "lines") return {color: hl ? "#d62728" : p.color, weight: hl ? 7 : 4, opacity: .9};
     var admin = p.layer.indexOf("admin_") === 0;
     return {color: hl ? "#d62728" : p.color, weight: hl ? 4 : 2, dashArray: admin ? null : "6 4",
-            fillColor: hl ? "#ffd166" : p.color, fillOpacity: hl ? .28 : (admin && !thematic ? .12 : 0)};
+            fillColor: hl ? "#ffd166" : p.color,
+            fillOpacity: hl ? (p.abstract ? .1 : .3) : (admin && !thematic ? .12 : 0)};  // abstract: a light tint
   }
   function radius(p) { return 6 + 10 * Math.sqrt(p.n / maxN); }
   var maxN = 1;
