@@ -33,3 +33,7 @@ class GazetteerError(PlanAtlasError):
 
 class LayersError(PlanAtlasError):
     """layers/ is missing, stale or invalid, or a build/export failed."""
+
+
+class RenderError(PlanAtlasError):
+    """A thematic map or map image cannot be made: bad classification, unknown view, no CJK font, bad size."""

@@ -35,7 +35,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     spec = get_format(args.format)
     layerset = read_layers(Path(args.layers) if args.layers else None)
-    data = export_bytes(layerset, spec.name, doc_id=args.doc, kind=args.kind)
+    data = export_bytes(layerset, spec.name, doc_id=args.doc, kind=args.kind, thematic=args.thematic)
     if args.output == "-" or (args.output is None and spec.text and not sys.stdout.isatty()):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -81,4 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="output file ('-' for stdout; default: stdout when piped for text formats, else plan-atlas….ext)",
     )
     e.add_argument("--layers", metavar="DIR", help="layers folder to read (default: layers/)")
+    e.add_argument("--thematic", action="store_true",
+                   help="add the thematic layers choropleth_county and choropleth_prefecture (mentions per unit, "
+                   "under --doc) to geojson-zip and gpkg")
     e.set_defaults(func=_cmd_export)

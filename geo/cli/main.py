@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "geo.cli.layers",  # build, export
     "geo.cli.ingest",  # add, remove
     "geo.cli.review",  # review list|alias|point|area|undo
+    "geo.cli.render",  # map
     "geo.viewer.assets",  # assets
 )
 

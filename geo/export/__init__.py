@@ -40,8 +40,10 @@ def export_bytes(
     kind: str | None = None,
     place_ids: Iterable[str] | None = None,
     layers: Iterable[str] | None = None,
+    thematic: bool = False,
 ) -> bytes:
-    """The bytes of an export in a registered format (`layers`: only these export layers).
+    """The bytes of an export in a registered format (`layers`: only these export layers; `thematic`:
+    add the choropleth layers of geo.render.thematic to the formats with layers, geojson-zip and gpkg).
 
     Raises LayersError for an unknown format, kind or layer, or when nothing matches the filters;
     UnknownDocumentError / UnknownPlaceError for unknown ids.
@@ -53,6 +55,7 @@ def export_bytes(
         kind=kind,
         place_ids=tuple(place_ids) if place_ids is not None else None,
         layers=tuple(layers) if layers is not None else None,
+        thematic=thematic,
     )
     return spec.writer(sel)
 

@@ -1,5 +1,6 @@
 """GeoJSON exports: one FeatureCollection ("geojson"), or a zip with one file per export layer
-("geojson-zip", one geometry type per file, for GIS programs).
+("geojson-zip", one geometry type per file, for GIS programs; with `thematic` also the choropleth
+layers choropleth_county / choropleth_prefecture of geo.render.thematic).
 
 Where the data comes from: a `Selection` (geo.export.select) of layers/; RFC 7946 text (WGS-84, no
 `crs`) written with the same byte-stable serializer as layers/ itself.
@@ -42,6 +43,11 @@ def write_geojson_zip(sel: Selection) -> bytes:
             zf.writestr(info, _collection(name, feats).encode("utf-8"))
             gtype = sel.geometry_types[name]
             readme.append(f"{name}.geojson: {BY_NAME[name].title}; {len(feats)} features, {gtype}")
+        for name, feats in sel.thematic_layers.items():  # --thematic: choropleth layers (geo.render)
+            info = zipfile.ZipInfo(f"{name}.geojson", date_time=stamp)  # type: ignore[arg-type]
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, _collection(name, feats).encode("utf-8"))
+            readme.append(f"{name}.geojson: mentions per unit (thematic map); {len(feats)} features, MultiPolygon")
         readme += ["", "List properties (aliases, doc_ids, clause_ids) are JSON arrays."]
         info = zipfile.ZipInfo("README.txt", date_time=stamp)  # type: ignore[arg-type]
         zf.writestr(info, "\n".join(readme) + "\n")

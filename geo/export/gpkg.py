@@ -9,7 +9,9 @@ temporary folder, then read back as bytes.
 Version: GDAL ≥ 3.10 writes GeoPackage 1.4 by default, which GDAL 3.6 (Debian 12, QGIS LTR builds on
 it) reports as "may only be partially supported"; VERSION=1.3 is read without warnings by both.
 GeoPackage has no list type: aliases, doc_ids and clause_ids are JSON text ('["a","b"]'), and
-`place_clauses(place_id, clause_id, doc_id)` holds the clause links as rows (join on `id`).
+`place_clauses(place_id, clause_id, doc_id)` holds the clause links as rows (join on `id`). With
+`thematic`, the tables choropleth_county and choropleth_prefecture hold geo.render.thematic's
+mentions per unit (class, class_label and fill colour per feature).
 The file is deterministic: the timestamps GDAL writes are the data's date (OGR_CURRENT_DATE).
 """
 
@@ -78,6 +80,17 @@ def _write_layers(sel: Selection, path: Path, stamp: str) -> None:
                            "GEOMETRY_NAME": GEOMETRY_COLUMN, "SPATIAL_INDEX": "YES"},
         )
         first = False
+    for name, feats in sel.thematic_layers.items():  # --thematic: choropleth layers (geo.render)
+        gdf = gpd.GeoDataFrame([f["properties"] for f in feats], geometry=[shape(f["geometry"]) for f in feats],
+                               crs=CRS_WGS84)
+        title = f"Mentions per {name.removeprefix('choropleth_')} (thematic map)"
+        pyogrio.write_dataframe(
+            gdf, path, layer=name, driver="GPKG", geometry_type="MultiPolygon", append=True,
+            layer_metadata={"source": "geo.render.thematic over layers/index.json", "features": str(len(feats)),
+                            "geometry_type": "MultiPolygon", "date": stamp[:10]},
+            layer_options={"IDENTIFIER": title, "DESCRIPTION": f"{title}; fill = class colour; WGS-84",
+                           "GEOMETRY_NAME": GEOMETRY_COLUMN, "SPATIAL_INDEX": "YES"},
+        )
     links = pd.DataFrame(clause_links(sel), columns=["place_id", "clause_id", "doc_id"])
     pyogrio.write_dataframe(
         links, path, layer=LINKS_TABLE, driver="GPKG", append=True,

@@ -180,6 +180,7 @@ class Selection:
     kind: str | None = None
     place_ids: tuple[str, ...] | None = None
     layers: tuple[str, ...] | None = None
+    thematic: bool = False  # add the choropleth layers (geo.render.thematic) to formats with layers
 
     def __post_init__(self) -> None:
         if self.place_ids is not None:
@@ -230,6 +231,20 @@ class Selection:
         if not result:
             raise LayersError(f"nothing to export: no feature matches {self.describe()}")
         return result
+
+    @cached_property
+    def thematic_layers(self) -> dict[str, list[dict[str, Any]]]:
+        """With `thematic`: {"choropleth_county": features, "choropleth_prefecture": features}, the
+        mentions per unit of geo.render.thematic under the selection's document (all documents
+        without one; kind and place filters do not apply to units); else {}. Geometries are
+        MultiPolygons (one type per layer)."""
+        if not self.thematic:
+            return {}
+        from geo.render import MentionFilter, thematic_collections
+
+        filt = MentionFilter(docs=frozenset({self.doc_id}) if self.doc_id else None, label=self.doc_id or "")
+        return {name: [{**f, "geometry": promote(f["geometry"], "MultiPolygon")} for f in fc["features"]]
+                for name, fc in thematic_collections(self.layerset, filt).items()}
 
     @cached_property
     def mentions(self) -> list[dict[str, Any]]:

@@ -208,6 +208,10 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                        + panel.doc_label(catalog.documents[d], lang))
         st.toggle(t("presenter", lang), key="w_presenter")
         downloads(catalog, layers_dir, lang)
+        with st.expander(t("map_image", lang)):
+            from geo.viewer import mapimage_view
+
+            mapimage_view.downloads(load_data(layers_dir)[0], catalog, state())
 
 
 def apply_widgets(catalog: Catalog) -> ViewState:
@@ -252,15 +256,6 @@ def visible_place_ids(catalog: Catalog, vs: ViewState) -> list[str]:
 
 
 # --- map + panel (one fragment: a click reruns only this) ----------------------------------------
-
-
-def presenter_css() -> None:
-    st.markdown(
-        "<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header,"
-        "[data-testid=stToolbar],[data-testid=stDecoration]{display:none!important}"
-        ".block-container{padding:0.5rem 1rem!important;max-width:100%!important}</style>",
-        unsafe_allow_html=True,
-    )
 
 
 def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpec:
@@ -416,21 +411,17 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
 def map_and_panel(layers_dir: str) -> None:
     """The map and the clause panel. A map click or a panel button reruns only this fragment."""
     _, catalog, _ = load_data(layers_dir)
-    vs = state()
-    if vs.presenter:
-        draw_map(catalog, vs, layers_dir, height=860)
-        st.markdown(f'<a href="{escape(panel.permalink(viewstate.to_query_params(vs.with_(presenter=False))))}" '
-                    f'target="_self" style="font-size:.75rem;color:#999">{escape(t("presenter_exit", vs.lang))}</a>',
-                    unsafe_allow_html=True)
-    else:
-        left, right = st.columns([3, 2], gap="medium")
-        with left:
-            draw_map(catalog, vs, layers_dir, height=640)
-        with right, st.container(height=640, border=False):
-            clause_panel(catalog, state())
-        link = panel.permalink(viewstate.to_query_params(state()))
-        st.markdown(f'<a href="{escape(link)}" target="_self" data-testid="pa-permalink">'
-                    f'{escape(t("permalink", vs.lang))}</a>', unsafe_allow_html=True)
+    # presenter mode is a view of its own drawn over this page (geo.viewer.presenter): the map beneath
+    # stays as it is, so leaving presenter mode shows it at once
+    vs = state().with_(presenter=False)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        draw_map(catalog, vs, layers_dir, height=640)
+    with right, st.container(height=640, border=False):
+        clause_panel(catalog, state())
+    link = panel.permalink(viewstate.to_query_params(state()))
+    st.markdown(f'<a href="{escape(link)}" target="_self" data-testid="pa-permalink">'
+                f'{escape(t("permalink", vs.lang))}</a>', unsafe_allow_html=True)
     sync_query_params()
 
 
@@ -451,10 +442,7 @@ def main() -> None:
         st.session_state["w_basemap"] = "vector"
     vs = apply_widgets(catalog)
     # the map first: the browser starts loading it before the sidebar's widgets
-    if vs.presenter:
-        presenter_css()
-        map_and_panel(layers_dir)
-    elif vs.view == "reader":
+    if vs.view == "reader":
         header(vs)
         reader(catalog, state())
     elif vs.view == "upload":
@@ -466,6 +454,10 @@ def main() -> None:
         header(vs)
         map_and_panel(layers_dir)
     sidebar(catalog, search_index, layers_dir)
+    if vs.presenter:  # a view of its own over the page, last so that the page's elements keep their places
+        from geo.viewer import presenter
+
+        presenter.render(load_data(layers_dir)[0], catalog, vs, layer_urls(layers_dir, False))
     sync_query_params()
 
 
