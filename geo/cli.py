@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "geo.cli_places",  # extract, place, coverage
     "geo.cli_layers",  # build, export
     "geo.cli_ingest",  # add, remove
+    "geo.query.cli",  # search, themes-eval, timeline, compare
     "geo.assets",  # assets
 )
 

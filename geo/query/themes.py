@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo import settings
-from geo.errors import PlanAtlasError
+from geo.errors import ThemesError
 
 __all__ = [
     "TEXT_MIN_HITS",
@@ -41,10 +41,6 @@ TEXT_SHARE: float = 0.5
 LEAD_MAX_CHARS: int = 40
 _SPLIT = re.compile(r"[、|,，;；\s]+")
 _LEAD = re.compile(r"^[^。；！？\n]{2,%d}[。；]" % LEAD_MAX_CHARS)
-
-
-class ThemesError(PlanAtlasError):
-    """data/themes.csv is missing or malformed (the message names the file and row)."""
 
 
 def themes_path() -> Path:
