@@ -1,17 +1,24 @@
 """Themes of clauses (交通, 产业, 科技创新 …) from their heading path and a keyword table.
 
 Where the data comes from: the planner-editable table data/themes.csv (columns `theme`,
-`heading_keywords`, `text_keywords`; keywords separated by 、 or |; one row per theme, in the
-order the viewer lists them) and each clause's heading path and text (layers/index.json shape:
+`kind`, `heading_keywords`, `text_keywords`, `strong_keywords`; keywords separated by 、 or |;
+one row per theme, in the order the viewer lists them; kind is "topic" (what a clause is about)
+or "frame" (what part of a plan it is: 总体要求, 组织实施)) and each clause's heading path and text (layers/index.json shape:
 `path`, `text`). The layer build (geo.query.writer) stores the assignment in layers/atlas.sqlite;
 `python -m geo themes-eval` measures it against the hand-annotated tests/data/themes_sample.jsonl.
 
 How a clause gets its themes (every clause gets at least one):
-1. heading: a theme whose heading keyword occurs in the clause's heading path, or in its lead
-   sentence when that is a short title ("推动化石能源清洁利用。…"), applies;
-2. text: a theme whose text keywords occur at least `TEXT_MIN_HITS` times in the text, and at least
-   `TEXT_SHARE` times as often as the most frequent theme's, applies;
-3. if nothing applied, the theme with the most text keyword hits, else the fallback theme
+1. heading: frame themes whose heading keywords occur in any heading of the path or the lead
+   title; topic themes whose heading keywords occur in the clause's lead sentence when that is a
+   short title ("推动化石能源清洁利用。…"); when it names none, those of the innermost heading;
+   then the next heading outwards, and so on (a chapter title speaks only for clauses whose own
+   headings say nothing). Titles of other documents in 《》 are left out;
+2. strong keywords: one occurrence in the innermost heading or the text applies the theme
+   ("收悉", "习近平新时代中国特色社会主义思想");
+3. text: a theme whose text keywords occur at least min(`TEXT_MIN_HITS`, 2 + length /
+   `TEXT_CHARS_PER_HIT`) times in the text (《》 titles left out), and at least `TEXT_SHARE` times
+   as often as the most frequent theme's, applies;
+4. if nothing applied, the theme with the most text keyword hits, else the fallback theme
    (the last row of the table).
 """
 
@@ -36,11 +43,13 @@ __all__ = [
     "themes_path",
 ]
 
-TEXT_MIN_HITS: int = 2
-TEXT_SHARE: float = 0.5
+TEXT_MIN_HITS: int = 3
+TEXT_SHARE: float = 0.7
+TEXT_CHARS_PER_HIT: int = 200
 LEAD_MAX_CHARS: int = 40
 _SPLIT = re.compile(r"[、|,，;；\s]+")
-_LEAD = re.compile(r"^[^。；！？\n]{2,%d}[。；]" % LEAD_MAX_CHARS)
+_TITLE = re.compile(r"《[^》]*》")
+_LEAD = re.compile(rf"^[^。；！？\n]{{2,{LEAD_MAX_CHARS}}}[。；]")
 
 
 def themes_path() -> Path:
@@ -55,6 +64,8 @@ class Theme:
     name: str
     heading_keywords: tuple[str, ...]
     text_keywords: tuple[str, ...]
+    strong_keywords: tuple[str, ...] = ()
+    frame: bool = False  # kind "frame" (总体要求, 组织实施): its heading keywords count at every level
 
 
 def _keywords(cell: str | None) -> tuple[str, ...]:
@@ -87,19 +98,44 @@ class ThemeTable:
                 out[t.name] = n
         return out
 
+    def _named(self, heading: str, frame: bool) -> set[str]:
+        return {
+            t.name for t in self.themes if t.frame == frame and any(k in heading for k in t.heading_keywords)
+        }
+
+    def heading_themes(self, path: Sequence[str], text: str) -> set[str]:
+        """Topic themes named by the lead title, else by the innermost heading that names any,
+        plus frame themes named at any level (titles of other documents in 《》 left out)."""
+        levels = [_TITLE.sub("", h) for h in (lead_title(text), *reversed(path))]
+        found = {n for h in levels for n in self._named(h, frame=True)}
+        for heading in levels:
+            topics = self._named(heading, frame=False)
+            if topics:
+                return found | topics
+        return found
+
     def assign(self, path: Sequence[str], text: str) -> list[str]:
         """Themes of one clause (table order, never empty); see the module docstring."""
-        heading = " ".join(path) + " " + lead_title(text)
-        chosen = {t.name for t in self.themes if any(k in heading for k in t.heading_keywords)}
-        hits = self.text_hits(text)
+        chosen = self.heading_themes(path, text)
+        inner = (path[-1] if path else "") + " " + text
+        chosen |= {t.name for t in self.themes if any(k in inner for k in t.strong_keywords)}
+        hits = self.text_hits(_TITLE.sub("", text))
         top = max(hits.values(), default=0)
-        chosen |= {n for n, c in hits.items() if c >= TEXT_MIN_HITS and c >= TEXT_SHARE * top}
+        need = min(TEXT_MIN_HITS, 2 + len(text) // TEXT_CHARS_PER_HIT)
+        chosen |= {n for n, c in hits.items() if c >= need and c >= TEXT_SHARE * top}
         if not chosen:
             if hits:
                 chosen = {max(hits, key=lambda n: (hits[n], -self.names.index(n)))}
             else:
                 chosen = {self.themes[-1].name}
         return [n for n in self.names if n in chosen]
+
+
+def _frame(kind: str | None, path: Path, row: int) -> bool:
+    k = (kind or "topic").strip() or "topic"
+    if k not in ("topic", "frame"):
+        raise ThemesError(f"{path} row {row}: kind {k!r} must be topic or frame")
+    return k == "frame"
 
 
 def load_themes(path: Path | str | None = None) -> ThemeTable:
@@ -121,7 +157,15 @@ def load_themes(path: Path | str | None = None) -> ThemeTable:
         if name in seen:
             raise ThemesError(f"{p} row {i}: theme {name!r} appears twice; merge the rows")
         seen.add(name)
-        themes.append(Theme(name, _keywords(row.get("heading_keywords")), _keywords(row.get("text_keywords"))))
+        themes.append(
+            Theme(
+                name,
+                _keywords(row.get("heading_keywords")),
+                _keywords(row.get("text_keywords")),
+                _keywords(row.get("strong_keywords")),
+                _frame(row.get("kind"), p, i),
+            )
+        )
     if not themes:
         raise ThemesError(f"{p} has no themes (columns: theme, heading_keywords, text_keywords)")
     return ThemeTable(tuple(themes))

@@ -18,7 +18,12 @@ from geo.errors import PlanAtlasError
 from geo.query.store import AtlasStore
 from geo.query.themes import ThemeTable, load_themes
 
-__all__ = ["ThemeScore", "evaluate_themes", "format_scores", "sample_path"]
+__all__ = ["DEV_LINES", "PARTS", "ThemeScore", "evaluate_themes", "format_scores", "sample_path"]
+
+# The keyword table was tuned looking only at the first DEV_LINES lines of the sample (the
+# stratified part); the rest (40 clauses drawn uniformly) is held out (THEMES_ANNOTATION.md).
+DEV_LINES: int = 130
+PARTS: tuple[str, ...] = ("all", "dev", "held-out")
 
 
 def sample_path() -> Path:
@@ -60,11 +65,15 @@ def _read_sample(path: Path) -> list[dict]:
 
 
 def evaluate_themes(
-    store: AtlasStore, table: ThemeTable | None = None, sample: Path | None = None
+    store: AtlasStore, table: ThemeTable | None = None, sample: Path | None = None, part: str = "all"
 ) -> tuple[list[ThemeScore], list[dict]]:
-    """(scores per theme in table order plus "(all)", per-clause differences) on the sample."""
+    """(scores per theme in table order plus "(all)", per-clause differences) on the sample, or on
+    its "dev" (tuned on) or "held-out" part."""
+    if part not in PARTS:
+        raise PlanAtlasError(f"part {part!r}: use one of {', '.join(PARTS)}")
     table = table or load_themes()
     rows = _read_sample(sample or sample_path())
+    rows = rows[:DEV_LINES] if part == "dev" else rows[DEV_LINES:] if part == "held-out" else rows
     clauses = {c["id"]: c for c in store.clauses(r["id"] for r in rows)}
     missing = [r["id"] for r in rows if r["id"] not in clauses]
     if missing:

@@ -55,7 +55,7 @@ CREATE TABLE mentions(
 CREATE INDEX mentions_place ON mentions(place_id, clause);
 CREATE TABLE themes(
   name TEXT PRIMARY KEY, ord INTEGER NOT NULL, heading_keywords TEXT NOT NULL,
-  text_keywords TEXT NOT NULL) WITHOUT ROWID;
+  text_keywords TEXT NOT NULL, strong_keywords TEXT NOT NULL, kind TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE clause_themes(clause INTEGER NOT NULL, theme TEXT NOT NULL, PRIMARY KEY(theme, clause))
   WITHOUT ROWID;
 CREATE INDEX clause_themes_clause ON clause_themes(clause);
@@ -150,8 +150,11 @@ def _fill(con: sqlite3.Connection, index: Mapping[str, Any], table: ThemeTable) 
         )
     for ord_, t in enumerate(table.themes):
         con.execute(
-            "INSERT INTO themes VALUES (?,?,?,?)",
-            (t.name, ord_, "、".join(t.heading_keywords), "、".join(t.text_keywords)),
+            "INSERT INTO themes VALUES (?,?,?,?,?,?)",
+            (
+                t.name, ord_, "、".join(t.heading_keywords), "、".join(t.text_keywords),
+                "、".join(t.strong_keywords), "frame" if t.frame else "topic",
+            ),
         )
     n_mentions = n_themes = 0
     for rowid, c in enumerate(index.get("clauses", []), start=1):
