@@ -55,7 +55,7 @@ def test_hydrogen_finds_every_clause_that_contains_it(store: AtlasStore, index: 
     expected = _scan(index, lambda t: "氢能" in t)
     result = search(store, "氢能", limit=None)
     assert expected and _ids(result) == expected and result.total == len(expected)
-    assert result.method == "scan"  # two characters: below the trigram index, checked with instr
+    assert result.method == "fts5-short"  # two characters: vocabulary + text tails, not the phrase index
     for h in result.hits:
         assert h.spans and all(h.clause["text"][s:e] == "氢能" for s, e in h.spans)
         assert len(h.spans) == h.clause["text"].count("氢能")
@@ -65,7 +65,25 @@ def test_hydrogen_finds_every_clause_that_contains_it(store: AtlasStore, index: 
 def test_single_terms_equal_a_python_scan(store: AtlasStore, index: dict, term: str) -> None:
     result = search(store, term, limit=None)
     assert _ids(result) == _scan(index, lambda t: term in t)
-    assert result.method == ("fts5" if len(term) >= 3 else "scan")
+    assert result.method == ("fts5" if len(term) >= 3 else "fts5-short")
+
+
+def test_short_terms_anywhere_in_the_text_equal_a_python_scan(store: AtlasStore, index: dict) -> None:
+    """1–2 character words: every occurrence, also in a text's last two characters (where no
+    trigram starts with them) and in texts shorter than a trigram."""
+    import random
+
+    rng = random.Random(7)
+    texts = [c["text"] for c in index["clauses"]]
+    terms = {t[-1] for t in texts[:40]} | {t[-2:] for t in texts[:40]}
+    for text in rng.sample(texts, 40):
+        i = rng.randrange(len(text) - 1)
+        terms |= {text[i], text[i : i + 2]}
+    for term in sorted(terms - {" ", '"', "“", "-", "|"}):
+        if term.strip() != term or term.startswith("-") or '"' in term or "“" in term or term == "OR":
+            continue
+        got = _ids(search(store, f'"{term}"', limit=None))
+        assert got == _scan(index, lambda t, term=term: term.lower() in t.lower()), term
 
 
 def test_ascii_letters_ignore_case(store: AtlasStore, index: dict) -> None:

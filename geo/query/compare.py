@@ -36,9 +36,7 @@ class Comparison:
 
 def _counts(store: AtlasStore, doc_id: str) -> dict[str, int]:
     rows = store.rows(
-        "SELECT m.place_id, COUNT(DISTINCT m.clause) FROM mentions m JOIN clauses c ON c.rowid = m.clause "
-        "WHERE c.doc_id = ? GROUP BY m.place_id ORDER BY m.place_id",
-        (doc_id,),
+        "SELECT place_id, clauses FROM doc_places WHERE theme = '' AND doc_id = ? ORDER BY place_id", (doc_id,)
     )
     return {r[0]: r[1] for r in rows}
 

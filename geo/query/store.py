@@ -217,6 +217,15 @@ class AtlasStore:
             raise UnknownClauseError(f"no clause {clause_id!r}")
         return list(dict.fromkeys(r[0] for r in rows))
 
+    def trigrams_starting_with(self, prefix: str) -> list[str]:
+        """The full-text index's trigrams that start with `prefix` (1 or 2 characters, folded)."""
+        return [
+            r[0]
+            for r in self.rows(
+                "SELECT term FROM clause_vocab WHERE term >= ? AND term < ? ORDER BY term", (prefix, prefix + "\U0010ffff")
+            )
+        ]
+
     # -- places and themes -----------------------------------------------------------------------
 
     _PLACE_COLS = "id, name, kind, layer, aliases, precision"

@@ -21,13 +21,11 @@ from geo.query.store import AtlasStore
 __all__ = ["Period", "dated_documents", "new_in_period", "places_up_to", "timeline_dates"]
 
 
-def _theme_clause(themes: tuple[str, ...]) -> tuple[str, list[Any]]:
+def _themes_sql(themes: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """doc_places rows of any clause (theme "") or of clauses with one of `themes`."""
     if not themes:
-        return "", []
-    return (
-        " AND m.clause IN (SELECT clause FROM clause_themes WHERE theme IN (SELECT value FROM json_each(?)))",
-        [json.dumps(list(themes), ensure_ascii=False)],
-    )
+        return "p.theme = ''", []
+    return "p.theme IN (SELECT value FROM json_each(?))", [json.dumps(list(themes), ensure_ascii=False)]
 
 
 def dated_documents(store: AtlasStore) -> list[tuple[str, str]]:
@@ -45,30 +43,30 @@ def timeline_dates(store: AtlasStore) -> list[str]:
 
 def places_up_to(store: AtlasStore, day: str, themes: tuple[str, ...] = ()) -> dict[str, int]:
     """place id → clauses naming it in documents dated on or before `day` (optionally only
-    clauses with one of `themes`)."""
+    clauses with one of `themes`; a clause with two of them counts once per theme)."""
     until = iso_day(day, "date", end=True)
-    extra, params = _theme_clause(themes)
+    where, params = _themes_sql(themes)
     rows = store.rows(
-        "SELECT m.place_id, COUNT(DISTINCT m.clause) FROM mentions m JOIN clauses c ON c.rowid = m.clause "
-        "JOIN documents d ON d.id = c.doc_id WHERE d.date_hi IS NOT NULL AND d.date_hi <= ?"
-        + extra + " GROUP BY m.place_id ORDER BY m.place_id",
-        [until, *params],
+        "SELECT p.place_id, SUM(p.clauses) FROM doc_places p JOIN documents d ON d.id = p.doc_id "
+        f"WHERE {where} AND d.date_hi IS NOT NULL AND d.date_hi <= ? GROUP BY p.place_id ORDER BY p.place_id",
+        [*params, until],
     )
     return {r[0]: r[1] for r in rows}
 
 
 def first_named(store: AtlasStore, themes: tuple[str, ...] = ()) -> dict[str, tuple[str, str]]:
     """place id → (day, doc id) of the earliest dated document naming it."""
-    extra, params = _theme_clause(themes)
+    where, params = _themes_sql(themes)
     rows = store.rows(
-        "SELECT m.place_id, d.date_hi, d.id FROM mentions m JOIN clauses c ON c.rowid = m.clause "
-        "JOIN documents d ON d.id = c.doc_id WHERE d.date_hi IS NOT NULL" + extra
-        + " ORDER BY m.place_id, d.date_hi, d.ord",
+        "SELECT p.place_id, MIN(d.date_hi || ' ' || printf('%08d', d.ord) || ' ' || d.id) "
+        f"FROM doc_places p JOIN documents d ON d.id = p.doc_id WHERE {where} AND d.date_hi IS NOT NULL "
+        "GROUP BY p.place_id ORDER BY p.place_id",
         params,
     )
     out: dict[str, tuple[str, str]] = {}
-    for pid, day, doc in rows:
-        out.setdefault(pid, (day, doc))
+    for pid, key in rows:
+        day, _, doc = key.split(" ", 2)
+        out[pid] = (day, doc)
     return out
 
 

@@ -32,7 +32,7 @@ from geo.query.themes import ThemeTable, load_themes
 __all__ = ["ATLAS_FILE", "SCHEMA_VERSION", "date_bounds", "write_atlas"]
 
 ATLAS_FILE: str = "atlas.sqlite"
-SCHEMA_VERSION: int = 1
+SCHEMA_VERSION: int = 2
 FTS_MIN_SQLITE: tuple[int, int, int] = (3, 34, 0)  # the trigram tokenizer
 
 SCHEMA = """
@@ -59,8 +59,14 @@ CREATE TABLE themes(
 CREATE TABLE clause_themes(clause INTEGER NOT NULL, theme TEXT NOT NULL, PRIMARY KEY(theme, clause))
   WITHOUT ROWID;
 CREATE INDEX clause_themes_clause ON clause_themes(clause);
+CREATE TABLE doc_places(
+  doc_id TEXT NOT NULL, place_id TEXT NOT NULL, theme TEXT NOT NULL, clauses INTEGER NOT NULL,
+  PRIMARY KEY(theme, doc_id, place_id)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE clause_fts USING fts5(text, content='clauses', content_rowid='rowid',
   tokenize='trigram');
+CREATE VIRTUAL TABLE clause_vocab USING fts5vocab(clause_fts, 'row');
+CREATE INDEX clauses_tail2 ON clauses(lower(substr(text, -2)));
+CREATE INDEX clauses_tail1 ON clauses(lower(substr(text, -1)));
 """
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -108,6 +114,7 @@ def write_atlas(path: Path | str, index: Mapping[str, Any], themes: ThemeTable |
         con.execute("PRAGMA page_size=4096")
         con.execute("PRAGMA journal_mode=OFF")
         con.execute("PRAGMA synchronous=OFF")
+        con.execute("PRAGMA cache_size=-65536")  # 64 MB while building (the FTS rebuild)
         con.executescript(SCHEMA)
         con.execute("BEGIN")
         counts = _fill(con, index, table)
@@ -173,6 +180,16 @@ def _fill(con: sqlite3.Connection, index: Mapping[str, Any], table: ThemeTable) 
         names = table.assign(path, c["text"])
         con.executemany("INSERT INTO clause_themes VALUES (?,?)", [(rowid, n) for n in names])
         n_themes += len(names)
+    # places per document (theme "" = any clause; else clauses with that theme): timeline, compare
+    con.execute(
+        "INSERT INTO doc_places SELECT c.doc_id, m.place_id, '', COUNT(DISTINCT c.rowid) FROM mentions m "
+        "JOIN clauses c ON c.rowid = m.clause GROUP BY c.doc_id, m.place_id ORDER BY c.doc_id, m.place_id"
+    )
+    con.execute(
+        "INSERT INTO doc_places SELECT c.doc_id, m.place_id, t.theme, COUNT(DISTINCT c.rowid) FROM mentions m "
+        "JOIN clauses c ON c.rowid = m.clause JOIN clause_themes t ON t.clause = c.rowid "
+        "GROUP BY t.theme, c.doc_id, m.place_id ORDER BY t.theme, c.doc_id, m.place_id"
+    )
     for pid, p in index.get("places", {}).items():
         con.execute(
             "INSERT INTO places VALUES (?,?,?,?,?,?)",
