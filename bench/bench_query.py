@@ -2,7 +2,7 @@
 
 Synthetic corpora are copies of the real documents under new ids and dates (copy k of a document
 dated D is dated D + k days; its clauses and mentions are the originals'), built into an index
-dict of the layers/index.json shape and written with geo.query.writer.write_atlas directly: a full
+dict of the layers/index.json shape and written with geo.layers.write_atlas directly: a full
 `geo build` at 100× (extraction and geometry of 4,400 documents) would take long and measure the
 layer build, not the index. Per size: index write time, file size, search latency (median and
 p95 over 50 fixed queries of every kind: 1–2 characters (instr scan), 3+ (trigram index), phrases,
@@ -24,11 +24,11 @@ from typing import Any
 
 from bench.timing import Row
 from geo import settings
+from geo.layers import write_atlas
 from geo.query.compare import compare
 from geo.query.search import Filters, search
 from geo.query.store import AtlasStore
 from geo.query.timeline import new_in_period
-from geo.query.writer import write_atlas
 
 FACTORS: tuple[int, ...] = (1, 10, 100)
 

@@ -19,13 +19,13 @@ import pytest
 
 from geo import settings
 from geo.errors import LayersError, QueryError, UnknownDocumentError
+from geo.layers import date_bounds, write_atlas
 from geo.query import open_store
 from geo.query.compare import compare, side_by_side
 from geo.query.search import Filters, parse_query, search
 from geo.query.store import AtlasStore
 from geo.query.themes_eval import evaluate_themes
 from geo.query.timeline import new_in_period, places_up_to
-from geo.query.writer import date_bounds, write_atlas
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,6 @@
 """Read layers/atlas.sqlite: documents, clauses, mentions, places and themes, one query at a time.
 
-Where the data comes from: the file geo.query.writer writes during `geo build` / `geo add`
+Where the data comes from: the file geo.layers.atlas writes during `geo build` / `geo add`
 (default `settings.LAYERS_DIR / "atlas.sqlite"`). This is the reader the viewer, the CLI and the
 exports can use instead of loading layers/index.json whole: every call reads only what it returns.
 
@@ -24,7 +24,8 @@ from typing import Any
 
 from geo import settings
 from geo.errors import LayersError, UnknownClauseError, UnknownDocumentError, UnknownPlaceError
-from geo.query.writer import ATLAS_FILE, SCHEMA_VERSION
+from geo.layers import ATLAS_FILE
+from geo.layers import ATLAS_SCHEMA_VERSION as SCHEMA_VERSION
 
 __all__ = ["AtlasStore", "atlas_path", "open_store"]
 

@@ -3,7 +3,7 @@
 Where the data comes from: tests/data/themes_sample.jsonl (`{"id", "themes"}` per line, annotated
 by hand before the assignment existed; see tests/data/THEMES_ANNOTATION.md), the clauses' heading
 paths and texts from layers/atlas.sqlite (geo.query.store), and the keyword table
-data/themes.csv (geo.query.themes), re-applied here so that an edited table is measured before
+data/themes.csv (geo.layers.themes), re-applied here so that an edited table is measured before
 the next `geo build`. `python -m geo themes-eval` prints the table.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from geo import settings
 from geo.errors import PlanAtlasError
+from geo.layers import ThemeTable, load_themes
 from geo.query.store import AtlasStore
-from geo.query.themes import ThemeTable, load_themes
 
 __all__ = ["DEV_LINES", "PARTS", "ThemeScore", "evaluate_themes", "format_scores", "sample_path"]
 
