@@ -19,7 +19,7 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import basemaps, mapview, panel
+from geo.viewer import ask, basemaps, mapview, panel
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
 from geo.viewer.i18n import LANGS, label, t
@@ -164,6 +164,13 @@ def show_clause(clause_id: str) -> None:
 
 def clear_clause() -> None:
     set_state(state().with_(clause=None))
+
+
+def open_clause_in_reader(clause_id: str, doc_id: str) -> None:
+    """A search result's button (geo.viewer.ask): the reader, at that clause."""
+    set_state(state().with_(view="reader", reader_doc=doc_id, clause=clause_id))
+    st.session_state["w_view"] = "reader"
+    st.session_state["w_doc"] = doc_id
 
 
 # --- sidebar --------------------------------------------------------------------------------------
@@ -429,6 +436,8 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
 
     st.markdown(panel.PANEL_CSS + panel.reader_html(catalog, doc_id, href, [vs.selected] if vs.selected else [],
                                                     lang), unsafe_allow_html=True)
+    if vs.clause and catalog.clauses.get(vs.clause, {}).get("doc_id") == doc_id:
+        ask.focus_clause(vs.clause)  # opened from a search result
 
 
 @st.fragment
@@ -476,6 +485,11 @@ def main() -> None:
     elif vs.view == "reader":
         header(vs)
         reader(catalog, state())
+    elif vs.view == "ask":
+        header(vs)
+        base = basemaps.BASEMAPS.get(vs.basemap)
+        ask.render(layers_dir, catalog, vs.lang, map_spec(catalog, vs, layers_dir), bool(base and base.gcj02),
+                   open_clause_in_reader)
     elif vs.view == "upload":
         header(vs)
         with st.expander(t("view_upload", vs.lang), expanded=True):
