@@ -288,3 +288,22 @@ def test_store_is_read_only_and_follows_a_replaced_file(tmp_path: Path, index: d
     con = sqlite3.connect(layers / "atlas.sqlite")
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     con.close()
+
+
+# -- the viewer's pure pieces (geo.viewer.ask) ----------------------------------------------------
+
+
+def test_ask_html_escapes_and_marks(store: AtlasStore) -> None:
+    from geo.viewer.ask import circles_group, focus_clause_html, hit_html, marked, place_list_html
+
+    assert marked("a<b>氢能c", [(4, 6)]) == "a&lt;b&gt;<mark>氢能</mark>c"
+    hit = search(store, "氢能").hits[0]
+    html = hit_html(hit, "zh")
+    assert html.count("<mark>") == len(hit.spans) and "<script" not in html
+    assert place_list_html(["x"], {"x": "<b>"}, {"x": 2}) == "&lt;b&gt; 2"
+    assert 'p[id="a\\"b"]' in focus_clause_html('a"b').replace("&quot;", '"')
+    group = circles_group({"p1": 1, "p2": 4, "p3": 9}, {"p1": (30.0, 104.0), "p2": (30.1, 104.1)},
+                          {"p1": "<i>"}, "#e4572e", "pa-hit")
+    rendered = group._children.values()
+    radii = sorted(m.options["radius"] for m in rendered)
+    assert len(radii) == 2 and radii[0] < radii[1]  # p3 has no position; larger counts, larger circles
