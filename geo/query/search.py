@@ -323,7 +323,7 @@ def search(
     } if rows else {}
     shown = rows if limit is None else rows[:limit]
     clauses = store.clauses_by_rowid(r[0] for r in shown)
-    docs = {d["id"]: d for d in store.documents()} if clauses else {}
+    docs = store.documents_by_id({c["doc_id"] for c in clauses})
     hits = [Hit(c, term_spans(c["text"], parsed.terms), docs.get(c["doc_id"], {})) for c in clauses]
     return SearchResult(
         query if isinstance(query, str) else parsed.describe(), parsed, filters, len(rows), hits,

@@ -113,6 +113,14 @@ class AtlasStore:
         """Every document (index.json shape), in the build's order (by date)."""
         return [self._doc(r) for r in self.rows(f"SELECT {self._DOC_COLS} FROM documents ORDER BY ord")]
 
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """doc id → document, for the ids that exist (one query)."""
+        rows = self.rows(
+            f"SELECT {self._DOC_COLS} FROM documents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY ord",
+            (json.dumps(sorted(doc_ids), ensure_ascii=False),),
+        )
+        return {r[0]: self._doc(r) for r in rows}
+
     def document(self, doc_id: str) -> dict[str, Any]:
         """One document; UnknownDocumentError when the id is not in the index."""
         rows = self.rows(f"SELECT {self._DOC_COLS} FROM documents WHERE id = ?", (doc_id,))
