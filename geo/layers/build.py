@@ -124,8 +124,11 @@ def _read_json(path: Path) -> Any:
         raise LayersError(f"{path} cannot be read ({exc}); run `make build`") from exc
 
 
-def read_layers(layers_dir: Path | str | None = None, *, verify: bool = False) -> LayerSet:
+def read_layers(layers_dir: Path | str | None = None, *, verify: bool = False, index: bool = True) -> LayerSet:
     """Read layers/ (default `settings.LAYERS_DIR`) into a LayerSet.
+
+    `index=False` leaves index.json unread (`LayerSet.index` is then {}): for readers that get
+    documents, clauses and places from atlas.sqlite (geo.query.AtlasStore) instead.
 
     Raises LayersError when the folder or a file is missing ("run `make build`"), when the format
     version is not `FORMAT_VERSION`, and (with `verify=True`) when a file's sha256 or byte size
@@ -155,14 +158,16 @@ def read_layers(layers_dir: Path | str | None = None, *, verify: bool = False) -
         if not isinstance(fc, dict) or fc.get("type") != "FeatureCollection":
             raise LayersError(f"{path} is not a GeoJSON FeatureCollection; run `make build`")
         collections[name] = fc
+    if not index:
+        return LayerSet(collections=collections, index={}, manifest=manifest)
     index_entry = manifest.get("index", {"file": INDEX_FILE})
     index_path = root / index_entry.get("file", INDEX_FILE)
     if verify and "sha256" in index_entry:
         _verify_file(index_path, index_entry)
-    index = _read_json(index_path)
-    if not isinstance(index, dict) or index.get("format_version") != FORMAT_VERSION:
+    data = _read_json(index_path)
+    if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
         raise LayersError(f"{index_path} is not a format_version {FORMAT_VERSION} index; run `make build`")
-    return LayerSet(collections=collections, index=index, manifest=manifest)
+    return LayerSet(collections=collections, index=data, manifest=manifest)
 
 
 def _verify_file(path: Path, entry: dict) -> None:

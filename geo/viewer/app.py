@@ -24,6 +24,7 @@ from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
 from geo.viewer.i18n import LANGS, label, t
 from geo.viewer.state import ViewState
+from geo.viewer.store_catalog import load_catalog
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 MAP_KEY = "atlas_map"
@@ -45,9 +46,18 @@ def layers_stamp(layers_dir: str) -> int:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load_data(layers_dir: str, stamp: int) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
-    layerset = load_layerset(Path(layers_dir))
-    catalog = Catalog.from_layerset(layerset)
+    layerset, catalog = load_catalog(Path(layers_dir))  # atlas.sqlite when built, else index.json
     return layerset, catalog, viewstate.build_search_index(catalog)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _full_layerset(layers_dir: str, stamp: int) -> Any:
+    return load_layerset(Path(layers_dir))
+
+
+def full_layerset(layers_dir: str) -> Any:
+    """layers/ with index.json (the exports need it): read only when a download is asked for."""
+    return _full_layerset(layers_dir, layers_stamp(layers_dir))
 
 
 def load_data(layers_dir: str) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
@@ -245,13 +255,12 @@ def downloads(catalog: Catalog, layers_dir: str, lang: str) -> None:
                 st.download_button(t("download_layer", lang, name=name), data=path.read_bytes,
                                    file_name=path.name, mime="application/geo+json", key=f"dl:{name}",
                                    on_click="ignore")
-        layerset, _, _ = load_data(layers_dir)
         vs = state()
 
         def safe(fmt: str, **kw: Any) -> Callable[[], bytes]:
             def make() -> bytes:
                 try:
-                    return export_bytes(layerset, fmt, **kw)
+                    return export_bytes(full_layerset(layers_dir), fmt, **kw)
                 except PlanAtlasError as exc:  # e.g. nothing matches the filter
                     return f"{exc}\n".encode()
             return make
