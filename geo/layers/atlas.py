@@ -1,7 +1,10 @@
 """Write layers/atlas.sqlite: the embedded index of the plans (documents, clauses, mentions,
 places, themes) with an FTS5 trigram index over the clause texts.
 
-A place's mention count, documents and clauses are not stored: they are the mentions table's
+Clause texts sit in their own table (`clause_text`, the FTS5 content table) so that queries over
+clause rows (document, heading) read small pages; `clause_places` holds the distinct places of
+each clause by place number, for counting search results per place. A place's mention count,
+documents and clauses are not stored: they are the mentions table's
 (index.json's `mention_count`, `doc_ids`, `clause_ids` are exactly that, in index order), so the
 file grows with the mentions only.
 
@@ -32,7 +35,7 @@ from geo.layers.themes import ThemeTable, load_themes
 __all__ = ["ATLAS_FILE", "SCHEMA_VERSION", "date_bounds", "write_atlas"]
 
 ATLAS_FILE: str = "atlas.sqlite"
-SCHEMA_VERSION: int = 2
+SCHEMA_VERSION: int = 3
 FTS_MIN_SQLITE: tuple[int, int, int] = (3, 34, 0)  # the trigram tokenizer
 
 SCHEMA = """
@@ -43,16 +46,19 @@ CREATE TABLE documents(
   issuers TEXT NOT NULL, sources TEXT NOT NULL, clause_count INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE clauses(
   rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, heading TEXT NOT NULL,
-  path TEXT NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL, agencies TEXT NOT NULL,
+  path TEXT NOT NULL, label TEXT NOT NULL, agencies TEXT NOT NULL,
   file TEXT NOT NULL, line_start INTEGER, line_end INTEGER);
 CREATE INDEX clauses_doc ON clauses(doc_id, rowid);
+CREATE TABLE clause_text(rowid INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE places(
   id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, layer TEXT NOT NULL,
-  aliases TEXT NOT NULL, precision TEXT NOT NULL) WITHOUT ROWID;
+  aliases TEXT NOT NULL, precision TEXT NOT NULL, no INTEGER NOT NULL UNIQUE) WITHOUT ROWID;
 CREATE TABLE mentions(
   clause INTEGER NOT NULL, seq INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
   place_id TEXT NOT NULL, PRIMARY KEY(clause, seq)) WITHOUT ROWID;
 CREATE INDEX mentions_place ON mentions(place_id, clause);
+CREATE TABLE clause_places(clause INTEGER NOT NULL, place INTEGER NOT NULL, PRIMARY KEY(clause, place))
+  WITHOUT ROWID;
 CREATE TABLE themes(
   name TEXT PRIMARY KEY, ord INTEGER NOT NULL, heading_keywords TEXT NOT NULL,
   text_keywords TEXT NOT NULL, strong_keywords TEXT NOT NULL, kind TEXT NOT NULL) WITHOUT ROWID;
@@ -62,11 +68,11 @@ CREATE INDEX clause_themes_clause ON clause_themes(clause);
 CREATE TABLE doc_places(
   doc_id TEXT NOT NULL, place_id TEXT NOT NULL, theme TEXT NOT NULL, clauses INTEGER NOT NULL,
   PRIMARY KEY(theme, doc_id, place_id)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE clause_fts USING fts5(text, content='clauses', content_rowid='rowid',
+CREATE VIRTUAL TABLE clause_fts USING fts5(text, content='clause_text', content_rowid='rowid',
   tokenize='trigram');
 CREATE VIRTUAL TABLE clause_vocab USING fts5vocab(clause_fts, 'row');
-CREATE INDEX clauses_tail2 ON clauses(lower(substr(text, -2)));
-CREATE INDEX clauses_tail1 ON clauses(lower(substr(text, -1)));
+CREATE INDEX clause_text_tail2 ON clause_text(lower(substr(text, -2)));
+CREATE INDEX clause_text_tail1 ON clause_text(lower(substr(text, -1)));
 """
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -168,12 +174,13 @@ def _fill(con: sqlite3.Connection, index: Mapping[str, Any], table: ThemeTable) 
         lines = c.get("lines") or [None, None]
         path = list(c.get("path") or [])
         con.execute(
-            "INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 rowid, c["id"], c["doc_id"], " > ".join(path), _j(path), c.get("label", ""),
-                c["text"], _j(c.get("agencies", [])), c.get("file", ""), lines[0], lines[1],
+                _j(c.get("agencies", [])), c.get("file", ""), lines[0], lines[1],
             ),
         )
+        con.execute("INSERT INTO clause_text VALUES (?, ?)", (rowid, c["text"]))
         rows = [(rowid, seq, s, e, pid) for seq, (s, e, pid) in enumerate(c.get("mentions", []))]
         con.executemany("INSERT INTO mentions VALUES (?,?,?,?,?)", rows)
         n_mentions += len(rows)
@@ -190,12 +197,17 @@ def _fill(con: sqlite3.Connection, index: Mapping[str, Any], table: ThemeTable) 
         "JOIN clauses c ON c.rowid = m.clause JOIN clause_themes t ON t.clause = c.rowid "
         "GROUP BY t.theme, c.doc_id, m.place_id ORDER BY t.theme, c.doc_id, m.place_id"
     )
-    for pid, p in index.get("places", {}).items():
+    for no, (pid, p) in enumerate(index.get("places", {}).items(), start=1):
         con.execute(
-            "INSERT INTO places VALUES (?,?,?,?,?,?)",
+            "INSERT INTO places VALUES (?,?,?,?,?,?,?)",
             (pid, p.get("name", ""), p.get("kind", ""), p.get("layer", ""), _j(p.get("aliases", [])),
-             p.get("precision", "")),
+             p.get("precision", ""), no),
         )
+    # distinct places of each clause, by place number: per-place counts of search results
+    con.execute(
+        "INSERT INTO clause_places SELECT DISTINCT m.clause, p.no FROM mentions m JOIN places p ON p.id = m.place_id "
+        "ORDER BY m.clause, p.no"
+    )
     return {
         "documents": len(docs),
         "clauses": len(index.get("clauses", [])),

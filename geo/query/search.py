@@ -159,7 +159,7 @@ def _short_term(store: AtlasStore, term: str) -> tuple[str, list[Any]]:
 
     Every occurrence of the term either starts a trigram of the text (so the text matches one of
     the index's trigrams that start with the term: looked up in the FTS vocabulary, then matched
-    with OR) or lies in the text's last two characters (indexed expressions `clauses_tail2/1`)."""
+    with OR) or lies in the text's last two characters (indexed expressions `clause_text_tail2/1`)."""
     t = _fold(term).lower()
     grams = store.trigrams_starting_with(t)
     parts, params = [], []
@@ -167,11 +167,13 @@ def _short_term(store: AtlasStore, term: str) -> tuple[str, list[Any]]:
         parts.append("SELECT rowid FROM clause_fts WHERE clause_fts MATCH ?")
         params.append(" OR ".join(_fts_string(g) for g in grams))
     if len(t) == 2:
-        parts.append("SELECT rowid FROM clauses WHERE lower(substr(text, -2)) = ?")
+        parts.append("SELECT rowid FROM clause_text WHERE lower(substr(text, -2)) = ?")
         params.append(t)
     else:
-        parts.append("SELECT rowid FROM clauses WHERE lower(substr(text, -2)) >= ? AND lower(substr(text, -2)) < ?")
-        parts.append("SELECT rowid FROM clauses WHERE lower(substr(text, -1)) = ?")
+        parts.append(
+            "SELECT rowid FROM clause_text WHERE lower(substr(text, -2)) >= ? AND lower(substr(text, -2)) < ?"
+        )
+        parts.append("SELECT rowid FROM clause_text WHERE lower(substr(text, -1)) = ?")
         params += [t, t + "\U0010ffff", t]
     return "c.rowid IN (" + " UNION ".join(parts) + ")", params
 
@@ -238,8 +240,9 @@ def _compile(store: AtlasStore, query: Query, filters: Filters) -> tuple[str, li
             + ",".join("?" * len(filters.themes)) + "))"
         )
         params += list(filters.themes)
+    join = " JOIN documents d ON d.id = c.doc_id" if (filters.kinds or since or until) else ""
     sql = (
-        "SELECT c.rowid, c.doc_id FROM clauses c JOIN documents d ON d.id = c.doc_id"
+        "SELECT c.rowid, c.doc_id FROM clauses c" + join
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY c.rowid"
     )
@@ -316,8 +319,8 @@ def search(
     place_counts = {
         pid: n
         for pid, n in store.rows(
-            "SELECT place_id, COUNT(DISTINCT clause) AS n FROM mentions WHERE clause IN "
-            "(SELECT value FROM json_each(?)) GROUP BY place_id ORDER BY n DESC, place_id",
+            "SELECT p.id, n FROM (SELECT place, COUNT(*) AS n FROM clause_places WHERE clause IN "
+            "(SELECT value FROM json_each(?)) GROUP BY place) JOIN places p ON p.no = place ORDER BY n DESC, p.id",
             (json.dumps([r[0] for r in rows]),),
         )
     } if rows else {}

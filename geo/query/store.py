@@ -29,7 +29,7 @@ from geo.layers import ATLAS_SCHEMA_VERSION as SCHEMA_VERSION
 
 __all__ = ["AtlasStore", "atlas_path", "open_store"]
 
-_CLAUSE_COLS = "c.rowid, c.id, c.doc_id, c.path, c.label, c.text, c.agencies, c.file, c.line_start, c.line_end"
+_CLAUSE_COLS = "c.rowid, c.id, c.doc_id, c.path, c.label, x.text, c.agencies, c.file, c.line_start, c.line_end"
 
 
 def atlas_path(layers_dir: Path | str | None = None) -> Path:
@@ -157,7 +157,11 @@ class AtlasStore:
     # -- clauses ---------------------------------------------------------------------------------
 
     def _clauses(self, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-        rows = self.rows(f"SELECT {_CLAUSE_COLS} FROM clauses c WHERE {where} ORDER BY c.rowid", params)
+        rows = self.rows(
+            f"SELECT {_CLAUSE_COLS} FROM clauses c JOIN clause_text x ON x.rowid = c.rowid WHERE {where} "
+            "ORDER BY c.rowid",
+            params,
+        )
         return self._attach(rows)
 
     def _attach(self, rows: list[tuple]) -> list[dict[str, Any]]:
