@@ -8,11 +8,18 @@ layer build, not the index. Per size: index write time, file size, search latenc
 p95 over 50 fixed queries of every kind: 1–2 characters (instr scan), 3+ (trigram index), phrases,
 AND, OR, exclusions, filters), timeline and compare once each, and the peak memory of a process
 that answers one search from the store, beside one that loads the same index as JSON.
+
+Viewer at each size (skipped with `PA_BENCH_VIEWER=0`): the real app on a copy
+of layers/ whose atlas.sqlite is the synthetic one (the GeoJSON layers are the real ones: the copies
+name the same places), in headless Chromium: first paint (all features drawn), click → clause
+panel, and the server's memory (VmRSS) after those runs; the 1× figures are the baselines.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -113,6 +120,40 @@ def _latencies(store: AtlasStore) -> list[float]:
     return times
 
 
+def _viewer(atlas: Path, tmp: Path, factor: int) -> tuple[float, float, float]:
+    """(first paint s, click → panel s, server RSS MB) of the app on layers/ with this atlas."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.bench_viewer import _click_panel, _first_paint, _targets
+    from geo.layers import read_layers
+    from geo.viewer.data import Catalog
+    from tests.support.browser import ROOT, AppServer, launch_chromium
+
+    root = tmp / f"root-{factor}"
+    shutil.copytree(settings.LAYERS_DIR, root / "layers")
+    (root / "layers" / "atlas.sqlite").unlink()
+    os.link(atlas, root / "layers" / "atlas.sqlite")
+    layerset = read_layers(root / "layers")
+    n = sum(len(fc["features"]) for fc in layerset.collections.values())
+    targets = _targets(Catalog.from_layerset(layerset), layerset, 2)
+    paints, clicks = [], []
+    with AppServer(ROOT / "app.py", env={"PLAN_ATLAS_ROOT": str(root)}) as app, sync_playwright() as p:
+        browser = launch_chromium(p)
+        _, ctx, *_ = _first_paint(browser, app.url, n)  # warm: imports, caches
+        ctx.close()
+        for _ in range(2):
+            paint, ctx, page, _, probe = _first_paint(browser, app.url, n)
+            paints.append(paint)
+            page.wait_for_timeout(1500)
+            for _name, lat, lon in targets:
+                clicks.append(_click_panel(page, probe, lat, lon)[0])
+            ctx.close()
+        rss = app.rss_bytes() / 1e6
+        browser.close()
+    shutil.rmtree(root)
+    return statistics.median(paints), statistics.median(clicks), rss
+
+
 def run() -> list[Row]:
     """Rows per factor: write time, size, search median/p95, timeline, compare, reader memory."""
     index = json.loads((settings.LAYERS_DIR / "index.json").read_text(encoding="utf-8"))
@@ -141,8 +182,11 @@ def run() -> list[Row]:
             json_path.unlink()
             store.close()
             label = f"{factor}× ({len(data['documents'])} docs, {len(data['clauses'])} clauses)"
+            viewer = _viewer(path, Path(tmp), factor) if os.environ.get("PA_BENCH_VIEWER", "1") != "0" else None
             if factor == 1:
                 base = {"med": med, "p95": p95, "mem": mem_store}
+                if viewer:
+                    base |= {"paint": viewer[0], "click": viewer[1], "rss": viewer[2]}
             rows += [
                 Row("query", f"index write {label}", build, "s", runs=1,
                     notes=[f"{entry['mentions']} mentions, {entry['clause_themes']} clause themes"]),
@@ -157,4 +201,14 @@ def run() -> list[Row]:
                 Row("query", f"reader peak memory, store + 1 search, {factor}×", mem_store, "MB",
                     baseline=mem_json, baseline_what="json.load of the same index", runs=1),
             ]
+            if viewer:
+                rows += [
+                    Row("query", f"viewer first paint {factor}×", viewer[0], "s", baseline=base["paint"],
+                        baseline_what="1×", target="≤ 1.2× of 1×" if factor > 1 else "", runs=2),
+                    Row("query", f"viewer click → panel {factor}×", viewer[1], "s", baseline=base["click"],
+                        baseline_what="1×", target="≤ 1.2× of 1×" if factor > 1 else "", runs=4),
+                    Row("query", f"viewer server memory after start {factor}×", viewer[2], "MB",
+                        baseline=base["rss"], baseline_what="1×", target="≤ 1.5× of 1×" if factor > 1 else "",
+                        runs=1),
+                ]
     return rows
