@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -275,6 +276,37 @@ class AtlasStore:
         if not found:
             raise UnknownPlaceError(f"no place {place_id!r} in layers/")
         return found[place_id]
+
+    def place_summaries(self) -> dict[str, dict[str, Any]]:
+        """place id → entry like `places()` but without `clause_ids` (cheap at any corpus size:
+        documents from the doc_places table, mention counts from the mentions index); doc ids
+        are interned (shared strings)."""
+        entries = {
+            r[0]: {"name": r[1], "kind": r[2], "layer": r[3], "aliases": json.loads(r[4]), "precision": r[5],
+                   "mention_count": 0, "doc_ids": []}
+            for r in self.rows(f"SELECT {self._PLACE_COLS} FROM places ORDER BY id")
+        }
+        for pid, n in self.rows("SELECT place_id, COUNT(*) FROM mentions GROUP BY place_id"):
+            if pid in entries:
+                entries[pid]["mention_count"] = n
+        for pid, doc_id in self.rows(
+            "SELECT p.place_id, p.doc_id FROM doc_places p JOIN documents d ON d.id = p.doc_id "
+            "WHERE p.theme = '' ORDER BY p.place_id, d.ord"
+        ):
+            if pid in entries:
+                entries[pid]["doc_ids"].append(sys.intern(doc_id))
+        return entries
+
+    def clause_ids_of_place(self, place_id: str) -> list[str]:
+        """Ids of the clauses that mention a place, in index order."""
+        return [
+            r[0]
+            for r in self.rows(
+                "SELECT c.id FROM clauses c WHERE c.rowid IN (SELECT clause FROM mentions WHERE place_id = ?) "
+                "ORDER BY c.rowid",
+                (place_id,),
+            )
+        ]
 
     def place_names(self) -> dict[str, str]:
         """place id → name (cheap: no mention counts)."""

@@ -4,14 +4,15 @@ Where the data comes from: the map layers' features (geo.layers.read_layers with
 and the embedded index (geo.query.AtlasStore): places and documents are read once (they are
 small and the map needs all of them), clauses only when the panel or the reader asks for them,
 through mappings that query the store and keep the most recent ones (`LazyClauses`,
-`LazyClausesByDoc`). So a process no longer holds every clause text in memory: the app's
+`LazyClausesByDoc`); a place's clause ids are read when its panel is shown (`LazyClauseIds`). So a process no longer holds every clause text in memory: the app's
 memory stays about the same when the corpus grows a hundredfold.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from geo.layers import ATLAS_FILE, LayerSet, read_layers
 from geo.query import AtlasStore
 from geo.viewer.data import Catalog
 
-__all__ = ["LazyClauses", "LazyClausesByDoc", "catalog_from_store", "load_catalog"]
+__all__ = ["LazyClauseIds", "LazyClauses", "LazyClausesByDoc", "catalog_from_store", "load_catalog"]
 
 CACHE_CLAUSES = 2000
 
@@ -94,12 +95,42 @@ class LazyClausesByDoc(Mapping[str, list[str]]):
         return len(self.doc_ids)
 
 
+class LazyClauseIds(Sequence[str]):
+    """A place's clause ids, queried from the store each time they are read (not kept: a place
+    named by thousands of clauses costs nothing until its panel is shown)."""
+
+    def __init__(self, store: AtlasStore, place_id: str) -> None:
+        self.store, self.place_id = store, place_id
+
+    def _ids(self) -> list[str]:
+        return self.store.clause_ids_of_place(self.place_id)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._ids()[i]
+
+    def __len__(self) -> int:
+        return int(self.store.rows("SELECT COUNT(DISTINCT clause) FROM mentions WHERE place_id = ?",
+                                   (self.place_id,))[0][0])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self.place_id)
+
+    def __repr__(self) -> str:
+        return f"LazyClauseIds({self.place_id!r})"
+
+
 class _Index:
-    """The part of a LayerSet's index Catalog.from_layerset needs, from the store: places and
-    documents (clauses are left out and supplied lazily)."""
+    """The part of a LayerSet's index Catalog.from_layerset needs, from the store: places (without
+    their clause ids) and documents; clauses are left out and supplied lazily."""
 
     def __init__(self, store: AtlasStore) -> None:
-        self.data = {"places": store.places(), "documents": store.documents(), "clauses": []}
+        self.data = {"places": store.place_summaries(), "documents": store.documents(), "clauses": []}
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
@@ -116,9 +147,10 @@ class _Layers:
 def catalog_from_store(collections: dict[str, dict], manifest: dict, store: AtlasStore) -> Catalog:
     """A Catalog whose places and documents come from the store and whose clauses are lazy."""
     base = Catalog.from_layerset(_Layers(collections, manifest, _Index(store)))
+    places = {pid: replace(p, clause_ids=LazyClauseIds(store, pid)) for pid, p in base.places.items()}
     clauses = LazyClauses(store)
     by_doc = LazyClausesByDoc(store, clauses, list(base.documents))
-    return Catalog(base.places, base.documents, clauses, by_doc, base.features, base.default_layers)  # type: ignore[arg-type]
+    return Catalog(places, base.documents, clauses, by_doc, base.features, base.default_layers)  # type: ignore[arg-type]
 
 
 def load_catalog(layers_dir: Path) -> tuple[LayerSet, Catalog]:
