@@ -82,14 +82,26 @@ class Period:
 
 
 def new_in_period(store: AtlasStore, start: str, end: str, themes: tuple[str, ...] = ()) -> Period:
-    """The places of documents dated on or before `end`, with those new in (start, end] apart."""
+    """The places of documents dated on or before `end`, with those new in (start, end] apart
+    (one pass over doc_places: each place's clause count up to `end` and its first naming)."""
     s = iso_day(start, "start", end=True)
     e = iso_day(end, "end", end=True)
     assert s is not None and e is not None
-    upto = places_up_to(store, e, themes)
-    earlier = places_up_to(store, s, themes) if s < e else upto
-    firsts = first_named(store, themes)
-    new = {p: n for p, n in upto.items() if p not in earlier}
-    return Period(
-        s, e, {p: n for p, n in upto.items() if p in earlier}, new, {p: firsts[p] for p in new}
+    where, params = _themes_sql(themes)
+    rows = store.rows(
+        "SELECT p.place_id, SUM(p.clauses), MIN(d.date_hi || ' ' || printf('%08d', d.ord) || ' ' || d.id) "
+        f"FROM doc_places p JOIN documents d ON d.id = p.doc_id WHERE {where} AND d.date_hi IS NOT NULL "
+        "AND d.date_hi <= ? GROUP BY p.place_id ORDER BY p.place_id",
+        [*params, e],
     )
+    before: dict[str, int] = {}
+    new: dict[str, int] = {}
+    first: dict[str, tuple[str, str]] = {}
+    for pid, n, key in rows:
+        day, _, doc = key.split(" ", 2)
+        if day <= s:
+            before[pid] = n
+        else:
+            new[pid] = n
+            first[pid] = (day, doc)
+    return Period(s, e, before, new, first)
