@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from geo.layers import read_layers
 from geo.query import open_store, search
@@ -48,13 +49,12 @@ def test_search_lights_places_and_opens_the_reader_at_the_clause(app: AppServer,
     pg.locator('[data-testid="pa-ask-total"]').wait_for(timeout=30_000)
     assert pg.locator('[data-testid="pa-ask-total"]').inner_text().strip() == f"共 {result.total} 条条款"
     hits = pg.locator(".pa-hit")
-    assert hits.count() == result.total
+    expect(hits).to_have_count(result.total, timeout=30_000)  # results stream in after the total
     assert hits.first.locator("mark").first.inner_text() == "氢能"
 
     # every place of the matching clauses is lit on the map, larger for more clauses
     frame = pg.frame_locator(MAP_FRAME).first
-    frame.locator("path.pa-hit").first.wait_for(state="attached", timeout=30_000)
-    assert frame.locator("path.pa-hit").count() == len(lit)
+    expect(frame.locator("path.pa-hit")).to_have_count(len(lit), timeout=30_000)
     radii = frame.locator("path.pa-hit").evaluate_all(
         "els => els.map(e => e.getBoundingClientRect().width)"
     )
