@@ -19,7 +19,7 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +206,29 @@ class AtlasStore:
     def clauses_by_rowid(self, rowids: Iterable[int]) -> list[dict[str, Any]]:
         """Clauses by their row number (search results), in index order."""
         return self._clauses("c.rowid IN (SELECT value FROM json_each(?))", (json.dumps(list(rowids)),))
+
+    def iter_clauses(self, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every clause in index order, read `batch` at a time (memory stays flat)."""
+        last = 0
+        while True:
+            found = self._batch(last, batch)
+            if not found:
+                return
+            yield from found[0]
+            last = found[1]
+
+    def _batch(self, after: int, batch: int) -> tuple[list[dict[str, Any]], int] | None:
+        rows = self.rows(
+            f"SELECT {_CLAUSE_COLS} FROM clauses c JOIN clause_text x ON x.rowid = c.rowid WHERE c.rowid > ? "
+            "ORDER BY c.rowid LIMIT ?",
+            (after, batch),
+        )
+        return (self._attach(rows), rows[-1][0]) if rows else None
+
+    def format_version(self) -> int:
+        """The layers/ format version the index was built from (meta `format_version`)."""
+        rows = self.rows("SELECT value FROM meta WHERE key = 'format_version'")
+        return int(rows[0][0]) if rows and rows[0][0] else 0
 
     def clauses_of_document(self, doc_id: str) -> list[dict[str, Any]]:
         """Every clause of a document in reading order; UnknownDocumentError when unknown."""

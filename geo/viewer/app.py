@@ -24,7 +24,7 @@ from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerse
 from geo.viewer.downloads import download_section
 from geo.viewer.i18n import LANGS, label, t
 from geo.viewer.state import ViewState
-from geo.viewer.store_catalog import load_catalog
+from geo.viewer.store_catalog import load_catalog, store_layerset
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 MAP_KEY = "atlas_map"
@@ -52,11 +52,12 @@ def _load_data(layers_dir: str, stamp: int) -> tuple[Any, Catalog, list[viewstat
 
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _full_layerset(layers_dir: str, stamp: int) -> Any:
-    return load_layerset(Path(layers_dir))
+    return store_layerset(Path(layers_dir)) or load_layerset(Path(layers_dir))
 
 
 def full_layerset(layers_dir: str) -> Any:
-    """layers/ with index.json (the exports need it): read only when a download is asked for."""
+    """layers/ with an index for the exports: atlas.sqlite behind index.json's shape (StoreIndex),
+    or index.json itself for folders without the atlas."""
     return _full_layerset(layers_dir, layers_stamp(layers_dir))
 
 
@@ -247,7 +248,7 @@ def apply_widgets(catalog: Catalog) -> ViewState:
 
 def downloads(catalog: Catalog, layers_dir: str, lang: str) -> None:
     """Download buttons (geo.viewer.downloads): each export layer, every format, filter, selection."""
-    # the exports read index.json (LayerSet.index); the map and panel do not (atlas.sqlite)
+    # the exports read LayerSet.index: here atlas.sqlite in index.json's shape (StoreIndex)
     layerset = full_layerset(layers_dir)
     vs = state()
     download_section(layerset, lang, filter_ids=visible_place_ids(catalog, vs),
