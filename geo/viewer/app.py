@@ -18,12 +18,13 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import basemaps, mapview, panel, review_view
+from geo.viewer import ask, basemaps, mapview, panel, review_view
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
 from geo.viewer.downloads import download_section
 from geo.viewer.i18n import LANGS, label, t
 from geo.viewer.state import ViewState
+from geo.viewer.store_catalog import load_catalog, store_layerset
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 MAP_KEY = "atlas_map"
@@ -45,9 +46,19 @@ def layers_stamp(layers_dir: str) -> int:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load_data(layers_dir: str, stamp: int) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
-    layerset = load_layerset(Path(layers_dir))
-    catalog = Catalog.from_layerset(layerset)
+    layerset, catalog = load_catalog(Path(layers_dir))  # atlas.sqlite when built, else index.json
     return layerset, catalog, viewstate.build_search_index(catalog)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _full_layerset(layers_dir: str, stamp: int) -> Any:
+    return store_layerset(Path(layers_dir)) or load_layerset(Path(layers_dir))
+
+
+def full_layerset(layers_dir: str) -> Any:
+    """layers/ with an index for the exports: atlas.sqlite behind index.json's shape (StoreIndex),
+    or index.json itself for folders without the atlas."""
+    return _full_layerset(layers_dir, layers_stamp(layers_dir))
 
 
 def load_data(layers_dir: str) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
@@ -167,6 +178,13 @@ def clear_clause() -> None:
     set_state(state().with_(clause=None))
 
 
+def open_clause_in_reader(clause_id: str, doc_id: str) -> None:
+    """A search result's button (geo.viewer.ask): the reader, at that clause."""
+    set_state(state().with_(view="reader", reader_doc=doc_id, clause=clause_id))
+    st.session_state["w_view"] = "reader"
+    st.session_state["w_doc"] = doc_id
+
+
 # --- sidebar --------------------------------------------------------------------------------------
 
 
@@ -235,7 +253,8 @@ def apply_widgets(catalog: Catalog) -> ViewState:
 
 def downloads(catalog: Catalog, layers_dir: str, lang: str) -> None:
     """Download buttons (geo.viewer.downloads): each export layer, every format, filter, selection."""
-    layerset, _, _ = load_data(layers_dir)
+    # the exports read LayerSet.index: here atlas.sqlite in index.json's shape (StoreIndex)
+    layerset = full_layerset(layers_dir)
     vs = state()
     download_section(layerset, lang, filter_ids=visible_place_ids(catalog, vs),
                      selection_ids=vs.highlighted(catalog) or None)
@@ -402,9 +421,11 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
                                                     lang), unsafe_allow_html=True)
     from geo.places import load_gazetteer
 
-    texts = tuple((cid, str(c.get("text") or "")) for cid, c in catalog.clauses.items() if c.get("doc_id") == doc_id)
+    texts = tuple((cid, str(catalog.clauses[cid].get("text") or "")) for cid in catalog.clauses_by_doc.get(doc_id, []))
     review_view.render_review_queue(review_view.document_queue(texts, load_gazetteer().fingerprint),
                                     lang=lang, key="review-reader")
+    if vs.clause and catalog.clauses.get(vs.clause, {}).get("doc_id") == doc_id:
+        ask.focus_clause(vs.clause)  # opened from a search result
 
 
 @st.fragment
@@ -445,6 +466,11 @@ def main() -> None:
     if vs.view == "reader":
         header(vs)
         reader(catalog, state())
+    elif vs.view == "ask":
+        header(vs)
+        base = basemaps.BASEMAPS.get(vs.basemap)
+        ask.render(layers_dir, catalog, vs.lang, map_spec(catalog, vs, layers_dir), bool(base and base.gcj02),
+                   open_clause_in_reader)
     elif vs.view == "upload":
         header(vs)
         with st.expander(t("view_upload", vs.lang), expanded=True):
