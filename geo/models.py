@@ -22,6 +22,13 @@ LAYERS: tuple[str, ...] = (
 
 # How much to trust a feature's geometry.
 PRECISIONS: tuple[str, ...] = ("exact boundary", "seat or centroid", "approximate point", "schematic")
+# Precisions of lines drawn on a real course (geo.places.courses), never written in the gazetteer.
+COURSE_PRECISIONS: tuple[str, ...] = (
+    "surveyed course 1:4M",
+    "traced on the WDBII river network",
+    "routed on the OSM rail network",
+    "routed on the OSM road network",
+)
 
 
 @dataclass(frozen=True)
