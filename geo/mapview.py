@@ -350,7 +350,10 @@ class RemoteLayers(MacroElement):
         if (f.geometry && /Point$/.test(f.geometry.type)) {  // circle markers (areas shown at their anchor too)
           return {radius: cfg.presenter ? 8 : 5, color: "#ffffff", weight: 1, fillColor: c, fillOpacity: 0.95};
         }
-        if (spec.name === "lines") { return {color: c, weight: cfg.presenter ? 5 : 3, opacity: 0.85}; }
+        if (spec.name === "lines") {  // real courses solid; schematic, planned and under-construction lines dashed
+          var dashed = p.precision === "schematic" || p.status === "planned" || p.status === "under construction";
+          return {color: c, weight: cfg.presenter ? 5 : 3, opacity: 0.85, dashArray: dashed ? "6 5" : null};
+        }
         if (basemap) {
           return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,
                   fillColor: hit ? c : "#ffffff", fillOpacity: hit ? 0.07 : 0.03};

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 
 from geo.places import hydro, routing
@@ -99,7 +100,7 @@ RIVERS: dict[str, RiverSpec] = {
     "river:jinshajiang": RiverSpec(("金沙江",), ("63", "54", "51", "53")),
     "river:daduhe": RiverSpec(("大渡河",), ("63", "51")),
     "river:yalongjiang": RiverSpec(("雅砻江",), ("63", "51")),
-    "river:huanghe": RiverSpec(("黄河",), ("63", "51", "62", "64", "15", "14", "61", "41", "37")),
+    "river:huanghe": RiverSpec(("黄河",), ("62", "64", "15", "14", "61", "41", "37"), section=True),
     "river:tuojiang": RiverSpec((), ("51",)),
     "river:fujiang": RiverSpec((), ("51", "50")),
     "river:qujiang": RiverSpec((), ("51", "50")),
@@ -257,14 +258,8 @@ def _river(pid: str, spec: RiverSpec, nodes: list[tuple[float, float]], src: _So
         used = [used[0], used[-1]]
     try:
         coords = routing.route(net, used, snap, detour=6.0).coords
-        if spec.hyd and not spec.section:  # on to the source: the vertex farthest from the mouth
-            mouth, _ = net.nearest(used[-1])
-            first, _ = net.nearest(used[0])
-            src_v = net.farthest(mouth)
-            if src_v != first:
-                head = [(float(x), float(y)) for x, y in net.lonlat[net.shortest(src_v, first)]]
-                if routing.path_length_km(head) > 0 and _upstream(net, mouth, src_v, first):
-                    coords = head[:-1] + coords
+        if spec.hyd and not spec.section:  # on to the source and the mouth of the named course
+            coords = _extend(net, coords, used[0], used[-1])
     except routing.RoutingError as exc:
         return f"{DATASET[kind]}: {exc}"
     chk = routing.check_route(coords, nodes[dropped_head : len(nodes) - dropped_tail])
@@ -283,13 +278,37 @@ def _river(pid: str, spec: RiverSpec, nodes: list[tuple[float, float]], src: _So
     return Course(pid, method, precision, f"{_label(kind)}; {how}", [_simplified(coords)], checks)
 
 
-def _upstream(net: routing.Network, mouth: int, src_v: int, first: int) -> bool:
-    """Whether the far vertex lies beyond the first point seen from the mouth (so the path from it
-    to the first point continues the river upstream, not back down)."""
+def _extend(net: routing.Network, coords: list[tuple[float, float]], first_pt: tuple[float, float],
+            last_pt: tuple[float, float]) -> list[tuple[float, float]]:
+    """`coords` (a path from near `first_pt` to near `last_pt`) continued along the network to the
+    vertices farthest beyond each end: the source and the mouth of the named river. A far vertex
+    counts as beyond an end when the path to it from the other end runs through that end."""
     from scipy.sparse.csgraph import dijkstra
 
-    d = dijkstra(net.graph, directed=False, indices=mouth)
-    return bool(d[src_v] > d[first])
+    a, _ = net.nearest(first_pt)
+    b, _ = net.nearest(last_pt)
+    da = dijkstra(net.graph, directed=False, indices=a)
+    db = dijkstra(net.graph, directed=False, indices=b)
+    ab = da[b]
+
+    def beyond(d_from: np.ndarray, d_to_end: np.ndarray) -> int | None:
+        ok = np.isfinite(d_from) & np.isfinite(d_to_end) & (np.abs(d_from - (ab + d_to_end)) <= 0.01 * ab + 1.0)
+        if not ok.any():
+            return None
+        cand = np.where(ok, d_to_end, -1.0)
+        v = int(np.argmax(cand))
+        return v if cand[v] > 1.0 else None
+
+    def pts(path: list[int]) -> list[tuple[float, float]]:
+        return [(float(x), float(y)) for x, y in net.lonlat[path]]
+
+    up = beyond(db, da)  # beyond a, seen from b
+    down = beyond(da, db)  # beyond b, seen from a
+    if up is not None:
+        coords = pts(net.shortest(up, a))[:-1] + coords
+    if down is not None:
+        coords = coords + pts(net.shortest(b, down))[1:]
+    return coords
 
 
 def _routed(pid: str, kind: str, nodes: list[tuple[float, float]], src: _Sources) -> Course | str:

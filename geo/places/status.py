@@ -71,12 +71,13 @@ class Status:
 
 def wording_in(text: str, start: int, end: int) -> tuple[str, str] | None:
     """(status, quote) for the mention text[start:end]: the status word nearest before it in its
-    sentence, else the first one after it in the sentence; None when the sentence has none."""
+    sentence, else the first one after it up to the next comma; None when there is none."""
     a = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     tail = _SENTENCE_END.search(text, end)
     b = tail.start() if tail else len(text)
     before = [m for m in _PATTERN.finditer(text, a, start)]
-    after = [m for m in _PATTERN.finditer(text, end, b)]
+    comma = re.compile(r"[，,、]").search(text, end, b)
+    after = [m for m in _PATTERN.finditer(text, end, comma.start() if comma else b)]
     hit = before[-1] if before else (after[0] if after else None)
     if hit is None:
         return None
