@@ -6,7 +6,7 @@ The typical document: the compilation's plan whose text is closest to 30 KB, wri
 
 Figures (medians):
 - add, in-process (the app's "keep this document" path: validate, parse, write, incremental
-  rebuild with build/cache/ warm), target < 3 s;
+  rebuild with the build cache warm), target < 3 s;
 - remove, in-process (the same document again);
 - `python -m geo add` as a whole process (imports included);
 - baseline, in the same run: a full rebuild of the same corpus (`python -m geo build --no-cache`
@@ -35,7 +35,7 @@ COMPILATION = "chengyu-compilation-2020-2023.txt"
 
 def typical_document(docs_dir: Path) -> tuple[str, str]:
     """(title, text) of the compilation plan closest to 30 KB, retitled and with a new 文号."""
-    from geo.corpus import load_corpus
+    from geo.corpus.load import load_corpus
 
     corpus = load_corpus(docs_dir)
     lines = (docs_dir / COMPILATION).read_text(encoding="utf-8").splitlines()
@@ -66,12 +66,12 @@ def _process_seconds(argv: list[str], env: dict[str, str]) -> float:
 
 
 def run() -> list[Row]:
-    from geo.ingest import add_documents_report, rebuild_layers, remove_document_report
+    from geo.ingest.add import add_documents_report, rebuild_layers, remove_document_report
 
     with tempfile.TemporaryDirectory(prefix="plan-atlas-bench-ingest-") as tmp:
         work = Path(tmp) / "root"
         shutil.copytree(ROOT / "data", work / "data")
-        rebuild_layers(work)  # primes layers/ and build/cache/ (the state of a working install)
+        rebuild_layers(work)  # primes layers/ and the build cache (the state of a working install)
         title, text = typical_document(work / "data" / "docs")
         plan = Path(tmp) / "typical-plan.txt"
         plan.write_text(text, encoding="utf-8")

@@ -55,8 +55,7 @@ def offsets_km(old: shapely.LineString, new: shapely.geometry.base.BaseGeometry)
 
 def rows(layers_dir: Path | None = None) -> list[dict[str, object]]:
     """One row per line of LINES: id, name, method, precision, median and p90 km, geometry_source."""
-    from geo import geometry
-    from geo.gazetteer import load_gazetteer
+    from geo.places import geometry, load_gazetteer
 
     gaz = load_gazetteer()
     fc = json.loads(((layers_dir or settings.LAYERS_DIR) / "lines.geojson").read_text(encoding="utf-8"))

@@ -12,11 +12,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from geo import geometry
-from geo.gazetteer import load_gazetteer
 from geo.layers import read_layers
 from geo.models import COURSE_PRECISIONS
-from geo.places import courses, routing, status
+from geo.places import courses, geometry, load_gazetteer, routing, status
 
 ROUTED = {courses.PRECISION_RAIL: "rail", courses.PRECISION_ROAD: "road"}
 RIVER_PRECISIONS = {courses.PRECISION_SURVEYED, courses.PRECISION_WDB}
@@ -136,8 +134,8 @@ def test_manifest_carries_attributions_and_sources(lines: list[dict]) -> None:
 def test_hydrography_is_not_shifted() -> None:
     """The 1:4M hydrography has no .prj: it must sit on the WGS-84 WDBII rivers as it is, and a
     GCJ-02 reading (the usual trap with Chinese data) must not fit them better."""
-    from geo.geometry import gcj02_to_wgs84
     from geo.places import hydro
+    from geo.places.geometry import gcj02_to_wgs84
 
     bbox = (103.5, 28.0, 111.5, 32.5)
     wdb = shapely.MultiLineString(hydro.wdb_rivers(bbox))

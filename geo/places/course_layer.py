@@ -58,7 +58,7 @@ def line_courses(
     cache_dir: Path | None,
 ) -> CourseLayer:
     """Courses (cached in `cache_dir`, None: computed afresh) and statuses of every line place."""
-    from geo import geometry
+    from geo.places import geometry
 
     places = gazetteer.places
     lines = _courses.line_places(places, lambda p: list(geometry.place_geometry(p, gazetteer).coords))

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ import numpy as np
 import shapely
 
 from geo.places import hydro, routing
+from geo.storage import atomic_write_text
 
 NAMED, FOLLOWED, ROUTED, SCHEMATIC = "named", "network-followed", "routed", "schematic"
 PRECISION_SURVEYED = "surveyed course 1:4M"
@@ -373,9 +373,7 @@ def build_courses(
                           [[tuple(p) for p in part] for part in c["coords"]], c.get("checks", {}))
     if path is not None and used != entries:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(used, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(path)
+        atomic_write_text(path, json.dumps(used, ensure_ascii=False, separators=(",", ":")), durable=False)
         for old in path.parent.glob("courses-*.json"):
             if old != path:
                 old.unlink(missing_ok=True)

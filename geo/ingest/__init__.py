@@ -1,0 +1,28 @@
+"""Stage 4a, ingest: add plans to the corpus and remove them (`geo add` / `geo remove`), and analyse
+an uploaded plan in memory for the app (nothing written). Uses the corpus, places and layers stages
+through their public functions only. Public surface:
+"""
+
+from geo.ingest.add import (
+    ADDED_MARKER,
+    add_documents,
+    add_documents_report,
+    rebuild_layers,
+    remove_document,
+    remove_document_report,
+    user_files,
+)
+from geo.ingest.upload import UploadResult, analyse_upload, keep_upload
+
+__all__ = [
+    "ADDED_MARKER",
+    "UploadResult",
+    "add_documents",
+    "add_documents_report",
+    "analyse_upload",
+    "keep_upload",
+    "rebuild_layers",
+    "remove_document",
+    "remove_document_report",
+    "user_files",
+]
