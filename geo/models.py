@@ -21,6 +21,8 @@ COURSE_PRECISIONS: tuple[str, ...] = (
     "routed on the OSM rail network",
     "routed on the OSM road network",
 )
+# Precisions of stations and ports moved onto their network (geo.places.snap).
+SNAP_PRECISIONS: tuple[str, ...] = ("snapped to the OSM rail network", "snapped to the river course")
 
 
 @dataclass(frozen=True)

@@ -151,3 +151,30 @@ def test_hydrography_is_not_shifted() -> None:
     x, y = gcj02_to_wgs84(pts[:, 0], pts[:, 1])
     assert as_is < 1.0
     assert median_km(np.column_stack([x, y])) > as_is - 0.1
+
+
+def test_snapped_stations_and_ports_sit_on_their_network(lines: list[dict], gaz) -> None:
+    from geo.models import SNAP_PRECISIONS
+    from geo.places import snap
+
+    points = read_layers().collections["points"]["features"]
+    rivers = shapely.union_all([shape(f["geometry"]) for f in lines if f["properties"]["precision"] in RIVER_PRECISIONS])
+    rail = routing.scgraph_network("rail", courses.NETWORK_BBOX)
+    moved = {p: 0 for p in SNAP_PRECISIONS}
+    for f in points:
+        props = f["properties"]
+        if props["precision"] not in SNAP_PRECISIONS:
+            if props["kind"] not in snap.SNAP_KINDS:
+                assert "snapped" not in props["geometry_source"], f["id"]  # zones, sites, hubs keep theirs
+            continue
+        moved[props["precision"]] += 1
+        assert props["kind"] in snap.SNAP_KINDS and gaz.get(f["id"]).precision == "approximate point", f["id"]
+        pt = shape(f["geometry"])
+        before = geometry.place_geometry(gaz.get(f["id"]), gaz)
+        assert float(routing.haversine_km(np.asarray(pt.coords[0]), np.asarray(before.coords[0]))) <= 3.0, f["id"]
+        if props["precision"] == snap.PRECISION_PORT:
+            assert not any(w in props["name"] for w in snap.NOT_RIVER_PORTS), f["id"]
+            assert rivers.distance(pt) < 0.001, f["id"]  # on a drawn river course
+        else:
+            assert rail.nearest(pt.coords[0])[1] < 0.05, f["id"]  # on a rail vertex
+    assert all(moved.values()), moved

@@ -1,8 +1,9 @@
 """What the layer build takes from geo.places.courses and geo.places.status, in one object.
 
 `line_courses(gazetteer, documents, mentions, cache_dir)` computes (or reads from the build
-cache) the course of every line place of the gazetteer and the status of every railway and
-highway, and returns a `CourseLayer`: geometries that replace the schematic ones, the feature
+cache) the course of every line place of the gazetteer, the status of every railway and
+highway and the snapped position of stations and ports (geo.places.snap), and returns a
+`CourseLayer`: geometries that replace the schematic lines and approximate points, the feature
 properties that change (precision, geometry_source, status, status_source) and the manifest's
 `attributions` and `geometry_sources` (dataset, version, licence, what it feeds).
 """
@@ -18,6 +19,7 @@ import shapely
 
 from geo.models import Document, Mention
 from geo.places import courses as _courses
+from geo.places import snap as _snap
 from geo.places import status as _status
 
 LICENCES: dict[str, str] = {
@@ -40,11 +42,15 @@ class CourseLayer:
 
     fingerprint: str
     courses: dict[str, _courses.Course]
+    snapped: dict[str, _snap.Snapped] = field(default_factory=dict)
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
 
     def geometry(self, place_id: str) -> shapely.geometry.base.BaseGeometry | None:
-        """The course geometry of a line place whose course is not schematic, else None."""
+        """The course geometry of a line place whose course is not schematic, or the snapped point
+        of a station or port; else None (the gazetteer's geometry stands)."""
+        if place_id in self.snapped:
+            return self.snapped[place_id].geometry
         c = self.courses.get(place_id)
         if c is None or c.method == _courses.SCHEMATIC:
             return None
@@ -70,6 +76,10 @@ def line_courses(
         if st is not None:
             props.update({"status": st.status, "status_source": st.source})
         overrides[pid] = props
+    points = _snap.approximate_points(places, lambda p: geometry.place_geometry(p, gazetteer))
+    snapped = _snap.snap_points(points, found, Path(cache_dir) if cache_dir else None)
+    for pid, sp in snapped.items():
+        overrides[pid] = {"precision": sp.precision, "geometry_source": sp.geometry_source}
     versions = _courses.source_versions()
     manifest = {
         "attributions": [dict(a) for a in _courses.ATTRIBUTIONS],
@@ -87,5 +97,7 @@ def line_courses(
             m: sum(1 for c in found.values() if c.method == m)
             for m in (_courses.NAMED, _courses.FOLLOWED, _courses.ROUTED, _courses.SCHEMATIC)
         },
+        "snapped_points": {prec: sum(1 for sp in snapped.values() if sp.precision == prec)
+                           for prec in _snap.SNAP_PRECISIONS},
     }
-    return CourseLayer(_courses.fingerprint(), found, overrides, manifest)
+    return CourseLayer(_courses.fingerprint(), found, snapped, overrides, manifest)

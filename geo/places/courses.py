@@ -195,7 +195,7 @@ def fingerprint() -> str:
     """sha256 of what shapes the courses: source package versions and this code."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256(json.dumps(source_versions(), sort_keys=True).encode())
-    for name in ("courses.py", "hydro.py", "routing.py"):
+    for name in ("courses.py", "hydro.py", "routing.py", "snap.py"):
         h.update(name.encode() + b"\0" + (here / name).read_bytes())
     return h.hexdigest()
 
@@ -214,23 +214,28 @@ def _simplified(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return _round(list(line.coords))
 
 
-def _label(kind: str) -> str:
+def source_label(kind: str) -> str:
+    """The dataset and package version of a source kind (hyd, wdb, rail, road), for geometry_source."""
     return f"{DATASET[kind]} {DIST[kind]}=={hydro.dist_version(DIST[kind])}"
 
 
-class _Sources:
-    """Datasets loaded on first use (a warm build loads none)."""
+class Sources:
+    """Networks loaded on first use (a warm build loads none) and kept for the process."""
 
     def __init__(self) -> None:
         self.networks: dict[str, routing.Network] = {}
 
     def network(self, kind: str) -> routing.Network:
+        """The scgraph-data network "rail" or "road" cut to NETWORK_BBOX."""
         if kind not in self.networks:
             self.networks[kind] = routing.scgraph_network(kind, NETWORK_BBOX)
         return self.networks[kind]
 
 
-def _river(pid: str, spec: RiverSpec, nodes: list[tuple[float, float]], src: _Sources) -> Course | str:
+SOURCES = Sources()
+
+
+def _river(pid: str, spec: RiverSpec, nodes: list[tuple[float, float]], src: Sources) -> Course | str:
     if spec.hyd:
         lines = hydro.hyd_river(spec.hyd)
         kind = "hyd"
@@ -275,7 +280,7 @@ def _river(pid: str, spec: RiverSpec, nodes: list[tuple[float, float]], src: _So
         how += f" ({dropped} gazetteer point(s) beyond the named course left out)"
     if far:
         how += f"; gazetteer point(s) {', '.join(map(str, far))} lie over {snap:g} km off the named course"
-    return Course(pid, method, precision, f"{_label(kind)}; {how}", [_simplified(coords)], checks)
+    return Course(pid, method, precision, f"{source_label(kind)}; {how}", [_simplified(coords)], checks)
 
 
 def _extend(net: routing.Network, coords: list[tuple[float, float]], first_pt: tuple[float, float],
@@ -311,7 +316,7 @@ def _extend(net: routing.Network, coords: list[tuple[float, float]], first_pt: t
     return coords
 
 
-def _routed(pid: str, kind: str, nodes: list[tuple[float, float]], src: _Sources) -> Course | str:
+def _routed(pid: str, kind: str, nodes: list[tuple[float, float]], src: Sources) -> Course | str:
     net = src.network(kind)
     try:
         r = routing.route(net, nodes, SNAP_KM[kind])
@@ -327,7 +332,7 @@ def _routed(pid: str, kind: str, nodes: list[tuple[float, float]], src: _Sources
     if not MIN_RATIO <= chk.ratio <= MAX_RATIO:
         return f"{DATASET[kind]}: route is {chk.ratio:.2f}× the straight-line route (allowed {MIN_RATIO}–{MAX_RATIO})"
     precision = PRECISION_RAIL if kind == "rail" else PRECISION_ROAD
-    return Course(pid, ROUTED, precision, f"{_label(kind)}; through the gazetteer's nodes", [coords], checks)
+    return Course(pid, ROUTED, precision, f"{source_label(kind)}; through the gazetteer's nodes", [coords], checks)
 
 
 def wanted(place_id: str, kind: str) -> str | None:
@@ -337,6 +342,44 @@ def wanted(place_id: str, kind: str) -> str | None:
     if place_id in IN_SERVICE:
         return ROUTE_NETWORK.get(kind)
     return None
+
+
+class JsonCache:
+    """One JSON file `<cache_dir>/<prefix>-<fingerprint>.json` of results keyed by their inputs' sha256.
+
+    `save()` keeps only the entries this build used and deletes files of other fingerprints; with
+    cache_dir None nothing is read or written."""
+
+    def __init__(self, cache_dir: Path | None, prefix: str, fp: str):
+        self.prefix = prefix
+        self.path = cache_dir / f"{prefix}-{fp[:24]}.json" if cache_dir else None
+        self.entries: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        if self.path is not None:
+            try:
+                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}
+
+    @staticmethod
+    def key(*parts: Any) -> str:
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+    def get(self, key: str, compute: Callable[[], Any]) -> Any:
+        hit = self.entries.get(key)
+        if hit is None:
+            hit = json.loads(json.dumps(compute()))  # the same types whether computed or read
+        self.used[key] = hit
+        return hit
+
+    def save(self) -> None:
+        if self.path is None or self.used == self.entries:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.path, json.dumps(self.used, ensure_ascii=False, separators=(",", ":")), durable=False)
+        for old in self.path.parent.glob(f"{self.prefix}-*.json"):
+            if old != self.path:
+                old.unlink(missing_ok=True)
 
 
 def build_courses(
@@ -349,46 +392,30 @@ def build_courses(
     Lines no source covers are returned as schematic Courses (their nodes, unchanged), with the
     reason when a source was tried and failed. Cached per place in `cache_dir` (None: no cache).
     """
-    fp = fingerprint()
-    path = cache_dir / f"courses-{fp[:24]}.json" if cache_dir else None
-    entries: dict[str, Any] = {}
-    if path is not None:
-        try:
-            entries = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            entries = {}
-    src = _Sources()
+    cache = JsonCache(cache_dir, "courses", fingerprint())
+    src = SOURCES
     out: dict[str, Course] = {}
-    used: dict[str, Any] = {}
     for pid in sorted(lines):
         kind, nodes, provenance = lines[pid]
         how = wanted(pid, kind)
-        key = hashlib.sha256(json.dumps([pid, kind, nodes, how], ensure_ascii=False).encode()).hexdigest()
-        hit = entries.get(key)
-        if hit is None:
-            hit = _compute(pid, how, nodes, provenance, src, log)
-        used[key] = hit
-        c = hit
+        c = cache.get(cache.key(pid, kind, nodes, how),
+                      lambda pid=pid, how=how, nodes=nodes, provenance=provenance: _compute(
+                          pid, how, nodes, provenance, src, log))
         out[pid] = Course(pid, c["method"], c["precision"], c["geometry_source"],
                           [[tuple(p) for p in part] for part in c["coords"]], c.get("checks", {}))
-    if path is not None and used != entries:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, json.dumps(used, ensure_ascii=False, separators=(",", ":")), durable=False)
-        for old in path.parent.glob("courses-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
+    cache.save()
     return out
 
 
 def _compute(pid: str, how: str | None, nodes: list[tuple[float, float]], provenance: str,
-             src: _Sources, log: Callable[[str], None]) -> dict[str, Any]:
+             src: Sources, log: Callable[[str], None]) -> dict[str, Any]:
     result: Course | str | None = None
     if how == "river":
         result = _river(pid, RIVERS[pid], nodes, src)
     elif how in ("rail", "road"):
         result = _routed(pid, how, nodes, src)
     if isinstance(result, Course):
-        return json.loads(json.dumps(result.to_json()))
+        return result.to_json()
     reason = f"; kept schematic: {result}" if isinstance(result, str) else ""
     if reason:
         log(f"{pid}: {result}")

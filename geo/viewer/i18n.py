@@ -72,6 +72,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "prec:traced on the WDBII river network": "沿WDBII河网追踪",
         "prec:routed on the OSM rail network": "沿OSM铁路网络布线",
         "prec:routed on the OSM road network": "沿OSM公路网络布线",
+        "prec:snapped to the OSM rail network": "吸附到OSM铁路网络",
+        "prec:snapped to the river course": "吸附到河道",
         "kind:province": "省级行政区",
         "kind:prefecture": "地级行政区",
         "kind:county": "县级行政区",
