@@ -56,19 +56,18 @@ def _station(point: tuple[float, float], src: courses.Sources) -> dict[str, Any]
 
 
 def _port(point: tuple[float, float], rivers: dict[str, courses.Course]) -> dict[str, Any] | None:
-    best: tuple[float, str, tuple[float, float]] | None = None
-    p = shapely.Point(point)
-    for pid in sorted(rivers):
-        line = rivers[pid].geometry
-        near = nearest_points(line, p)[0]
-        d = float(routing.haversine_km(np.asarray(point), np.asarray((near.x, near.y))))
-        if best is None or d < best[0]:
-            best = (d, pid, (near.x, near.y))
-    if best is None or best[0] > SNAP_POINT_KM:
+    if not rivers:
         return None
-    d, pid, (lon, lat) = best
-    c = rivers[pid]
-    return {"lon": round(lon, 6), "lat": round(lat, 6), "moved_km": round(d, 3), "precision": PRECISION_PORT,
+    ids = sorted(rivers)
+    p = shapely.Point(point)
+    lines = [rivers[pid].geometry for pid in ids]
+    i = int(np.argmin(shapely.distance(np.asarray(lines, dtype=object), p)))  # nearest course (degrees)
+    near = nearest_points(lines[i], p)[0]
+    d = float(routing.haversine_km(np.asarray(point), np.asarray((near.x, near.y))))
+    if d > SNAP_POINT_KM:
+        return None
+    pid, c = ids[i], rivers[ids[i]]
+    return {"lon": round(near.x, 6), "lat": round(near.y, 6), "moved_km": round(d, 3), "precision": PRECISION_PORT,
             "geometry_source": f"approximate point moved onto the course of {pid} ({c.precision}; {d:.1f} km)"}
 
 
