@@ -260,7 +260,7 @@ def test_basemaps_gaode_shifts_display_data_and_tianditu_needs_a_key(
 
 
 def test_downloads_and_their_exports(fake: FakeMap, catalog: Catalog) -> None:
-    from geo.export.writers import export_bytes
+    from geo.export import export_bytes
     from geo.viewer.app import visible_place_ids
     from geo.viewer.state import ViewState
 

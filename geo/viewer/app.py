@@ -9,7 +9,6 @@ permalink of what is on screen.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from geo.errors import PlanAtlasError
 from geo.viewer import basemaps, mapview, panel
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
+from geo.viewer.downloads import download_section
 from geo.viewer.i18n import LANGS, label, t
 from geo.viewer.state import ViewState
 
@@ -229,43 +229,11 @@ def apply_widgets(catalog: Catalog) -> ViewState:
 
 
 def downloads(catalog: Catalog, layers_dir: str, lang: str) -> None:
-    """Download buttons; the bytes are produced only when clicked (deferred data)."""
-    with st.expander(t("downloads", lang)):
-        from geo.export import export_bytes
-        for name in mapview.DRAW_ORDER:
-            path = Path(layers_dir) / f"{name}.geojson"
-            if path.exists():
-                st.download_button(t("download_layer", lang, name=name), data=path.read_bytes,
-                                   file_name=path.name, mime="application/geo+json", key=f"dl:{name}",
-                                   on_click="ignore")
-        layerset, _, _ = load_data(layers_dir)
-        vs = state()
-
-        def safe(fmt: str, **kw: Any) -> Callable[[], bytes]:
-            def make() -> bytes:
-                try:
-                    return export_bytes(layerset, fmt, **kw)
-                except PlanAtlasError as exc:  # e.g. nothing matches the filter
-                    return f"{exc}\n".encode()
-            return make
-
-        st.download_button(t("download_gpkg", lang), data=safe("gpkg"),
-                           file_name="plan-atlas.gpkg", mime="application/geopackage+sqlite3",
-                           key="dl:gpkg", on_click="ignore")
-        visible = visible_place_ids(catalog, vs)
-        st.download_button(t("download_filter", lang),
-                           data=safe("geojson", place_ids=visible),
-                           file_name="plan-atlas-filter.geojson", mime="application/geo+json",
-                           key="dl:filter", on_click="ignore")
-        chosen = vs.highlighted(catalog)
-        if chosen:
-            st.download_button(t("download_selection", lang),
-                               data=safe("geojson", place_ids=chosen),
-                               file_name="plan-atlas-selection.geojson", mime="application/geo+json",
-                               key="dl:selection", on_click="ignore")
-        st.download_button(t("download_mentions", lang), data=safe("csv"),
-                           file_name="plan-atlas-mentions.csv", mime="text/csv", key="dl:csv",
-                           on_click="ignore")
+    """Download buttons (geo.viewer.downloads): each export layer, every format, filter, selection."""
+    layerset, _, _ = load_data(layers_dir)
+    vs = state()
+    download_section(layerset, lang, filter_ids=visible_place_ids(catalog, vs),
+                     selection_ids=vs.highlighted(catalog) or None)
 
 
 def visible_place_ids(catalog: Catalog, vs: ViewState) -> list[str]:
