@@ -178,3 +178,12 @@ def test_snapped_stations_and_ports_sit_on_their_network(lines: list[dict], gaz)
         else:
             assert rail.nearest(pt.coords[0])[1] < 0.05, f["id"]  # on a rail vertex
     assert all(moved.values()), moved
+
+
+def test_exports_carry_the_osm_attribution() -> None:
+    from geo.export import export_bytes
+
+    ls = read_layers()
+    for fmt in ("geojson", "kml"):
+        data = export_bytes(ls, fmt, kind="railway").decode("utf-8")
+        assert "© OpenStreetMap contributors" in data and "ODbL" in data, fmt
