@@ -187,3 +187,18 @@ def test_exports_carry_the_osm_attribution() -> None:
     for fmt in ("geojson", "kml"):
         data = export_bytes(ls, fmt, kind="railway").decode("utf-8")
         assert "© OpenStreetMap contributors" in data and "ODbL" in data, fmt
+
+
+def test_map_draws_real_courses_solid_and_credits_their_sources(lines: list[dict]) -> None:
+    from geo.viewer import mapview
+
+    for f in lines:
+        props = f["properties"]
+        dashed = mapview.display_feature(f)["properties"].get("s") == 1
+        real = props["precision"] in COURSE_PRECISIONS and props["status"] in ("", status.EXISTING)
+        assert dashed != real, f["id"]
+    m = read_layers().manifest
+    spec = mapview.MapSpec(layer_urls={"lines": "/x/lines.json"},
+                           attribution=" · ".join(a["text"] for a in m["attributions"]))
+    html = mapview.build_map(spec).get_root().render()
+    assert "\\u00a9 OpenStreetMap contributors" in html  # JSON-escaped inside the script
