@@ -14,6 +14,15 @@ from geo.specs import LAYERS as LAYERS  # layers a place can be drawn in (regist
 
 # How much to trust a feature's geometry.
 PRECISIONS: tuple[str, ...] = ("exact boundary", "seat or centroid", "approximate point", "schematic")
+# Precisions of lines drawn on a real course (geo.places.courses), never written in the gazetteer.
+COURSE_PRECISIONS: tuple[str, ...] = (
+    "surveyed course 1:4M",
+    "traced on the WDBII river network",
+    "routed on the OSM rail network",
+    "routed on the OSM road network",
+)
+# Precisions of stations and ports moved onto their network (geo.places.snap).
+SNAP_PRECISIONS: tuple[str, ...] = ("snapped to the OSM rail network", "snapped to the river course")
 
 
 @dataclass(frozen=True)

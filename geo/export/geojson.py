@@ -3,7 +3,8 @@
 layers choropleth_county / choropleth_prefecture of geo.render.thematic).
 
 Where the data comes from: a `Selection` (geo.export.select) of layers/; RFC 7946 text (WGS-84, no
-`crs`) written with the same byte-stable serializer as layers/ itself.
+`crs`) written with the same byte-stable serializer as layers/ itself; the attributions the line-course
+sources require (layers/manifest.json) travel as the collection's "attribution" member.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ import io
 import zipfile
 
 from geo.export.plan import BY_NAME
-from geo.export.provenance import data_date
+from geo.export.provenance import data_date, source_attributions
 from geo.export.registry import Format, register
 from geo.export.select import Selection
 from geo.layers import dumps
 
 
-def _collection(name: str, features: list[dict]) -> str:
+def _collection(name: str, features: list[dict], attribution: list[str] | None = None) -> str:
+    """FeatureCollection text; `attribution` becomes an "attribution" member (RFC 7946 foreign member)."""
     body = ",\n".join(dumps(f) for f in features)
-    return '{"features":[\n' + body + f'\n],"name":{dumps(name)},"type":"FeatureCollection"}}\n'
+    head = '{' + (f'"attribution":{dumps(" ".join(attribution))},' if attribution else "") + '"features":[\n'
+    return head + body + f'\n],"name":{dumps(name)},"type":"FeatureCollection"}}\n'
 
 
 def write_geojson(sel: Selection) -> bytes:
@@ -28,7 +31,8 @@ def write_geojson(sel: Selection) -> bytes:
     A selection of one export layer has one geometry type; a mixed one mixes (use geojson-zip)."""
     by_layer = sel.by_layer
     name = next(iter(by_layer)) if len(by_layer) == 1 else "plan-atlas"
-    return _collection(name, [f for feats in by_layer.values() for f in feats]).encode("utf-8")
+    feats = [f for fs in by_layer.values() for f in fs]
+    return _collection(name, feats, source_attributions(sel.layerset.manifest)).encode("utf-8")
 
 
 def write_geojson_zip(sel: Selection) -> bytes:
@@ -40,7 +44,7 @@ def write_geojson_zip(sel: Selection) -> bytes:
         for name, feats in sel.by_layer.items():
             info = zipfile.ZipInfo(f"{name}.geojson", date_time=stamp)  # type: ignore[arg-type]
             info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, _collection(name, feats).encode("utf-8"))
+            zf.writestr(info, _collection(name, feats, source_attributions(sel.layerset.manifest)).encode("utf-8"))
             gtype = sel.geometry_types[name]
             readme.append(f"{name}.geojson: {BY_NAME[name].title}; {len(feats)} features, {gtype}")
         for name, feats in sel.thematic_layers.items():  # --thematic: choropleth layers (geo.render)
@@ -49,6 +53,7 @@ def write_geojson_zip(sel: Selection) -> bytes:
             zf.writestr(info, _collection(name, feats).encode("utf-8"))
             readme.append(f"{name}.geojson: mentions per unit (thematic map); {len(feats)} features, MultiPolygon")
         readme += ["", "List properties (aliases, doc_ids, clause_ids) are JSON arrays."]
+        readme += ["", *source_attributions(sel.layerset.manifest)]
         info = zipfile.ZipInfo("README.txt", date_time=stamp)  # type: ignore[arg-type]
         zf.writestr(info, "\n".join(readme) + "\n")
     return buf.getvalue()

@@ -13,6 +13,7 @@ from typing import Any
 
 from geo.errors import LayersError
 from geo.export.plan import BY_NAME
+from geo.export.provenance import source_attributions
 from geo.export.registry import Format, register
 from geo.export.select import Selection
 from geo.export.style import kind_colors, kml_color, layer_style
@@ -97,6 +98,9 @@ def write_kml(sel: Selection) -> bytes:
     kml = ET.Element("kml", xmlns=KML_NS)
     doc = ET.SubElement(kml, "Document")
     ET.SubElement(doc, "name").text = sel.title
+    attribution = source_attributions(sel.layerset.manifest)
+    if attribution:  # what the licences of the line-course sources require (© OpenStreetMap contributors …)
+        ET.SubElement(doc, "description").text = " ".join(attribution)
     _styles(doc, by_layer)
     for name, feats in by_layer.items():
         family = layer_style(name).family

@@ -1,7 +1,7 @@
 """Provenance of an export: documents, data date, generator version, data licences and attributions.
 
 Where the data comes from: layers/index.json (documents) and layers/manifest.json (generator,
-input checksums) of the `LayerSet`, and the package version (installed metadata or pyproject.toml).
+input checksums, the attributions and licences of the line-course sources) of the `LayerSet`, and the package version (installed metadata or pyproject.toml).
 The date is the data's own date, not the time of the export, so two exports of the same layers/
 are identical: layers/manifest.json carries no build time (the build is byte-deterministic), so the
 date is `manifest["built"]` when present, else the newest dated document (the data are "as of" it).
@@ -67,6 +67,20 @@ def document_lines(layerset: LayerSet, doc_ids: set[str] | None = None) -> list[
     return out
 
 
+def source_attributions(manifest: dict[str, Any]) -> list[str]:
+    """The attributions the line-course sources require (layers/manifest.json "attributions", written by
+    geo.places.courses), e.g. "© OpenStreetMap contributors (ODbL 1.0 …) for lines routed on the OSM network"."""
+    return [f"{a['text']} ({a['licence']}) for {a['applies_to']}." for a in manifest.get("attributions", [])]
+
+
+def source_licences(manifest: dict[str, Any]) -> list[str]:
+    """One sentence per line-course dataset (manifest "geometry_sources"): dataset, package, licence, use."""
+    return [
+        f"{s['dataset']} ({s['package']} {s['version']}): {s['licence']}; {s['feeds']}."
+        for s in manifest.get("geometry_sources", [])
+    ]
+
+
 def dataset_provenance(layerset: LayerSet, doc_ids: set[str] | None = None, what: str = "") -> dict[str, Any]:
     """Key → text for the dataset-level metadata of an export."""
     manifest = layerset.manifest
@@ -80,8 +94,8 @@ def dataset_provenance(layerset: LayerSet, doc_ids: set[str] | None = None, what
         "gazetteer_sha256": str(inputs.get("gazetteer_sha256", "")),
         "crs": settings.CRS_WGS84,
         "documents": "\n".join(document_lines(layerset, doc_ids)),
-        "licences": LICENCES,
-        "attribution": ATTRIBUTION,
+        "licences": " ".join([LICENCES, *source_licences(manifest)]),
+        "attribution": " ".join([ATTRIBUTION, *source_attributions(manifest)]),
         "list_properties": "aliases, doc_ids and clause_ids are JSON text (e.g. [\"a\",\"b\"]); "
         "table place_clauses(place_id, clause_id, doc_id) holds the same clause links as rows",
     }

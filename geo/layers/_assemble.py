@@ -72,6 +72,10 @@ class BuildInputs:
     # adcodes → boundaries converted as one batch (shared borders exact); default: admin_geometry each
     admin_coverage: Callable[[list[str]], list[BaseGeometry]] | None = None
     cache: GeometryCache | None = None  # normalised geometries of earlier builds (incremental path)
+    # place id → feature properties that replace the gazetteer's (real courses: precision,
+    # geometry_source, status; see geo.places.courses), and manifest additions (attributions, sources)
+    property_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    manifest_extra: dict[str, Any] = field(default_factory=dict)
 
 
 class GeometryCache:
@@ -389,7 +393,7 @@ class _Assembler:
 
     def properties(self, place: Place) -> dict[str, Any]:
         st = self.stats.get(place.id, _PlaceStats())
-        return {
+        props = {
             "id": place.id,
             "name": place.name,
             "name_pinyin": pinyin(place.name),
@@ -404,6 +408,10 @@ class _Assembler:
             "clause_ids": list(st.clause_ids),
             "excerpt": st.excerpt,
         }
+        if place.layer == "lines":  # every line carries a status (empty for rivers, corridors, axes)
+            props.update({"status": "", "status_source": ""})
+        props.update(self.inputs.property_overrides.get(place.id, {}))
+        return props
 
     def features(self, places: list[Place], geoms: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         return [
@@ -445,7 +453,7 @@ def assemble(inputs: BuildInputs, tick: Callable[[str], None] = lambda step: Non
             "kind": p.kind,
             "layer": p.layer,
             "aliases": list(p.aliases),
-            "precision": p.precision,
+            "precision": inputs.property_overrides.get(pid, {}).get("precision", p.precision),
             "mention_count": st.mention_count,
             "doc_ids": list(st.doc_ids),
             "clause_ids": list(st.clause_ids),
@@ -496,6 +504,7 @@ def assemble(inputs: BuildInputs, tick: Callable[[str], None] = lambda step: Non
             "province_min_part_area_deg2": PROVINCE_MIN_PART_AREA,
         },
         "unmapped": sorted(asm.unmapped),
+        **{k: inputs.manifest_extra[k] for k in sorted(inputs.manifest_extra)},
         "total_bytes": sum(m["bytes"] for m in layers_meta.values()) + len(index_bytes),
     }
     files["manifest.json"] = dumps(manifest) + "\n"

@@ -301,7 +301,7 @@ def load_inputs(
     """
     from geo.corpus import load_corpus
     from geo.layers._admin import admin_coverage
-    from geo.places import extract_corpus, geometry, load_gazetteer
+    from geo.places import extract_corpus, geometry, line_courses, load_gazetteer
 
     corpus = load_corpus(docs_dir)
     gaz = load_gazetteer(gazetteer_dir)
@@ -310,17 +310,26 @@ def load_inputs(
         mentions = extract_corpus(corpus, gaz)
     else:
         mentions = _extract_cached(corpus, gaz, cache_dir, checksums["gazetteer_sha256"])
+    courses = line_courses(gaz, list(corpus.documents), mentions, cache_dir)
+    checksums["courses_sha256"] = courses.fingerprint
+
+    def place_geometry(place: Any) -> Any:
+        course = courses.geometry(place.id)
+        return course if course is not None else geometry.place_geometry(place, gaz)
+
     return BuildInputs(
         documents=list(corpus.documents),
         places=dict(gaz.places),
         mentions={cid: list(ms) for cid, ms in mentions.items()},
-        place_geometry=lambda place: geometry.place_geometry(place, gaz),
+        place_geometry=place_geometry,
         admin_geometry=geometry.admin_geometry,
         admin_coverage=admin_coverage,
         coverage_simplify=lambda geoms, tol: list(geometry.coverage_simplify(geoms, tol)),
         inputs_sha256=checksums,
         libraries=library_versions(),
         anchor_point=lambda place: geometry.anchor_point(place, gaz),
+        property_overrides=courses.overrides,
+        manifest_extra=courses.manifest,
     )
 
 
@@ -356,6 +365,7 @@ def cache_namespace(inputs: BuildInputs) -> str:
     """The geometry cache key of a build: gazetteer inputs, geometry code, library versions."""
     parts = [
         inputs.inputs_sha256.get("gazetteer_sha256", ""),
+        inputs.inputs_sha256.get("courses_sha256", ""),
         _code_sha256(),
         json.dumps(inputs.libraries, sort_keys=True),
     ]

@@ -5,12 +5,14 @@ places), airportsdata (airports). Public surface:
 """
 
 from geo.places import geometry
+from geo.places.course_layer import CourseLayer, line_courses
 from geo.places.coverage import CoverageRow, candidates, coverage_of_texts, coverage_report
 from geo.places.extract import RULE_CONFIDENCE, Extractor, extract_corpus, normalize_for_matching
 from geo.places.gazetteer import KINDS, Gazetteer, admin_short_forms, load_gazetteer
 
 __all__ = [
     "KINDS",
+    "CourseLayer",
     "RULE_CONFIDENCE",
     "CoverageRow",
     "Extractor",
@@ -21,6 +23,7 @@ __all__ = [
     "coverage_report",
     "extract_corpus",
     "geometry",
+    "line_courses",
     "load_gazetteer",
     "normalize_for_matching",
 ]

@@ -291,6 +291,7 @@ def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpe
         zoom=int(home_zoom),
         kind_labels=tuple((k, label("kind", k, vs.lang)) for k in catalog.kinds()),
         label_ids=presenter_label_ids(catalog, vs) if vs.presenter else (),
+        attribution=" · ".join(catalog.attributions),
     )
 
 

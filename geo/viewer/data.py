@@ -103,6 +103,7 @@ class Catalog:
     clauses_by_doc: dict[str, list[str]]
     features: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
     default_layers: tuple[str, ...] = ()  # manifest "default_view": layers shown by default
+    attributions: tuple[str, ...] = ()  # manifest "attributions" texts (line-course sources: © OSM …)
 
     @classmethod
     def from_layerset(cls, layerset: Any) -> Catalog:
@@ -145,8 +146,10 @@ class Catalog:
         for c in index.get("clauses") or []:
             clauses[c["id"]] = c
             by_doc.setdefault(c["doc_id"], []).append(c["id"])
-        default_layers = tuple((getattr(layerset, "manifest", None) or {}).get("default_view") or ())
-        return cls(places, documents, clauses, by_doc, features, default_layers)
+        manifest = getattr(layerset, "manifest", None) or {}
+        default_layers = tuple(manifest.get("default_view") or ())
+        attributions = tuple(str(a.get("text", "")) for a in manifest.get("attributions") or ())
+        return cls(places, documents, clauses, by_doc, features, default_layers, attributions)
 
     def kinds(self) -> list[str]:
         """Place kinds that have a feature on the map, most frequent first."""

@@ -49,7 +49,7 @@ BASEMAP_LAYERS: frozenset[str] = frozenset(admin_layers())
 DISPLAY_PROPS: tuple[str, ...] = ("id", "name", "kind", "layer")
 PUBLISH_DIR: str = "_layers"
 DISPLAY_DECIMALS: int = 4  # ≈ 10 m: invisible below zoom 13, and a smaller file to parse
-_PUBLISH_VERSION = "2"
+_PUBLISH_VERSION = "3"
 
 
 HIGHLIGHT_COLOR = "#d62728"
@@ -85,12 +85,17 @@ def display_feature(
     feature: Mapping[str, Any], fn: Callable[[float, float], tuple[float, float]] | None = None, nd: int = 5
 ) -> dict[str, Any]:
     """A slim copy of a feature for drawing: display properties, doc ids (`d`), mention count (`n`),
-    coordinates rounded to `nd` decimals."""
+    `s` = 1 for lines drawn dashed (schematic, planned or under construction), coordinates rounded
+    to `nd` decimals."""
     props = feature.get("properties") or {}
     slim = {k: props.get(k, "") for k in DISPLAY_PROPS}
     slim["id"] = str(feature.get("id") or props.get("id") or "")
     slim["n"] = int(props.get("mention_count") or 0)
     slim["d"] = list(props.get("doc_ids") or [])
+    if props.get("layer") == "lines" and (
+        props.get("precision") == "schematic" or props.get("status") in ("planned", "under construction")
+    ):
+        slim["s"] = 1  # drawn dashed: not a real course (schematic) or not on the ground (planned)
     return {"type": "Feature", "id": slim["id"], "properties": slim,
             "geometry": _display_geometry(feature.get("geometry"), fn, nd)}
 
@@ -182,6 +187,7 @@ class MapSpec:
     zoom: int = 7
     kind_labels: tuple[tuple[str, str], ...] = ()
     label_ids: tuple[str, ...] = ()  # presenter mode: places with permanent large labels
+    attribution: str = ""  # plain text credited for the lines layer (manifest attributions: © OSM …)
 
 
 def _js_json(value: Any) -> str:
@@ -256,7 +262,7 @@ class RemoteLayers(MacroElement):
     var basemap = spec.basemap;
     var lineW = spec.weight || 1;
     var active = L.geoJSON(null, {
-      pane: pane, smoothFactor: 1.5,
+      pane: pane, smoothFactor: 1.5, attribution: spec.name === "lines" && cfg.attribution ? cfg.attribution : null,
       filter: function (f) {
         var p = f.properties;
         if (!kindOn(p)) { return false; }
@@ -267,7 +273,10 @@ class RemoteLayers(MacroElement):
         if (f.geometry && /Point$/.test(f.geometry.type)) {  // circle markers (areas shown at their anchor too)
           return {radius: cfg.presenter ? 8 : 5, color: "#ffffff", weight: 1, fillColor: c, fillOpacity: 0.95};
         }
-        if (spec.name === "lines") { return {color: c, weight: cfg.presenter ? 5 : 3, opacity: 0.85}; }
+        if (spec.name === "lines") {  // real courses solid; schematic, planned and under-construction lines dashed
+          var dashed = p.s === 1;
+          return {color: c, weight: cfg.presenter ? 5 : 3, opacity: 0.85, dashArray: dashed ? "6 5" : null};
+        }
         if (basemap) {
           return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,
                   fillColor: hit ? c : "#ffffff", fillOpacity: hit ? 0.07 : 0.03};
@@ -323,6 +332,7 @@ class RemoteLayers(MacroElement):
                 "labels": dict(spec.kind_labels),
                 "presenter": spec.presenter,
                 "labelIds": list(spec.label_ids) if spec.presenter else [],
+                "attribution": escape(spec.attribution),  # Leaflet shows attributions as HTML
             }
         )
 
