@@ -248,7 +248,9 @@ def test_basemaps_gaode_shifts_display_data_and_tianditu_needs_a_key(
     monkeypatch.delenv("TIANDITU_KEY", raising=False)
     at = _run()
     assert "天地图" not in at.selectbox(key="w_basemap").options  # hidden without a key
-    assert any("TIANDITU_KEY" in c.value for c in at.caption)  # with a hint
+    # the key is a deployer's business: said in the README, never in the interface
+    assert not any("TIANDITU_KEY" in c.value for c in at.caption)
+    assert "TIANDITU_KEY" in (Path(APP).parent / "README.md").read_text(encoding="utf-8")
     at.selectbox(key="w_basemap").set_value("amap").run()
     html = fake.last["fig"].get_root().render()
     assert "autonavi" in html and "-gcj02.json" in html
@@ -334,3 +336,82 @@ def test_tianditu_key_from_secrets(fake: FakeMap, monkeypatch: pytest.MonkeyPatc
     assert not at.exception
     assert "天地图" in at.selectbox(key="w_basemap").options
     assert "tk=s-key" in fake.last["fig"].get_root().render()
+
+
+# --- issue 11: language, provenance, pagination, internal strings ------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_language_switch_keeps_layers_filters_and_selection(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    pid = _busiest(catalog)
+    doc_id = catalog.places[pid].doc_ids[0]
+    kinds = catalog.kinds()[:3]
+    params = {"sel": pid, "docs": doc_id, "layers": ",".join(kinds), "basemap": "carto"}
+    if lang == "en":
+        params["lang"] = "en"
+    at = _run(params)
+    other = "zh" if lang == "en" else "en"
+    for target in (other, lang):
+        at.radio(key="w_lang").set_value(target).run()
+        assert not at.exception
+        q = dict(at.query_params)
+        assert q.get("sel") == pid and q.get("docs") == doc_id and q.get("basemap") == "carto", q
+        assert q.get("layers") == ",".join(kinds), q
+        assert fake.config()["kinds"] == kinds and fake.config()["docs"] == [doc_id]
+        assert f"<h3>{catalog.places[pid].name}</h3>" in _md(at)
+        assert at.selectbox(key="w_basemap").value == "carto"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_provenance_is_a_document_and_clause_not_a_file(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    pid = next(p.id for p in catalog.places.values() if p.source.startswith("text: ") and p.clause_ids)
+    at = _run({"sel": pid, "lang": lang})
+    md = _md(at)
+    prov = re.search(r'data-testid="pa-provenance">(.*?)</div>', md).group(1)
+    assert ".txt" not in md and " L" not in prov
+    file = re.match(r"text: (\S+)", catalog.places[pid].source).group(1)
+    titles = [str(d["title"]) for d in catalog.documents.values()
+              if any(s.get("file") == file for s in d.get("sources") or [])]
+    assert any(title in prov for title in titles), prov
+    assert ("几何来源：依据《" if lang == "zh" else "Geometry source: From “") in prov
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_clause_limit_load_more(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    pid = next(p.id for p in catalog.places.values() if p.name == "宜宾市")
+    total = len(catalog.places[pid].clause_ids)
+    assert total > 40
+    at = _run({"sel": pid, "lang": lang})
+    assert _md(at).count('<div class="pa-clause">') == 40
+    more = at.button(key=f"more:{pid}")
+    assert more.label == ("再显示 {} 条" if lang == "zh" else "Show {} more").format(min(40, total - 40))
+    more.click().run()
+    assert not at.exception
+    assert _md(at).count('<div class="pa-clause">') == total
+    assert not [b for b in at.button if b.key == f"more:{pid}"]
+    shown = ("共 {t} 条，已显示 {t} 条" if lang == "zh" else "{t} of {t} shown").format(t=total)
+    assert any(c.value == shown for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_upload_table_and_errors_speak_the_interface_language(lang: str) -> None:
+    from types import SimpleNamespace
+
+    from geo.errors import InputFileError
+    from geo.viewer.i18n import STRINGS
+    from geo.viewer.upload_view import error_message, places_rows
+
+    result = SimpleNamespace(places=[{"name": "宜宾港", "kind": "port", "layer": "points", "mention_count": 2,
+                                      "precision": "approximate point"}])
+    row = places_rows(result, lang)[0]
+    assert list(row.values()) == ["宜宾港", STRINGS[lang]["kind:port"], STRINGS[lang]["layer:points"], 2,
+                                  STRINGS[lang]["prec:approximate point"]]
+    assert not {"port", "points", "approximate point"} & {str(v) for v in row.values()}
+    assert error_message(InputFileError("x.txt: not a text file"), lang) == STRINGS[lang]["err_input"]
+
+
+def test_deploy_button_hidden() -> None:
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["toolbarMode"] in ("viewer", "minimal")

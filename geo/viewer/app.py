@@ -19,15 +19,15 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import basemaps, mapview, panel
+from geo.viewer import basemaps, mapview, panel, provenance
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
-from geo.viewer.i18n import LANGS, label, t
+from geo.viewer.i18n import LANGS, label, normalize_lang, t
 from geo.viewer.state import ViewState
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 MAP_KEY = "atlas_map"
-MAX_CLAUSES = 40
+PAGE_CLAUSES = 40  # clauses per page of the panel (load more adds a page)
 UPLOAD_KEY = "upload"
 RETURNED = ["last_active_drawing", "last_object_clicked", "center", "zoom"]
 
@@ -111,14 +111,19 @@ def init_state(catalog: Catalog) -> None:
         st.session_state["fly"] = ([vs.center[0], vs.center[1]], vs.zoom or viewstate.DEFAULT_ZOOM)
     elif vs.selected:
         fly_to_place(catalog, vs.selected)
-    ss = st.session_state
-    ss["w_lang"] = vs.lang
-    ss["w_basemap"] = vs.basemap
-    ss["w_kinds"] = list(vs.kinds) if vs.kinds is not None else catalog.default_kinds()
-    ss["w_docs"] = list(vs.docs or ())
-    ss["w_presenter"] = vs.presenter
-    ss["w_view"] = vs.view
-    ss["w_doc"] = vs.reader_doc or next(iter(catalog.documents), None)
+    st.session_state["w_lang"] = vs.lang
+    st.session_state.update(viewstate.widget_values(vs, catalog))
+
+
+def on_lang_change() -> None:
+    """The language radio's callback: re-seed the other widgets from the view state.
+
+    Streamlit keeps a selectbox's or multiselect's value as its *formatted* label; after the labels
+    change language the old ones match no option, so the layers would empty and the basemap become
+    a label. The view state holds the real values: they are written back before the widgets draw.
+    """
+    _, catalog, _ = load_data(str(default_layers_dir()))
+    st.session_state.update(viewstate.widget_values(state(), catalog))
 
 
 def sync_query_params() -> None:
@@ -174,7 +179,7 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
     ss = st.session_state
     lang = ss.get("w_lang", "zh")
     with st.sidebar:
-        st.radio(t("language", lang), LANGS, key="w_lang", horizontal=True,
+        st.radio(t("language", lang), LANGS, key="w_lang", horizontal=True, on_change=on_lang_change,
                  format_func=lambda x: {"zh": "中文", "en": "English"}[x])
         lang = ss["w_lang"]
         st.radio(t("view", lang), viewstate.VIEWS, key="w_view", horizontal=True,
@@ -196,8 +201,6 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                      format_func=lambda b: basemaps.basemap_label(b, lang))
         if ss["w_basemap"] != "vector":
             st.caption(t("online_hint", lang))
-        if not key:
-            st.caption(t("tianditu_hint", lang))
         kinds = catalog.kinds()
         st.multiselect(t("layers", lang), kinds, key="w_kinds", format_func=lambda k: label("kind", k, lang))
         docs_in_groups = [d["id"] for _, group in viewstate.documents_grouped(catalog) for d in group]
@@ -213,17 +216,7 @@ def apply_widgets(catalog: Catalog) -> ViewState:
     """The view state with the sidebar widgets' current values (read before they are drawn,
     so the map can be sent to the browser first)."""
     ss = st.session_state
-    kinds = catalog.kinds()
-    chosen_kinds = [k for k in kinds if k in set(ss["w_kinds"])]
-    vs = state().with_(
-        lang=ss["w_lang"],
-        view=ss["w_view"],
-        basemap=ss["w_basemap"],
-        kinds=None if chosen_kinds == catalog.default_kinds() else tuple(chosen_kinds),
-        docs=tuple(ss["w_docs"]) or None,
-        presenter=bool(ss["w_presenter"]),
-        reader_doc=ss.get("w_doc") if ss["w_view"] == "reader" else state().reader_doc,
-    )
+    vs = viewstate.apply_widget_values(state(), catalog, {k: ss.get(k) for k in viewstate.WIDGET_KEYS})
     set_state(vs)
     return vs
 
@@ -364,7 +357,7 @@ def upload_view(layers_dir: str) -> None:
     from geo.viewer.upload_view import render_upload_panel
 
     layerset, _, _ = load_data(layers_dir)
-    render_upload_panel(layerset, key=UPLOAD_KEY)
+    render_upload_panel(layerset, key=UPLOAD_KEY, lang=state().lang)
 
 
 def clause_panel(catalog: Catalog, vs: ViewState) -> None:
@@ -385,7 +378,8 @@ def clause_panel(catalog: Catalog, vs: ViewState) -> None:
         st.info(t("panel_empty", lang))
         return
     place: PlaceInfo = catalog.places[vs.selected]
-    st.markdown(panel.place_header_html(place, lang), unsafe_allow_html=True)
+    st.markdown(panel.place_header_html(place, lang, provenance.describe(place.source, catalog, lang)),
+                unsafe_allow_html=True)
     docs = viewstate.visible_docs(vs, catalog) if vs.docs is not None else None
     groups = panel.clauses_for_place(catalog, place.id, docs)
     if not groups:
@@ -393,19 +387,23 @@ def clause_panel(catalog: Catalog, vs: ViewState) -> None:
         return
     st.markdown(f"**{escape(t('clauses_mentioning', lang))}**")
     total = sum(len(cl) for _, cl in groups)
-    shown = 0
-    for doc, clauses in groups:
-        if shown >= MAX_CLAUSES:
-            break
+    limit_key = f"limit:{place.id}"
+    limit = int(st.session_state.get(limit_key, PAGE_CLAUSES))
+    for doc, clauses in panel.first_clauses(groups, limit):
         st.markdown(panel.doc_heading_html(doc, lang), unsafe_allow_html=True)
         for c in clauses:
-            if shown >= MAX_CLAUSES:
-                break
             st.markdown(panel.clause_html(c, [place.id], lang), unsafe_allow_html=True)
             st.button(t("show_places", lang), key=f"cp:{c['id']}", on_click=show_clause, args=(c["id"],))
-            shown += 1
+    shown = min(limit, total)
+    st.caption(t("clauses_shown", lang, shown=shown, total=total))
     if total > shown:
-        st.caption(t("more_clauses", lang, count=total - shown))
+        st.button(t("load_more", lang, count=min(PAGE_CLAUSES, total - shown)), key=f"more:{place.id}",
+                  on_click=show_more, args=(limit_key, limit + PAGE_CLAUSES))
+
+
+def show_more(limit_key: str, limit: int) -> None:
+    """The "load more" button: the panel shows `limit` clauses of the place from now on."""
+    st.session_state[limit_key] = limit
 
 
 def reader(catalog: Catalog, vs: ViewState) -> None:
@@ -460,10 +458,12 @@ def main() -> None:
     try:
         _, catalog, search_index = load_data(layers_dir)
     except PlanAtlasError as exc:  # say what to do, no traceback
-        st.error(f"{t('layers_missing')} ({exc})")
+        lang = normalize_lang(st.query_params.get("lang"))
+        st.error(t("layers_missing", lang))
+        st.caption(t("error_details", lang, detail=exc))
         st.stop()
     if assets_missing():
-        st.error(t("assets_missing"))
+        st.error(t("assets_missing", normalize_lang(st.query_params.get("lang"))))
     init_state(catalog)
     key = tianditu_key()
     if st.session_state.get("w_basemap") == "tianditu" and not key:

@@ -92,16 +92,32 @@ def clauses_for_place(
     return groups
 
 
-def place_header_html(place: PlaceInfo, lang: str = "zh") -> str:
-    """Name, kind, precision and provenance of a place."""
+def first_clauses(
+    groups: list[tuple[dict[str, Any], list[dict[str, Any]]]], limit: int
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """The first `limit` clauses of document groups (a page of the panel), groups kept in order."""
+    out: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    left = max(limit, 0)
+    for doc, clauses in groups:
+        if left <= 0:
+            break
+        out.append((doc, clauses[:left]))
+        left -= len(out[-1][1])
+    return out
+
+
+def place_header_html(place: PlaceInfo, lang: str = "zh", provenance: str = "") -> str:
+    """Name, kind, precision and provenance of a place (`provenance`: plain text from
+    geo.viewer.provenance.describe — a document title and clause, never a file name)."""
     c = escape(t("colon", lang))
     rows = [
         f'<div class="pa-place"><h3>{escape(place.name)}</h3>',
         f'<div class="pa-meta">{escape(t("kind", lang))}{c}{escape(label("kind", place.kind, lang))}'
         f' · {escape(t("precision", lang))}{c}{escape(label("prec", place.precision, lang))}</div>',
     ]
-    if place.source:
-        rows.append(f'<div class="pa-meta">{escape(t("provenance", lang))}{c}{escape(place.source)}</div>')
+    if provenance:
+        rows.append(f'<div class="pa-meta" data-testid="pa-provenance">{escape(t("provenance", lang))}{c}'
+                    f'{escape(provenance)}</div>')
     extra = []
     if place.adcode:
         extra.append(f'{escape(t("adcode", lang))}{c}{escape(place.adcode)}')
@@ -124,17 +140,13 @@ def doc_heading_html(doc: dict[str, Any], lang: str = "zh") -> str:
 
 
 def clause_html(clause: dict[str, Any], selected: Iterable[str] = (), lang: str = "zh") -> str:
-    """One clause: heading path, label, source line range and text with the mentions marked."""
+    """One clause: heading path, label and text with the mentions marked (its document is the
+    heading above it; no corpus file name or line numbers, which mean nothing to a reader)."""
     path = " › ".join(str(p) for p in clause.get("path") or [])
     lab = str(clause.get("label") or "")
-    lines = clause.get("lines") or [0, 0]
-    src = f'{escape(str(clause.get("file") or ""))} {escape(t("lines", lang, first=lines[0], last=lines[-1]))}'
     text = mark_mentions(str(clause.get("text") or ""), clause.get("mentions") or [], selected)
     head = escape(path) + (f" › {escape(lab)}" if lab else "")
-    return (
-        f'<div class="pa-clause"><div class="pa-path">{head} <span class="pa-src">'
-        f'[{escape(t("source_file", lang))}: {src}]</span></div>{text}</div>'
-    )
+    return f'<div class="pa-clause"><div class="pa-path">{head}</div>{text}</div>'
 
 
 def reader_html(
