@@ -415,3 +415,14 @@ def test_deploy_button_hidden() -> None:
 
     config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["toolbarMode"] in ("viewer", "minimal")
+
+
+def test_first_view_fits_the_circle_and_a_link_keeps_its_view(fake: FakeMap, catalog: Catalog) -> None:
+    at = _run()
+    w, s, e, n = catalog.places["composite:chengyu-circle"].bbox
+    assert fake.config()["fit"] == [[s, w], [n, e]]
+    html = fake.last["fig"].get_root().render()
+    assert "path.leaflet-interactive:focus{outline:none}" in html  # no black focus rectangle
+    assert "calc(100vh" in _md(at) and "st-key-pa_panel" in _md(at)  # sized from the viewport
+    _run({"lat": "30.5", "lon": "104.2", "z": "9"})
+    assert fake.config()["fit"] is None

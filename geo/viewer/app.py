@@ -19,7 +19,7 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import basemaps, mapview, panel, provenance
+from geo.viewer import basemaps, layout, mapview, panel, provenance
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
 from geo.viewer.i18n import LANGS, label, normalize_lang, t
@@ -107,6 +107,8 @@ def init_state(catalog: Catalog) -> None:
     vs = viewstate.from_query_params(st.query_params.to_dict(), catalog)
     set_state(vs)
     st.session_state["home"] = (vs.center or viewstate.DEFAULT_CENTER, vs.zoom or viewstate.DEFAULT_ZOOM)
+    # a link without a view opens on the whole economic circle, fitted to the screen
+    st.session_state["home_fit"] = layout.home_bounds(catalog) if vs.center is None and not vs.selected else None
     if vs.center is not None:
         st.session_state["fly"] = ([vs.center[0], vs.center[1]], vs.zoom or viewstate.DEFAULT_ZOOM)
     elif vs.selected:
@@ -282,7 +284,8 @@ def presenter_css() -> None:
     st.markdown(
         "<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header,"
         "[data-testid=stToolbar],[data-testid=stDecoration]{display:none!important}"
-        ".block-container{padding:0.5rem 1rem!important;max-width:100%!important}</style>",
+        ".block-container{padding:0.5rem 1rem!important;max-width:100%!important}</style>"
+        + layout.page_css(True),
         unsafe_allow_html=True,
     )
 
@@ -301,6 +304,7 @@ def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpe
         zoom=int(home_zoom),
         kind_labels=tuple((k, label("kind", k, vs.lang)) for k in catalog.kinds()),
         label_ids=presenter_label_ids(catalog, vs) if vs.presenter else (),
+        fit=st.session_state.get("home_fit"),
     )
 
 
@@ -435,19 +439,21 @@ def map_and_panel(layers_dir: str) -> None:
     _, catalog, _ = load_data(layers_dir)
     vs = state()
     if vs.presenter:
-        draw_map(catalog, vs, layers_dir, height=860)
+        draw_map(catalog, vs, layers_dir, height=layout.PRESENTER_HEIGHT)
         st.markdown(f'<a href="{escape(panel.permalink(viewstate.to_query_params(vs.with_(presenter=False))))}" '
                     f'target="_self" style="font-size:.75rem;color:#999">{escape(t("presenter_exit", vs.lang))}</a>',
                     unsafe_allow_html=True)
     else:
-        left, right = st.columns([3, 2], gap="medium")
+        left, right = st.columns(list(layout.COLUMNS), gap="small")
         with left:
-            draw_map(catalog, vs, layers_dir, height=640)
-        with right, st.container(height=640, border=False):
-            clause_panel(catalog, state())
-        link = panel.permalink(viewstate.to_query_params(state()))
-        st.markdown(f'<a href="{escape(link)}" target="_self" data-testid="pa-permalink">'
-                    f'{escape(t("permalink", vs.lang))}</a>', unsafe_allow_html=True)
+            draw_map(catalog, vs, layers_dir, height=layout.MAP_HEIGHT)
+        with right:
+            link = panel.permalink(viewstate.to_query_params(state()))
+            st.markdown(f'<div class="pa-permalink"><a href="{escape(link)}" target="_self" '
+                        f'data-testid="pa-permalink">{escape(t("permalink", vs.lang))}</a></div>',
+                        unsafe_allow_html=True)
+            with st.container(border=False, key=layout.PANEL_KEY):
+                clause_panel(catalog, state())
     sync_query_params()
 
 
@@ -489,5 +495,6 @@ def main() -> None:
 
 
 def header(vs: ViewState) -> None:
-    st.markdown(f"### {escape(t('app_title', vs.lang))}")
-    st.caption(t("app_subtitle", vs.lang))
+    """One line: the title and the subtitle beside it (the map gets the rest of the screen)."""
+    st.markdown(layout.page_css(False) + f'<div class="pa-title"><h3>{escape(t("app_title", vs.lang))}</h3>'
+                f'<span>{escape(t("app_subtitle", vs.lang))}</span></div>', unsafe_allow_html=True)

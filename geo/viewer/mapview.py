@@ -204,6 +204,7 @@ class MapSpec:
     zoom: int = 7
     kind_labels: tuple[tuple[str, str], ...] = ()
     label_ids: tuple[str, ...] = ()  # presenter mode: places with permanent large labels
+    fit: tuple[float, float, float, float] | None = None  # (w, s, e, n) the first view fits, if any
 
 
 def _js_json(value: Any) -> str:
@@ -270,6 +271,14 @@ class RemoteLayers(MacroElement):
       window.__paSel = {group: group, layer: lyr};
     };
   };
+  // the map fills its frame, whose height the page sets from the viewport (geo.viewer.layout)
+  var fitted = false;
+  var fitHome = function () {
+    if (cfg.fit && !fitted && map.getSize().y > 50) { map.fitBounds(cfg.fit, {padding: [6, 6]}); fitted = true; }
+  };
+  window.addEventListener("resize", function () { map.invalidateSize(); fitHome(); });
+  map.invalidateSize();
+  fitHome();
   var loaded = 0;
   map.getContainer().setAttribute("data-pa-loaded", "0");
   cfg.layers.forEach(function (spec, i) {
@@ -345,6 +354,7 @@ class RemoteLayers(MacroElement):
                 "labels": dict(spec.kind_labels),
                 "presenter": spec.presenter,
                 "labelIds": list(spec.label_ids) if spec.presenter else [],
+                "fit": [[spec.fit[1], spec.fit[0]], [spec.fit[3], spec.fit[2]]] if spec.fit else None,
             }
         )
 
@@ -357,6 +367,10 @@ def _map_css(presenter: bool) -> str:
         "'Microsoft YaHei',sans-serif}"
         f".pa-tip,.pa-label{{font-size:{size}}}"
         ".pa-kind{color:#777;font-size:85%}"
+        "html,body{height:100%;margin:0}"
+        "#map_div,#map_div2{height:100vh!important;width:100%!important}"
+        # no focus rectangle around a clicked SVG path (the selection style shows what is chosen)
+        "path.leaflet-interactive:focus{outline:none}"
         f".pa-label{{font-weight:600;background:rgba(255,255,255,.85);{'padding:2px 6px;' if presenter else ''}}}"
         "</style>"
     )

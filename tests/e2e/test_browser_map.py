@@ -77,3 +77,53 @@ def test_language_switch_keeps_layers_and_selection(app: AppServer, chromium: An
         assert blocked == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1400, 900), (1920, 1080), (600, 900)])
+def test_map_fills_the_viewport_with_the_panel_beside_it(
+    app: AppServer, chromium: Any, catalog: Catalog, size: tuple[int, int]
+) -> None:
+    width, height = size
+    context, pg, blocked = _page(chromium, size)
+    try:
+        pg.goto(app.url + "?sel=adm:511500")
+        frame = _wait_map(pg)
+        pg.locator(".pa-place h3").wait_for(timeout=30_000)
+        pg.wait_for_timeout(800)
+        box = pg.locator(MAP_FRAME).bounding_box()
+        leaflet = frame.locator(".leaflet-container").bounding_box()
+        panel = pg.locator(".st-key-pa_panel").bounding_box()
+        assert abs(leaflet["height"] - box["height"]) < 2  # Leaflet fills its frame
+        if width >= 1000:
+            # the map runs to the bottom of the screen (no blank band), the panel beside it
+            assert height - 40 <= box["y"] + box["height"] <= height, box
+            assert box["height"] >= height - 110
+            assert panel["x"] >= box["x"] + box["width"] and panel["y"] < box["y"] + 60
+            assert panel["y"] + panel["height"] <= height + 1  # scrolls inside the screen
+            assert box["width"] >= 0.55 * (width - 300)
+        else:  # narrow: the panel stacks below the map
+            assert panel["y"] >= box["y"] + box["height"]
+            assert box["width"] >= width - 60
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"viewer-{width}x{height}.png"))
+        assert blocked == []
+    finally:
+        context.close()
+
+
+def test_first_view_fits_the_economic_circle(app: AppServer, chromium: Any, catalog: Catalog) -> None:
+    context, pg, blocked = _page(chromium, (1920, 1080))
+    try:
+        pg.goto(app.url)
+        frame = _wait_map(pg)
+        pg.wait_for_timeout(500)
+        w, s, e, n = catalog.places["composite:chengyu-circle"].bbox
+        bounds = frame.locator("body").evaluate(
+            """() => { const m = Object.values(window).find(v => v && v._leaflet_id && v.getBounds);
+                       const b = m.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }""")
+        assert bounds[0] <= w and bounds[1] <= s and bounds[2] >= e and bounds[3] >= n, bounds
+        # a fit, not a fixed zoom: under 4× the circle's width (whole zoom levels, a screen of another shape)
+        assert (bounds[2] - bounds[0]) < 4 * (e - w)
+        assert blocked == []
+    finally:
+        context.close()
