@@ -133,7 +133,7 @@ def test_kind_colors_are_stable() -> None:
 
 def test_click_highlight_in_the_browser_and_its_clearing(layerset: Any) -> None:
     html = _html(mapview.build_map(mapview.MapSpec(layer_urls={})))
-    assert 'active.on("click", onClick(active))' in html and "window.__paClearSel = function" in html
+    assert 'active.on("click", onPick(active))' in html and "window.__paClearSel = function" in html
     feat = layerset.collections["points"]["features"][0]
 
     def group_js(clear: bool) -> str:

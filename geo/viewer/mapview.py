@@ -38,6 +38,7 @@ from geo.specs import admin_layers, draw_order, layer_spec
 from geo.storage import atomic_write_text
 from geo.viewer.assets import STATIC_URL
 from geo.viewer.basemaps import BASEMAPS
+from geo.viewer.pick import PICK_JS
 
 LOCAL_JS: list[tuple[str, str]] = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
 LOCAL_CSS: list[tuple[str, str]] = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
@@ -244,13 +245,15 @@ class RemoteLayers(MacroElement):
     var p = f.properties;
     // multi-part features are groups: give each part the feature, so a click on a part reports it
     if (l.eachLayer) { l.eachLayer(function (part) { part.feature = f; }); }
-    var big = cfg.presenter && cfg.labelIds.indexOf(p.id) >= 0;
-    if (big) {  // presenter mode: large permanent labels
+    l.on("add", function () {  // the feature id on its SVG element(s): what a test or a script can find
+      partsOf(l).forEach(function (part) {
+        var el = part.getElement && part.getElement();
+        if (el) { el.setAttribute("data-pa-id", p.id); }
+      });
+    });
+    if (cfg.presenter && cfg.labelIds.indexOf(p.id) >= 0) {  // presenter mode: large permanent labels
       l.bindTooltip(esc(p.name), {permanent: true, direction: "center", className: "pa-label"});
-    } else {
-      l.bindTooltip(esc(p.name) + " <span class=\\"pa-kind\\">" + esc(label(p.kind)) + "</span>",
-                    {sticky: true, className: "pa-tip"});
-    }
+    }  // otherwise the hover tooltip names the feature a click would choose (geo.viewer.pick)
   };
   // a click highlights its feature at once, in the browser (no re-send of the map); the Python
   // highlight group (selection from search, reader, permalink; clause places) clears it
@@ -260,17 +263,9 @@ class RemoteLayers(MacroElement):
     var s = window.__paSel;
     if (s) { s.group.resetStyle(s.layer); window.__paSel = null; }
   };
-  var onClick = function (group) {
-    return function (e) {
-      var lyr = e.layer || e.sourceTarget;
-      if (!lyr || !lyr.setStyle) { return; }
-      window.__paClearSel();
-      lyr.setStyle(lyr instanceof L.CircleMarker ? {color: "#d62728", weight: 3, radius: cfg.presenter ? 10 : 8}
-                                                 : selStyle);
-      if (lyr.bringToFront) { lyr.bringToFront(); }
-      window.__paSel = {group: group, layer: lyr};
-    };
-  };
+  var groups = [];
+{{ this.pick_js }}
+  bindHover();
   // the map fills its frame, whose height the page sets from the viewport (geo.viewer.layout)
   var fitted = false;
   var fitHome = function () {
@@ -319,7 +314,8 @@ class RemoteLayers(MacroElement):
                                    fillColor: "#ffffff", fillOpacity: 0.05}; }
     }) : null;
     if (quiet) { quiet.addTo(map); }
-    active.on("click", onClick(active));
+    groups.push(active);
+    active.on("click", onPick(active));
     active.addTo(map);
     fetch(spec.url).then(function (r) { return r.json(); }).then(function (fc) {
       if (quiet) { quiet.addData(fc); }
@@ -338,6 +334,7 @@ class RemoteLayers(MacroElement):
     def __init__(self, spec: MapSpec) -> None:
         super().__init__()
         self._name = "RemoteLayers"
+        self.pick_js = PICK_JS
         layers = [
             {"name": name, "url": spec.layer_urls[name], "basemap": name in BASEMAP_LAYERS,
              "weight": layer_spec(name).outline_weight}
@@ -385,6 +382,7 @@ def build_map(spec: MapSpec) -> folium.Map:
         control_scale=not spec.presenter,
         zoom_control=not spec.presenter,
         prefer_canvas=False,
+        zoom_snap=0.5,  # half zoom levels: the first view fits the economic circle more tightly
     )
     # Per-map assets: only Leaflet, served locally (no jQuery, Bootstrap, Font-Awesome, awesome-markers).
     m.default_js = list(LOCAL_JS)

@@ -127,3 +127,109 @@ def test_first_view_fits_the_economic_circle(app: AppServer, chromium: Any, cata
         assert blocked == []
     finally:
         context.close()
+
+
+def _shapes() -> dict[str, tuple[str, Any]]:
+    """place id → (layer, shapely geometry) from layers/ (independent of the map script)."""
+    from shapely.geometry import shape
+
+    out: dict[str, tuple[str, Any]] = {}
+    for name, fc in read_layers(default_layers_dir()).collections.items():
+        for f in fc["features"]:
+            if f.get("geometry"):
+                out[str(f.get("id") or f["properties"]["id"])] = (name, shape(f["geometry"]))
+    return out
+
+
+FINE = ("points", "lines")
+
+
+def _click_grid(pg: Any, frame: Any, n: int = 6) -> list[dict[str, Any]]:
+    """Mouse clicks on an n×n grid over the map: the selected id (from the URL), the ids the map
+    ranked, the SVG elements the browser hit-tests there, the click's (lon, lat), the ids drawn."""
+    box = pg.locator(MAP_FRAME).bounding_box()
+    drawn = set(frame.locator("body").evaluate(
+        "() => Array.from(document.querySelectorAll('[data-pa-id]')).map(e => e.getAttribute('data-pa-id'))"))
+    out = []
+    for i in range(n):
+        for j in range(n):
+            x = 70 + (box["width"] - 140) * (i + 0.5) / n
+            y = 70 + (box["height"] - 140) * (j + 0.5) / n
+            dom, lonlat = frame.locator("body").evaluate(
+                """(b, xy) => {
+                     const m = Object.values(window).find(v => v && v._leaflet_id && v.containerPointToLatLng);
+                     const ll = m.containerPointToLatLng(xy);
+                     return [Array.from(new Set(document.elementsFromPoint(xy[0], xy[1])
+                       .map(e => e.getAttribute && e.getAttribute('data-pa-id')).filter(Boolean))), [ll.lng, ll.lat]]; }""",
+                [x, y])
+            pg.mouse.click(box["x"] + x, box["y"] + y)
+            here = frame.locator("body").evaluate("() => window.__paHere")
+            if not here:
+                continue
+            pg.wait_for_function("(id) => new URLSearchParams(location.search).get('sel') === id",
+                                 arg=here[0], timeout=15_000)
+            out.append({"sel": here[0], "here": here, "dom": dom, "at": lonlat, "drawn": drawn})
+    return out
+
+
+def _check_choices(clicks: list[dict[str, Any]], shapes: dict[str, tuple[str, Any]]) -> None:
+    from shapely.geometry import Point
+
+    for c in clicks:
+        sel, dom = c["sel"], c["dom"]
+        layer = shapes[sel][0]
+        if any(shapes.get(i, ("",))[0] in FINE for i in dom):  # a point or line under the cursor beats areas
+            assert layer in FINE, (sel, dom)
+        pt = Point(*c["at"])
+        if layer in FINE:
+            continue
+        # an area is chosen only where it is (the display geometry is simplified: ~1 km of slack)
+        assert shapes[sel][1].distance(pt) < 0.01, (sel, c["at"])
+        containing = [i for i in c["drawn"] if i in shapes and shapes[i][0] not in FINE and shapes[i][1].contains(pt)]
+        if not containing:
+            continue
+        smallest = min(containing, key=lambda i: shapes[i][1].area)
+        if shapes[smallest][1].boundary.distance(pt) < 0.01:  # on a border: either side is right
+            continue
+        assert shapes[sel][1].area <= shapes[smallest][1].area * 1.05, (sel, smallest)
+        if len(containing) > 1:  # never the largest area when there is a smaller one
+            assert sel != max(containing, key=lambda i: shapes[i][1].area), (sel, containing)
+
+
+def test_click_grid_selects_points_lines_and_small_areas(app: AppServer, chromium: Any, catalog: Catalog) -> None:
+    context, pg, blocked = _page(chromium)
+    try:
+        shapes = _shapes()
+        pg.goto(app.url)
+        frame = _wait_map(pg)
+        pg.wait_for_timeout(800)
+        clicks = _click_grid(pg, frame)
+        assert len(clicks) >= 25
+        _check_choices(clicks, shapes)
+        layers = {shapes[c["sel"]][0] for c in clicks}
+        assert {"points", "lines"} <= layers, layers  # the fine features are reachable
+        winners = [c["sel"] for c in clicks]
+        assert "region:yangtze-economic-belt" not in winners
+        assert max(winners.count(w) for w in winners) <= len(winners) // 3  # no area swallows the map
+        assert blocked == []
+    finally:
+        context.close()
+
+
+def test_counties_are_clickable_when_their_layer_is_on(app: AppServer, chromium: Any, catalog: Catalog) -> None:
+    context, pg, blocked = _page(chromium)
+    try:
+        shapes = _shapes()
+        kinds = [*catalog.default_kinds(), "county"]
+        pg.goto(app.url + "?layers=" + ",".join(dict.fromkeys(kinds)) + "&lat=30.0&lon=105.5&z=8")
+        frame = _wait_map(pg)
+        pg.wait_for_timeout(800)
+        clicks = _click_grid(pg, frame)
+        _check_choices(clicks, shapes)
+        counties = [c["sel"] for c in clicks if shapes[c["sel"]][0] == "admin_county"]
+        area_clicks = [c["sel"] for c in clicks if shapes[c["sel"]][0] not in FINE]
+        assert area_clicks and len(counties) >= 0.6 * len(area_clicks), (counties, area_clicks)
+        pg.screenshot(path=str(ARTIFACTS / "viewer-counties-click.png"))
+        assert blocked == []
+    finally:
+        context.close()
