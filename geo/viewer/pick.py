@@ -26,7 +26,7 @@ __all__ = ["PICK_JS", "PICK_TOLERANCE_PX"]
 PICK_TOLERANCE_PX: int = 7
 
 PICK_JS: str = """
-  var TOL = %(tol)d;
+  var TOL = __TOL__;
   var ringArea = function (ring) {
     var a = 0;
     for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
@@ -119,4 +119,4 @@ PICK_JS: str = """
     });
     map.on("mouseout", function () { cool(); map.closeTooltip(tip); });
   };
-""" % {"tol": PICK_TOLERANCE_PX}
+""".replace("__TOL__", str(PICK_TOLERANCE_PX))
