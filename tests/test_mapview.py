@@ -86,7 +86,7 @@ def test_published_files_are_slim_and_cached(layerset: Any, tmp_path: Path) -> N
     path = tmp_path / urls["points"].removeprefix("/app/static/")
     fc = json.loads(path.read_text(encoding="utf-8"))
     props = fc["features"][0]["properties"]
-    assert set(props) == {"id", "name", "kind", "layer", "n", "d"}
+    assert set(props) == {"id", "name", "kind", "layer", "precision", "n", "d"}  # precision: drawn by style
     assert props["id"] == "airport:tfu" and props["n"] == 2 and props["d"] == ["plan-2021", "evil-2023"]
     mtime = path.stat().st_mtime_ns
     assert mapview.publish_layers(layerset, tmp_path) == urls
@@ -127,7 +127,8 @@ def test_fit_zoom() -> None:
 
 
 def test_kind_colors_are_stable() -> None:
-    assert mapview.kind_color("county") == mapview.KIND_COLORS["county"]
+    assert mapview.kind_color("railway") == mapview.kind_color("highway")  # one hue per family
+    assert mapview.kind_color("railway") != mapview.kind_color("zone")
     assert mapview.kind_color("something-new") == mapview.kind_color("something-new")
 
 

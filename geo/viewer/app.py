@@ -305,6 +305,7 @@ def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpe
         kind_labels=tuple((k, label("kind", k, vs.lang)) for k in catalog.kinds()),
         label_ids=presenter_label_ids(catalog, vs) if vs.presenter else (),
         fit=st.session_state.get("home_fit"),
+        lang=vs.lang,
     )
 
 

@@ -36,8 +36,10 @@ from jinja2 import Template
 
 from geo.specs import admin_layers, draw_order, layer_spec
 from geo.storage import atomic_write_text
+from geo.viewer import legend
 from geo.viewer.assets import STATIC_URL
 from geo.viewer.basemaps import BASEMAPS
+from geo.viewer.legend import LEGEND_CSS, LEGEND_JS
 from geo.viewer.pick import PICK_JS
 
 LOCAL_JS: list[tuple[str, str]] = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
@@ -46,28 +48,12 @@ LOCAL_CSS: list[tuple[str, str]] = [("leaflet_css", f"{STATIC_URL}/leaflet/leafl
 # Drawing order, bottom to top (geo/specs.py). Admin layers double as the offline basemap.
 DRAW_ORDER: tuple[str, ...] = draw_order()
 BASEMAP_LAYERS: frozenset[str] = frozenset(admin_layers())
-DISPLAY_PROPS: tuple[str, ...] = ("id", "name", "kind", "layer")
+DISPLAY_PROPS: tuple[str, ...] = ("id", "name", "kind", "layer", "precision")
 PUBLISH_DIR: str = "_layers"
 DISPLAY_DECIMALS: int = 4  # ≈ 10 m: invisible below zoom 13, and a smaller file to parse
-_PUBLISH_VERSION = "2"
+_PUBLISH_VERSION = "3"
 
 
-# Colours by kind (a fixed palette; unknown kinds get one by hash).
-_PALETTE = ("#e4572e", "#2e86ab", "#76b041", "#9c27b0", "#ff9f1c", "#17bebb", "#c0392b", "#5d6d7e", "#8e6c8a")
-KIND_COLORS: dict[str, str] = {
-    "province": "#5d6d7e",
-    "prefecture": "#2e86ab",
-    "county": "#17bebb",
-    "composite": "#e4572e",
-    "metro": "#ff9f1c",
-    "zone": "#9c27b0",
-    "airport": "#c0392b",
-    "railway": "#8e44ad",
-    "highway": "#d35400",
-    "corridor": "#e67e22",
-    "axis": "#e4572e",
-    "river": "#2980b9",
-}
 HIGHLIGHT_COLOR = "#d62728"
 SESSION_COLOR = "#6a3d9a"  # an uploaded plan's places
 # How many of the most-mentioned places get permanent large labels in presenter mode.
@@ -75,10 +61,8 @@ PRESENTER_LABELS: int = 25
 
 
 def kind_color(kind: str) -> str:
-    """The display colour of a kind."""
-    if kind in KIND_COLORS:
-        return KIND_COLORS[kind]
-    return _PALETTE[int(hashlib.md5(kind.encode()).hexdigest(), 16) % len(_PALETTE)]
+    """The display colour of a kind (its family's hue: geo.viewer.legend)."""
+    return legend.kind_color(kind)
 
 
 # --- display files ------------------------------------------------------------------------------
@@ -206,6 +190,7 @@ class MapSpec:
     kind_labels: tuple[tuple[str, str], ...] = ()
     label_ids: tuple[str, ...] = ()  # presenter mode: places with permanent large labels
     fit: tuple[float, float, float, float] | None = None  # (w, s, e, n) the first view fits, if any
+    lang: str = "zh"  # the legend's language
 
 
 def _js_json(value: Any) -> str:
@@ -239,7 +224,13 @@ class RemoteLayers(MacroElement):
     for (var i = 0; i < d.length; i++) { if (cfg.docs.indexOf(d[i]) >= 0) { return true; } }
     return false;
   };
-  var color = function (k) { return cfg.colors[k] || "#e4572e"; };
+  var color = function (k) { return cfg.colors[k] || "#444444"; };
+  var styleOf = function (k) {
+    return cfg.styles[k] || {color: color(k), family: "other",
+      point: {radius: 5, color: "#ffffff", weight: 1, fillColor: color(k), fillOpacity: 0.95},
+      line: {color: color(k), weight: 3, opacity: 0.9}, area: {color: color(k), weight: 1.5, fillColor: color(k),
+      fillOpacity: 0.02}};
+  };
   var label = function (k) { return cfg.labels[k] || k; };
   var tip = function (f, l) {
     var p = f.properties;
@@ -266,6 +257,7 @@ class RemoteLayers(MacroElement):
   var groups = [];
 {{ this.pick_js }}
   bindHover();
+{{ this.legend_js }}
   // the map fills its frame, whose height the page sets from the viewport (geo.viewer.layout)
   var fitted = false;
   var fitHome = function () {
@@ -289,23 +281,31 @@ class RemoteLayers(MacroElement):
         return basemap || cfg.docs === null || inDocs(p);
       },
       style: function (f) {
-        var p = f.properties, hit = inDocs(p), c = color(p.kind);
+        var p = f.properties, hit = inDocs(p), c = color(p.kind), st = styleOf(p.kind);
+        var faint = p.precision === "schematic" ? cfg.schematicOpacity : 1;
         if (f.geometry && /Point$/.test(f.geometry.type)) {  // circle markers (areas shown at their anchor too)
-          return {radius: cfg.presenter ? 8 : 5, color: "#ffffff", weight: 1, fillColor: c, fillOpacity: 0.95};
+          return L.extend({}, st.point, {radius: st.point.radius * (cfg.presenter ? 1.6 : 1)});
         }
-        if (spec.name === "lines") { return {color: c, weight: cfg.presenter ? 5 : 3, opacity: 0.85}; }
+        if (spec.name === "lines") {
+          return L.extend({}, st.line, {opacity: st.line.opacity * faint,
+                                        weight: st.line.weight + (cfg.presenter ? 2 : 0)});
+        }
         if (basemap) {
           return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,
                   fillColor: hit ? c : "#ffffff", fillOpacity: hit ? 0.07 : 0.03};
         }
         // regions overlap a lot: a nearly clear fill (still clickable), the outline carries the colour
-        return {color: c, weight: 1.5, fillColor: c, fillOpacity: 0.02, dashArray: "5 4"};
+        return L.extend({}, st.area, {opacity: faint});
       },
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, {pane: pane, radius: cfg.presenter ? 8 : 5, color: "#ffffff",
-          weight: 1, fillColor: color(f.properties.kind), fillOpacity: 0.95});
+        var st = styleOf(f.properties.kind).point;
+        return L.circleMarker(latlng, L.extend({pane: pane}, st, {radius: st.radius * (cfg.presenter ? 1.6 : 1)}));
       },
-      onEachFeature: tip
+      onEachFeature: function (f, l) {
+        tip(f, l);
+        var g = f.geometry && /Point$/.test(f.geometry.type) ? "point" : spec.name === "lines" ? "line" : "area";
+        legendAdd(f.properties.kind, g);
+      }
     });
     var quiet = basemap ? L.geoJSON(null, {
       pane: pane, interactive: false, smoothFactor: 2,
@@ -322,6 +322,7 @@ class RemoteLayers(MacroElement):
       active.addData(fc);
     }).catch(function (e) { console.error("plan atlas: layer", spec.name, e); })
       .finally(function () {
+        legendDraw();
         loaded += 1;
         map.getContainer().setAttribute("data-pa-loaded", String(loaded));
       });
@@ -335,6 +336,7 @@ class RemoteLayers(MacroElement):
         super().__init__()
         self._name = "RemoteLayers"
         self.pick_js = PICK_JS
+        self.legend_js = LEGEND_JS
         layers = [
             {"name": name, "url": spec.layer_urls[name], "basemap": name in BASEMAP_LAYERS,
              "weight": layer_spec(name).outline_weight}
@@ -348,6 +350,9 @@ class RemoteLayers(MacroElement):
                 "kinds": list(spec.kinds) if spec.kinds is not None else None,
                 "docs": list(spec.docs) if spec.docs is not None else None,
                 "colors": {k: kind_color(k) for k in sorted(kinds)},
+                "styles": legend.styles(kinds),
+                "legend": legend.legend_config(spec.lang),
+                "schematicOpacity": legend.SCHEMATIC_OPACITY,
                 "labels": dict(spec.kind_labels),
                 "presenter": spec.presenter,
                 "labelIds": list(spec.label_ids) if spec.presenter else [],
@@ -368,6 +373,7 @@ def _map_css(presenter: bool) -> str:
         "#map_div,#map_div2{height:100vh!important;width:100%!important}"
         # no focus rectangle around a clicked SVG path (the selection style shows what is chosen)
         "path.leaflet-interactive:focus{outline:none}"
+        + LEGEND_CSS +
         f".pa-label{{font-weight:600;background:rgba(255,255,255,.85);{'padding:2px 6px;' if presenter else ''}}}"
         "</style>"
     )

@@ -112,7 +112,7 @@ PICK_JS: str = """
       if (!hot || hot.layer !== best.layer) {
         cool();
         if (best.rank === 1 && !(window.__paSel && window.__paSel.layer === best.layer)) {
-          best.layer.setStyle({weight: (cfg.presenter ? 5 : 3) + 3, opacity: 1});
+          best.layer.setStyle({weight: (best.layer.options.weight || 3) + 3, opacity: 1});
           hot = best;
         }
       }

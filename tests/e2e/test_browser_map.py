@@ -157,11 +157,15 @@ def _click_grid(pg: Any, frame: Any, n: int = 6) -> list[dict[str, Any]]:
             y = 70 + (box["height"] - 140) * (j + 0.5) / n
             dom, lonlat = frame.locator("body").evaluate(
                 """(b, xy) => {
+                     window.__paHere = [];  // this click's candidates only
+                     if (document.elementFromPoint(xy[0], xy[1]).closest('.leaflet-control')) return [[], null];
                      const m = Object.values(window).find(v => v && v._leaflet_id && v.containerPointToLatLng);
                      const ll = m.containerPointToLatLng(xy);
                      return [Array.from(new Set(document.elementsFromPoint(xy[0], xy[1])
                        .map(e => e.getAttribute && e.getAttribute('data-pa-id')).filter(Boolean))), [ll.lng, ll.lat]]; }""",
                 [x, y])
+            if lonlat is None:  # the legend or a map control is there
+                continue
             pg.mouse.click(box["x"] + x, box["y"] + y)
             here = frame.locator("body").evaluate("() => window.__paHere")
             if not here:
@@ -230,6 +234,36 @@ def test_counties_are_clickable_when_their_layer_is_on(app: AppServer, chromium:
         area_clicks = [c["sel"] for c in clicks if shapes[c["sel"]][0] not in FINE]
         assert area_clicks and len(counties) >= 0.6 * len(area_clicks), (counties, area_clicks)
         pg.screenshot(path=str(ARTIFACTS / "viewer-counties-click.png"))
+        assert blocked == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_legend_lists_every_kind_drawn(app: AppServer, chromium: Any, catalog: Catalog, lang: str) -> None:
+    from geo.viewer.i18n import STRINGS
+
+    context, pg, blocked = _page(chromium, (1920, 1080))
+    try:
+        pg.goto(app.url + ("?lang=en" if lang == "en" else ""))
+        frame = _wait_map(pg)
+        legend = frame.locator(".pa-legend")
+        legend.locator(".pa-lg-row").first.wait_for(timeout=10_000)
+        drawn_ids = set(frame.locator("body").evaluate(
+            "() => Array.from(document.querySelectorAll('[data-pa-id]')).map(e => e.getAttribute('data-pa-id'))"))
+        drawn = {catalog.places[i].kind for i in drawn_ids if i in catalog.places}
+        listed = set(legend.locator("[data-kind]").evaluate_all("els => els.map(e => e.getAttribute('data-kind'))"))
+        assert listed == drawn and len(drawn) > 10
+        text = legend.inner_text()
+        for k in drawn:  # each under its label, in the interface language
+            assert STRINGS[lang][f"kind:{k}"] in text
+        assert STRINGS[lang]["legend"] in text and STRINGS[lang]["prec:schematic"] in text
+        # collapsible
+        legend.locator("summary").click()
+        assert not legend.locator(".pa-lg-row").first.is_visible()
+        legend.locator("summary").click()
+        assert legend.locator(".pa-lg-row").first.is_visible()
+        pg.screenshot(path=str(ARTIFACTS / f"viewer-legend-{lang}-1920x1080.png"))
         assert blocked == []
     finally:
         context.close()
