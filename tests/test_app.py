@@ -426,3 +426,28 @@ def test_first_view_fits_the_circle_and_a_link_keeps_its_view(fake: FakeMap, cat
     assert "calc(100vh" in _md(at) and "st-key-pa_panel" in _md(at)  # sized from the viewport
     _run({"lat": "30.5", "lon": "104.2", "z": "9"})
     assert fake.config()["fit"] is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_is_here_after_a_click_in_wanzhou(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    from shapely.geometry import shape
+
+    wanzhou = next(p.id for p in catalog.places.values() if p.name == "万州区")
+    at_pt = shape(catalog.features[wanzhou]["geometry"]).representative_point()
+    at = _run({"lang": lang} if lang == "en" else None)
+    fake.click(wanzhou, lat=at_pt.y, lng=at_pt.x)
+    at.run()
+    assert not at.exception
+    title = ("这里有什么（" if lang == "zh" else "What is here (")
+    exp = [e for e in at.expander if e.label.startswith(title)]
+    assert exp, [e.label for e in at.expander]
+    labels = [b.label for b in at.button if b.key and b.key.startswith("here:")]
+    names = [x.split(" · ")[0] for x in labels]
+    for name in ("万州区", "重庆市", "万达开川渝统筹发展示范区", "成渝地区双城经济圈"):
+        assert name in names, names
+    assert names.index("万州区") < names.index("重庆市") < names.index("成渝地区双城经济圈")  # specific first
+    # an entry selects that place; the list stays
+    at.button(key="here:composite:wandakai").click().run()
+    assert at.query_params["sel"] == "composite:wandakai"
+    assert "<h3>万达开川渝统筹发展示范区</h3>" in _md(at)
+    assert [b for b in at.button if b.key == "here:adm:500000"]

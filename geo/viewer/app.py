@@ -19,9 +19,10 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import basemaps, layout, mapview, panel, provenance
+from geo.viewer import basemaps, here_view, layout, mapview, panel, provenance
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
+from geo.viewer.here import HereIndex
 from geo.viewer.i18n import LANGS, label, normalize_lang, t
 from geo.viewer.state import ViewState
 
@@ -64,6 +65,17 @@ def _layer_urls(layers_dir: str, gcj02: bool, stamp: int) -> dict[str, str]:
 def layer_urls(layers_dir: str, gcj02: bool) -> dict[str, str]:
     """URLs of the published display files (written once per build of layers/)."""
     return _layer_urls(layers_dir, gcj02, layers_stamp(layers_dir))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _here_index(layers_dir: str, stamp: int) -> HereIndex:
+    _, catalog, _ = _load_data(layers_dir, stamp)
+    return HereIndex.build(catalog)
+
+
+def here_index(layers_dir: str) -> HereIndex:
+    """The spatial index of "what is here" (built once per process and build of layers/)."""
+    return _here_index(layers_dir, layers_stamp(layers_dir))
 
 
 def assets_missing() -> bool:
@@ -151,6 +163,7 @@ def apply_map_value(value: Any) -> None:
         st.session_state["last_click"] = token
         st.session_state["click_selected"] = pid
         vs = viewstate.select(vs, pid)
+        here_view.remember_click(here_index(str(default_layers_dir())), value)
     center, zoom = viewstate.returned_view(value)
     if center is not None:
         vs = vs.with_(center=center, zoom=zoom if zoom is not None else vs.zoom)
@@ -163,6 +176,12 @@ def select_place(place_id: str, fly: bool = True) -> None:
     if fly:
         _, catalog, _ = load_data(str(default_layers_dir()))
         fly_to_place(catalog, place_id)
+
+
+def select_here(place_id: str) -> None:
+    """An entry of the "what is here" list: select it (the map stays where it is)."""
+    st.session_state["click_selected"] = None
+    set_state(viewstate.select(state(), place_id))
 
 
 def show_clause(clause_id: str) -> None:
@@ -382,6 +401,7 @@ def clause_panel(catalog: Catalog, vs: ViewState) -> None:
     if not vs.selected or vs.selected not in catalog.places:
         st.info(t("panel_empty", lang))
         return
+    here_view.render_here(catalog, vs.selected, lang, select_here)
     place: PlaceInfo = catalog.places[vs.selected]
     st.markdown(panel.place_header_html(place, lang, provenance.describe(place.source, catalog, lang)),
                 unsafe_allow_html=True)
