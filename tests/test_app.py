@@ -451,3 +451,28 @@ def test_what_is_here_after_a_click_in_wanzhou(fake: FakeMap, catalog: Catalog, 
     assert at.query_params["sel"] == "composite:wandakai"
     assert "<h3>万达开川渝统筹发展示范区</h3>" in _md(at)
     assert [b for b in at.button if b.key == "here:adm:500000"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_yibin_dossier_includes_its_port_and_new_area(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    yibin = next(p.id for p in catalog.places.values() if p.name == "宜宾市")
+    own = len(catalog.places[yibin].clause_ids)
+    at = _run({"sel": yibin, "lang": lang})
+    toggle = at.toggle(key=f"dossier:{yibin}")
+    assert toggle.label.startswith("包括区域内的" if lang == "zh" else "Include the")
+    toggle.set_value(True).run()
+    assert not at.exception
+    more = [b for b in at.button if b.key == f"more:{yibin}"]
+    while more:  # every page
+        more[0].click().run()
+        more = [b for b in at.button if b.key == f"more:{yibin}"]
+    md = _md(at)
+    # a section for 宜宾港 with its count; 三江新区 named (and marked) in the dossier
+    assert re.search(r'<div class="pa-sec" data-place="port:yibin"><b>宜宾港</b>.*?(\d+)', md)
+    assert '<mark data-place="new_area:sanjiang">' in md
+    total = md.count('<div class="pa-clause">')
+    assert total > own  # more than the city's own clauses
+    shown = ("共 {t} 条，已显示 {t} 条" if lang == "zh" else "{t} of {t} shown").format(t=total)
+    assert any(c.value == shown for c in at.caption)
+    clause_ids = [b.key for b in at.button if b.key and b.key.startswith("cp:")]
+    assert len(clause_ids) == len(set(clause_ids)) == total

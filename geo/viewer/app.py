@@ -19,16 +19,16 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import basemaps, here_view, layout, mapview, panel, provenance
+from geo.viewer import basemaps, here_view, layout, mapview, panel, panel_view
 from geo.viewer import state as viewstate
-from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
+from geo.viewer.data import Catalog, default_layers_dir, load_layerset
 from geo.viewer.here import HereIndex
 from geo.viewer.i18n import LANGS, label, normalize_lang, t
+from geo.viewer.session import set_state, state
 from geo.viewer.state import ViewState
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 MAP_KEY = "atlas_map"
-PAGE_CLAUSES = 40  # clauses per page of the panel (load more adds a page)
 UPLOAD_KEY = "upload"
 RETURNED = ["last_active_drawing", "last_object_clicked", "center", "zoom"]
 
@@ -95,14 +95,6 @@ def tianditu_key() -> str:
 
 
 # --- state ----------------------------------------------------------------------------------------
-
-
-def state() -> ViewState:
-    return st.session_state["vs"]
-
-
-def set_state(vs: ViewState) -> None:
-    st.session_state["vs"] = vs
 
 
 def fly_to_place(catalog: Catalog, place_id: str) -> None:
@@ -176,20 +168,6 @@ def select_place(place_id: str, fly: bool = True) -> None:
     if fly:
         _, catalog, _ = load_data(str(default_layers_dir()))
         fly_to_place(catalog, place_id)
-
-
-def select_here(place_id: str) -> None:
-    """An entry of the "what is here" list: select it (the map stays where it is)."""
-    st.session_state["click_selected"] = None
-    set_state(viewstate.select(state(), place_id))
-
-
-def show_clause(clause_id: str) -> None:
-    set_state(state().with_(clause=clause_id))
-
-
-def clear_clause() -> None:
-    set_state(state().with_(clause=None))
 
 
 # --- sidebar --------------------------------------------------------------------------------------
@@ -384,53 +362,6 @@ def upload_view(layers_dir: str) -> None:
     render_upload_panel(layerset, key=UPLOAD_KEY, lang=state().lang)
 
 
-def clause_panel(catalog: Catalog, vs: ViewState) -> None:
-    lang = vs.lang
-    st.markdown(panel.PANEL_CSS, unsafe_allow_html=True)
-    if vs.clause and vs.clause in catalog.clauses:
-        c = catalog.clauses[vs.clause]
-        ids = catalog.clause_place_ids(vs.clause)
-        names = "、".join(escape(catalog.places[i].name) for i in ids if i in catalog.places)
-        lab = c.get("label") or c["id"]
-        st.markdown(
-            f'<div class="pa-meta" data-testid="pa-clause-places">'
-            f'{escape(t("clause_places", lang, label=lab, count=len(ids)))}{escape(t("colon", lang))}{names}</div>',
-            unsafe_allow_html=True,
-        )
-        st.button(t("clear_clause", lang), key="clear_clause", on_click=clear_clause)
-    if not vs.selected or vs.selected not in catalog.places:
-        st.info(t("panel_empty", lang))
-        return
-    here_view.render_here(catalog, vs.selected, lang, select_here)
-    place: PlaceInfo = catalog.places[vs.selected]
-    st.markdown(panel.place_header_html(place, lang, provenance.describe(place.source, catalog, lang)),
-                unsafe_allow_html=True)
-    docs = viewstate.visible_docs(vs, catalog) if vs.docs is not None else None
-    groups = panel.clauses_for_place(catalog, place.id, docs)
-    if not groups:
-        st.caption(t("no_clauses", lang))
-        return
-    st.markdown(f"**{escape(t('clauses_mentioning', lang))}**")
-    total = sum(len(cl) for _, cl in groups)
-    limit_key = f"limit:{place.id}"
-    limit = int(st.session_state.get(limit_key, PAGE_CLAUSES))
-    for doc, clauses in panel.first_clauses(groups, limit):
-        st.markdown(panel.doc_heading_html(doc, lang), unsafe_allow_html=True)
-        for c in clauses:
-            st.markdown(panel.clause_html(c, [place.id], lang), unsafe_allow_html=True)
-            st.button(t("show_places", lang), key=f"cp:{c['id']}", on_click=show_clause, args=(c["id"],))
-    shown = min(limit, total)
-    st.caption(t("clauses_shown", lang, shown=shown, total=total))
-    if total > shown:
-        st.button(t("load_more", lang, count=min(PAGE_CLAUSES, total - shown)), key=f"more:{place.id}",
-                  on_click=show_more, args=(limit_key, limit + PAGE_CLAUSES))
-
-
-def show_more(limit_key: str, limit: int) -> None:
-    """The "load more" button: the panel shows `limit` clauses of the place from now on."""
-    st.session_state[limit_key] = limit
-
-
 def reader(catalog: Catalog, vs: ViewState) -> None:
     lang = vs.lang
     docs = list(catalog.documents)
@@ -474,7 +405,7 @@ def map_and_panel(layers_dir: str) -> None:
                         f'data-testid="pa-permalink">{escape(t("permalink", vs.lang))}</a></div>',
                         unsafe_allow_html=True)
             with st.container(border=False, key=layout.PANEL_KEY):
-                clause_panel(catalog, state())
+                panel_view.clause_panel(catalog, state(), here_index(layers_dir))
     sync_query_params()
 
 

@@ -178,7 +178,7 @@ LEGEND_JS: str = """
     options: {position: "topright"},
     onAdd: function () {
       var div = L.DomUtil.create("div", "pa-legend leaflet-bar");
-      var open = !cfg.presenter && map.getSize().x > 560;
+      var open = !cfg.presenter && map.getSize().x >= 900;  // a small map starts with the legend folded
       div.innerHTML = '<details' + (open ? ' open' : '') + '><summary>' + esc(cfg.legend.title) +
                       '</summary><div class="pa-lg-body"></div></details>';
       L.DomEvent.disableClickPropagation(div);

@@ -21,6 +21,7 @@ PANEL_CSS = (
     ".pa-place h3{margin:0 0 .2rem 0}"
     ".pa-meta{color:#555;font-size:.85rem;margin:.1rem 0}"
     ".pa-doc{margin:.8rem 0 .2rem 0;font-weight:600;border-bottom:1px solid #ddd}"
+    ".pa-sec{margin:1rem 0 .1rem 0;padding:.2rem .4rem;background:#f3f5f8;border-left:3px solid #0072B2}"
     ".pa-clause{margin:.3rem 0 .1rem 0;line-height:1.6}"
     ".pa-path{color:#666;font-size:.8rem}"
     ".pa-src{color:#888;font-size:.75rem}"

@@ -6,6 +6,7 @@ aborted. Screenshots go to tests/artifacts/ (gitignored) for a person to look at
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -264,6 +265,49 @@ def test_legend_lists_every_kind_drawn(app: AppServer, chromium: Any, catalog: C
         legend.locator("summary").click()
         assert legend.locator(".pa-lg-row").first.is_visible()
         pg.screenshot(path=str(ARTIFACTS / f"viewer-legend-{lang}-1920x1080.png"))
+        assert blocked == []
+    finally:
+        context.close()
+
+
+def test_what_is_here_in_wanzhou_and_the_yibin_dossier(app: AppServer, chromium: Any, catalog: Catalog) -> None:
+    from shapely.geometry import shape
+
+    context, pg, blocked = _page(chromium, (1920, 1080))
+    try:
+        wanzhou = next(p.id for p in catalog.places.values() if p.name == "万州区")
+        pt = shape(catalog.features[wanzhou]["geometry"]).representative_point()
+        pg.goto(app.url + f"?lat={pt.y:.5f}&lon={pt.x:.5f}&z=9")
+        frame = _wait_map(pg)
+        pg.wait_for_timeout(800)
+        xy = frame.locator("body").evaluate(
+            """(b, ll) => { const m = Object.values(window).find(v => v && v._leaflet_id && v.latLngToContainerPoint);
+                            const p = m.latLngToContainerPoint(ll); return [p.x, p.y]; }""", [pt.y, pt.x])
+        box = pg.locator(MAP_FRAME).bounding_box()
+        pg.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+        here = pg.locator(".st-key-pa_here")
+        here.wait_for(timeout=15_000)
+        names = here.inner_text()
+        for name in ("万州区", "重庆市", "万达开川渝统筹发展示范区", "成渝地区双城经济圈"):
+            assert name in names, names
+        # an entry selects that place
+        pg.locator(".st-key-pa_here button", has_text="万达开川渝统筹发展示范区").click()
+        pg.wait_for_function("() => new URLSearchParams(location.search).get('sel') === 'composite:wandakai'",
+                             timeout=15_000)
+        pg.screenshot(path=str(ARTIFACTS / "viewer-what-is-here-1920x1080.png"))
+
+        # the 宜宾 dossier: its port and new area in one list
+        pg.goto(app.url + "?sel=adm:511500")
+        _wait_map(pg)
+        pg.locator(".pa-place h3").wait_for(timeout=30_000)
+        pg.get_by_text("包括区域内的", exact=False).click()
+        pg.locator(".pa-sec").first.wait_for(timeout=15_000)
+        while pg.get_by_role("button", name=re.compile("^再显示")).count():
+            n = pg.locator(".pa-clause").count()
+            pg.get_by_role("button", name=re.compile("^再显示")).click()
+            pg.wait_for_function("(n) => document.querySelectorAll('.pa-clause').length > n", arg=n, timeout=15_000)
+        assert pg.locator('.pa-sec[data-place="port:yibin"]').count() == 1
+        assert pg.locator('.pa-clause mark[data-place="new_area:sanjiang"]').count() >= 1
         assert blocked == []
     finally:
         context.close()
