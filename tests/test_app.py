@@ -476,3 +476,20 @@ def test_yibin_dossier_includes_its_port_and_new_area(fake: FakeMap, catalog: Ca
     assert any(c.value == shown for c in at.caption)
     clause_ids = [b.key for b in at.button if b.key and b.key.startswith("cp:")]
     assert len(clause_ids) == len(set(clause_ids)) == total
+
+
+def test_an_address_changed_by_back_restores_that_view(fake: FakeMap, catalog: Catalog) -> None:
+    at = _run({"sel": "adm:511500"})
+    at.text_input(key="w_search").input("宜宾港").run()
+    at.button(key="hit:port:yibin").click().run()
+    assert at.query_params["sel"] == "port:yibin"
+    # the browser goes back: Streamlit reruns with the older query string
+    at.query_params.clear()
+    at.query_params["sel"] = "adm:511500"
+    at.run()
+    assert not at.exception
+    assert "<h3>宜宾市</h3>" in _md(at) and at.query_params["sel"] == "adm:511500"
+    assert "宜宾市" in fake.highlighted_names()
+    # a rerun without navigation keeps the session's own view
+    at.run()
+    assert at.query_params["sel"] == "adm:511500"

@@ -105,14 +105,27 @@ def fly_to_place(catalog: Catalog, place_id: str) -> None:
 
 
 def init_state(catalog: Catalog) -> None:
-    """Seed the session from the URL once; later runs keep their own state."""
+    """Seed the session from the URL once. Later runs keep their own state — unless the address
+    changed under them: browser Back/Forward (Streamlit reruns with that history entry's query)
+    restores the view the address holds."""
+    url = st.query_params.to_dict()
     if "vs" in st.session_state:
+        written = st.session_state.get("qp_written")
+        if written is not None and url != written:
+            restore_view(catalog, viewstate.from_query_params(url, catalog))
+            st.session_state["qp_written"] = url
         return
-    vs = viewstate.from_query_params(st.query_params.to_dict(), catalog)
-    set_state(vs)
+    vs = viewstate.from_query_params(url, catalog)
     st.session_state["home"] = (vs.center or viewstate.DEFAULT_CENTER, vs.zoom or viewstate.DEFAULT_ZOOM)
     # a link without a view opens on the whole economic circle, fitted to the screen
     st.session_state["home_fit"] = layout.home_bounds(catalog) if vs.center is None and not vs.selected else None
+    restore_view(catalog, vs)
+
+
+def restore_view(catalog: Catalog, vs: ViewState) -> None:
+    """Make `vs` the current view: state, widgets, and the map flies to its view or selection."""
+    set_state(vs)
+    st.session_state["click_selected"] = None
     if vs.center is not None:
         st.session_state["fly"] = ([vs.center[0], vs.center[1]], vs.zoom or viewstate.DEFAULT_ZOOM)
     elif vs.selected:
@@ -136,7 +149,8 @@ def sync_query_params() -> None:
     """Write the current view to the address bar (the permalink)."""
     wanted = viewstate.to_query_params(state())
     if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+        st.query_params.from_dict(wanted)  # Streamlit adds a browser history entry
+    st.session_state["qp_written"] = wanted
 
 
 def on_map_change() -> None:

@@ -311,3 +311,30 @@ def test_what_is_here_in_wanzhou_and_the_yibin_dossier(app: AppServer, chromium:
         assert blocked == []
     finally:
         context.close()
+
+
+def test_back_returns_to_the_previous_selection(app: AppServer, chromium: Any, catalog: Catalog) -> None:
+    context, pg, blocked = _page(chromium)
+    try:
+        pg.goto(app.url + "?sel=adm:511500")
+        _wait_map(pg)
+        heading = pg.locator(".pa-place h3")
+        heading.wait_for(timeout=30_000)
+        assert heading.inner_text().strip() == "宜宾市"
+        pg.locator('[data-testid="stSidebar"] input[type="text"]').first.fill("宜宾港")
+        pg.locator('[data-testid="stSidebar"] input[type="text"]').first.press("Enter")
+        pg.get_by_role("button", name=re.compile("^宜宾港")).first.click()
+        pg.wait_for_function("() => new URLSearchParams(location.search).get('sel') === 'port:yibin'", timeout=20_000)
+        pg.wait_for_function("() => document.querySelector('.pa-place h3')?.innerText.trim() === '宜宾港'",
+                             timeout=20_000)
+        pg.go_back()
+        pg.wait_for_function("() => document.querySelector('.pa-place h3')?.innerText.trim() === '宜宾市'",
+                             timeout=20_000)
+        pg.wait_for_timeout(1000)
+        assert _query(pg).get("sel") == "adm:511500"
+        pg.go_forward()
+        pg.wait_for_function("() => document.querySelector('.pa-place h3')?.innerText.trim() === '宜宾港'",
+                             timeout=20_000)
+        assert blocked == []
+    finally:
+        context.close()
