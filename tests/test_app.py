@@ -493,3 +493,20 @@ def test_an_address_changed_by_back_restores_that_view(fake: FakeMap, catalog: C
     # a rerun without navigation keeps the session's own view
     at.run()
     assert at.query_params["sel"] == "adm:511500"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_show_its_places_fits_the_map_and_names_the_document(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    pid = _busiest(catalog)
+    at = _run({"sel": pid, "lang": lang})
+    first = next(b for b in at.button if b.key and b.key.startswith("cp:"))
+    clause_id = first.key.removeprefix("cp:")
+    first.click().run()
+    assert not at.exception
+    head = re.search(r'data-testid="pa-clause-places">(.*?)</div>', _md(at)).group(1)
+    title = catalog.documents[catalog.clauses[clause_id]["doc_id"]]["title"]
+    assert title in head and clause_id not in head
+    boxes = [catalog.places[i].bbox for i in catalog.clause_place_ids(clause_id) if catalog.places[i].bbox]
+    lat = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2
+    lon = (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2
+    assert fake.last["center"] == [lat, lon]  # the map flies to fit all of the clause's places

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from geo.viewer import dossier as dossier_mod
-from geo.viewer import here_view, panel, provenance
+from geo.viewer import here_view, mapview, panel, provenance
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo
 from geo.viewer.here import HereIndex
@@ -35,8 +35,22 @@ def select_here(place_id: str) -> None:
     set_state(viewstate.select(state(), place_id))
 
 
-def show_clause(clause_id: str) -> None:
+def show_clause(clause_id: str, catalog: Catalog | None = None) -> None:
+    """"Show its places": highlight the clause's places, and fit the map to them."""
     set_state(state().with_(clause=clause_id))
+    if catalog is not None:
+        box = places_bbox(catalog, catalog.clause_place_ids(clause_id))
+        if box is not None:
+            w, s, e, n = box
+            st.session_state["fly"] = ([(s + n) / 2, (w + e) / 2], mapview.fit_zoom(box))
+
+
+def places_bbox(catalog: Catalog, place_ids: list[str]) -> tuple[float, float, float, float] | None:
+    """The bounding box (w, s, e, n) of the places that have a geometry (None: none has)."""
+    boxes = [b for b in (catalog.places[i].bbox for i in place_ids if i in catalog.places) if b is not None]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def clear_clause() -> None:
@@ -53,10 +67,12 @@ def _clause_highlight(catalog: Catalog, vs: ViewState) -> None:
     c = catalog.clauses[str(vs.clause)]
     ids = catalog.clause_place_ids(c["id"])
     names = "、".join(escape(catalog.places[i].name) for i in ids if i in catalog.places)
-    lab = c.get("label") or c["id"]
+    doc = catalog.documents.get(c.get("doc_id", ""), {})
+    path = " › ".join(str(x) for x in [*(c.get("path") or []), c.get("label") or ""] if x)
+    head = t("clause_places", lang, title=doc.get("title") or c.get("doc_id", ""), path=f" › {path}" if path else "",
+             count=len(ids))
     st.markdown(
-        f'<div class="pa-meta" data-testid="pa-clause-places">'
-        f'{escape(t("clause_places", lang, label=lab, count=len(ids)))}{escape(t("colon", lang))}{names}</div>',
+        f'<div class="pa-meta" data-testid="pa-clause-places">{escape(head)}{escape(t("colon", lang))}{names}</div>',
         unsafe_allow_html=True,
     )
     st.button(t("clear_clause", lang), key="clear_clause", on_click=clear_clause)
@@ -110,7 +126,8 @@ def clause_panel(catalog: Catalog, vs: ViewState, index: HereIndex) -> None:
             st.markdown(panel.doc_heading_html(doc, lang), unsafe_allow_html=True)
             for c in clauses:
                 st.markdown(panel.clause_html(c, marks, lang), unsafe_allow_html=True)
-                st.button(t("show_places", lang), key=f"cp:{c['id']}", on_click=show_clause, args=(c["id"],))
+                st.button(t("show_places", lang), key=f"cp:{c['id']}", on_click=show_clause,
+                          args=(c["id"], catalog))
         left -= sum(len(cl) for _, cl in page)
     shown = min(limit, total)
     st.caption(t("clauses_shown", lang, shown=shown, total=total))
