@@ -111,7 +111,9 @@ def init_state(catalog: Catalog) -> None:
     url = st.query_params.to_dict()
     if "vs" in st.session_state:
         written = st.session_state.get("qp_written")
-        if written is not None and url != written:
+        # map moves write the position asynchronously, so a rerun may carry an older one: only a
+        # change of what is shown (selection, clause, filters, layers, view…) counts as navigation
+        if written is not None and viewstate.without_position(url) != viewstate.without_position(written):
             restore_view(catalog, viewstate.from_query_params(url, catalog))
             st.session_state["qp_written"] = url
         return

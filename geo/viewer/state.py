@@ -102,6 +102,14 @@ def to_query_params(state: ViewState) -> dict[str, str]:
     return q
 
 
+POSITION_PARAMS: frozenset[str] = frozenset({"lat", "lon", "z"})
+
+
+def without_position(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Query parameters without the map position (lat, lon, z)."""
+    return {k: v for k, v in params.items() if k not in POSITION_PARAMS}
+
+
 def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None) -> ViewState:
     """The view a permalink describes. With a catalog, unknown place/clause/document ids are dropped."""
 
