@@ -1,9 +1,13 @@
-"""Streamlit pieces of the viewer (sidebar, map fragment, clause panel, reader, downloads).
+"""Streamlit pieces of the viewer (sidebar, map fragment, reader, downloads) and their composition.
 
-app.py composes these; the logic they call is in geo.viewstate, geo.mapview and geo.panel.
-State lives in `st.session_state["vs"]` (a ViewState), seeded once per session from the URL's
-query parameters and written back to them after every run, so the address bar is always the
-permalink of what is on screen.
+The logic they call lives beside them: geo.viewer.state (view state, permalinks), mapview (the map
+script) with pick (which feature a click means) and legend (families, colours, legend), layout
+(whole-screen CSS), panel_view / panel (the clause panel), here / here_view ("what is here"),
+dossier (an area and the places inside it), provenance (where a geometry comes from), i18n.
+State lives in `st.session_state["vs"]` (geo.viewer.session), seeded once per session from the
+URL's query parameters and written back to them after every run, so the address bar is always
+the permalink of what is on screen; browser Back/Forward (a rerun with an older address) restores
+the view that address holds.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from geo.storage import atomic_write_text
 from geo.viewer import legend
 from geo.viewer.assets import STATIC_URL
 from geo.viewer.basemaps import BASEMAPS
+from geo.viewer.labels import LABELS_CSS, LABELS_JS
 from geo.viewer.legend import LEGEND_CSS, LEGEND_JS
 from geo.viewer.pick import PICK_JS
 
@@ -258,6 +259,7 @@ class RemoteLayers(MacroElement):
 {{ this.pick_js }}
   bindHover();
 {{ this.legend_js }}
+{{ this.labels_js }}
   // the map fills its frame, whose height the page sets from the viewport (geo.viewer.layout)
   var fitted = false;
   var fitHome = function () {
@@ -320,6 +322,7 @@ class RemoteLayers(MacroElement):
     fetch(spec.url).then(function (r) { return r.json(); }).then(function (fc) {
       if (quiet) { quiet.addData(fc); }
       active.addData(fc);
+      cityLabels(spec.name, fc);
     }).catch(function (e) { console.error("plan atlas: layer", spec.name, e); })
       .finally(function () {
         legendDraw();
@@ -337,6 +340,7 @@ class RemoteLayers(MacroElement):
         self._name = "RemoteLayers"
         self.pick_js = PICK_JS
         self.legend_js = LEGEND_JS
+        self.labels_js = LABELS_JS
         layers = [
             {"name": name, "url": spec.layer_urls[name], "basemap": name in BASEMAP_LAYERS,
              "weight": layer_spec(name).outline_weight}
@@ -373,7 +377,7 @@ def _map_css(presenter: bool) -> str:
         "#map_div,#map_div2{height:100vh!important;width:100%!important}"
         # no focus rectangle around a clicked SVG path (the selection style shows what is chosen)
         "path.leaflet-interactive:focus{outline:none}"
-        + LEGEND_CSS +
+        + LEGEND_CSS + LABELS_CSS +
         f".pa-label{{font-weight:600;background:rgba(255,255,255,.85);{'padding:2px 6px;' if presenter else ''}}}"
         "</style>"
     )

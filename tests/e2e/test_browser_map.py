@@ -337,3 +337,27 @@ def test_back_returns_to_the_previous_selection(app: AppServer, chromium: Any, c
         assert blocked == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("zoom", [None, "8"])
+def test_city_labels_never_overlap(app: AppServer, chromium: Any, catalog: Catalog, zoom: str | None) -> None:
+    context, pg, blocked = _page(chromium, (1920, 1080))
+    try:
+        pg.goto(app.url + (f"?lat=30.2&lon=105.0&z={zoom}" if zoom else ""))
+        frame = _wait_map(pg)
+        pg.wait_for_timeout(800)
+        boxes = frame.locator("body").evaluate(
+            """() => Array.from(document.querySelectorAll('.pa-city'))
+                 .filter(e => getComputedStyle(e).visibility !== 'hidden')
+                 .map(e => { const r = e.getBoundingClientRect();
+                             return [e.textContent, r.left, r.top, r.right, r.bottom]; })""")
+        names = [b[0] for b in boxes]
+        assert len(boxes) >= 8, names  # the cities are named
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2], (a, b)
+        if zoom is None:
+            assert "成都市" in names and "重庆市" in names
+        assert blocked == []
+    finally:
+        context.close()
