@@ -155,7 +155,7 @@ def run() -> list[Row]:
         Row("viewer", "websocket bytes per click rerun", med(ours["bytes"]) / 1e3, "kB",
             med(base["bytes"]) / 1e3, "plain streamlit-folium", runs=len(ours["bytes"]),
             notes=["an unchanged map element is sent as a ForwardMsg cache reference (both apps); ours sends "
-                   "the clause panel (clauses with marks, up to 40), the baseline plain clause text"]),
+                   "the clause panel (the what-is-here list, clauses with marks, a page of 40), the baseline plain clause text"]),
         Row("viewer", "server memory (RSS)", rss_ours, "MB", rss_base, "plain streamlit-folium", runs=1),
     ]
     return rows

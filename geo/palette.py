@@ -1,34 +1,54 @@
-"""Display colours of place kinds, one table for the map (geo.viewer.mapview) and the exports (geo.export).
+"""Display colours of place kinds, one table for the map (geo.viewer.mapview, geo.viewer.legend) and
+the exports (geo.export: QML/SLD styles, KML).
 
-Where the data comes from: a fixed palette chosen for the viewer; a kind without its own colour
-gets one of the palette's by a hash of its name (stable across runs). Pure, no imports of the viewer.
+Kinds are grouped into families, each drawn in one colour-blind-safe hue: the Okabe & Ito (2008)
+"Color Universal Design" palette, a quiet grey for administrative units (they are the basemap) and
+olive (Tol) for outside places. Kinds within a family are told apart by symbol (geo.viewer.legend).
+A kind without a family gets a stable grey shade. Data: none (constants). Pure, no imports of the viewer.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
-PALETTE: tuple[str, ...] = (
-    "#e4572e", "#2e86ab", "#76b041", "#9c27b0", "#ff9f1c", "#17bebb", "#c0392b", "#5d6d7e", "#8e6c8a",
+__all__ = ["BY_KIND", "FAMILIES", "OTHER", "Family", "kind_color", "kind_family"]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of kinds drawn in one hue."""
+
+    id: str
+    color: str
+    kinds: tuple[str, ...]
+
+
+# Okabe & Ito (2008) "Color Universal Design" palette; admin grey; olive (Tol) for outside places
+FAMILIES: tuple[Family, ...] = (
+    Family("admin", "#5d6d7e", ("province", "prefecture", "county")),
+    Family("composite", "#D55E00", ("composite", "metro", "metropolitan_area", "region")),
+    Family("zones", "#CC79A7", ("zone", "new_area", "platform", "park")),
+    Family("transport_lines", "#0072B2", ("railway", "highway", "corridor", "axis", "waterway")),
+    Family("transport_points", "#E69F00", ("airport", "port", "hub", "station")),
+    Family("water", "#56B4E9", ("river", "lake", "reservoir", "hydro")),
+    Family("sites", "#009E73", ("site", "mountain", "town", "city", "structure", "energy")),
+    Family("outside", "#999933", ("outside", "country", "bloc")),
 )
-KIND_COLORS: dict[str, str] = {
-    "province": "#5d6d7e",
-    "prefecture": "#2e86ab",
-    "county": "#17bebb",
-    "composite": "#e4572e",
-    "metro": "#ff9f1c",
-    "zone": "#9c27b0",
-    "airport": "#c0392b",
-    "railway": "#8e44ad",
-    "highway": "#d35400",
-    "corridor": "#e67e22",
-    "axis": "#e4572e",
-    "river": "#2980b9",
-}
+OTHER = Family("other", "#444444", ())
+BY_KIND: dict[str, tuple[Family, int]] = {k: (f, i) for f in FAMILIES for i, k in enumerate(f.kinds)}
+
+
+def kind_family(kind: str) -> Family:
+    """The family of a kind (unknown kinds: 'other')."""
+    return BY_KIND.get(kind, (OTHER, 0))[0]
 
 
 def kind_color(kind: str) -> str:
-    """The display colour ("#rrggbb") of a kind."""
-    if kind in KIND_COLORS:
-        return KIND_COLORS[kind]
-    return PALETTE[int(hashlib.md5(kind.encode()).hexdigest(), 16) % len(PALETTE)]
+    """The display colour of a kind: its family's hue (an unknown kind: a stable grey shade)."""
+    if kind in BY_KIND:
+        return BY_KIND[kind][0].color
+    shade = 0x40 + int(hashlib.md5(kind.encode()).hexdigest(), 16) % 0x40
+    return f"#{shade:02x}{shade:02x}{shade:02x}"
+
+

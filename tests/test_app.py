@@ -111,7 +111,7 @@ def test_first_view_offline_map_and_empty_panel(fake: FakeMap) -> None:
     assert set(kw["returned_objects"]) >= {"last_active_drawing"}
     html = kw["fig"].get_root().render()
     assert "/app/static/leaflet/leaflet.js" in html and "cdn" not in html.lower()
-    assert len(html) < 30_000  # geometry is fetched from /app/static, not embedded
+    assert len(html) < 40_000  # geometry is fetched from /app/static, not embedded (the script: picking, legend)
     assert any("点击地图上的要素" in i.value for i in at.info)
 
 
@@ -247,7 +247,9 @@ def test_basemaps_gaode_shifts_display_data_and_tianditu_needs_a_key(
     monkeypatch.delenv("TIANDITU_KEY", raising=False)
     at = _run()
     assert "天地图" not in at.selectbox(key="w_basemap").options  # hidden without a key
-    assert any("TIANDITU_KEY" in c.value for c in at.caption)  # with a hint
+    # the key is a deployer's business: said in the README, never in the interface
+    assert not any("TIANDITU_KEY" in c.value for c in at.caption)
+    assert "TIANDITU_KEY" in (Path(APP).parent / "README.md").read_text(encoding="utf-8")
     at.selectbox(key="w_basemap").set_value("amap").run()
     html = fake.last["fig"].get_root().render()
     assert "autonavi" in html and "-gcj02.json" in html
@@ -333,3 +335,177 @@ def test_tianditu_key_from_secrets(fake: FakeMap, monkeypatch: pytest.MonkeyPatc
     assert not at.exception
     assert "天地图" in at.selectbox(key="w_basemap").options
     assert "tk=s-key" in fake.last["fig"].get_root().render()
+
+
+# --- issue 11: language, provenance, pagination, internal strings ------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_language_switch_keeps_layers_filters_and_selection(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    pid = _busiest(catalog)
+    doc_id = catalog.places[pid].doc_ids[0]
+    kinds = catalog.kinds()[:3]
+    params = {"sel": pid, "docs": doc_id, "layers": ",".join(kinds), "basemap": "carto"}
+    if lang == "en":
+        params["lang"] = "en"
+    at = _run(params)
+    other = "zh" if lang == "en" else "en"
+    for target in (other, lang):
+        at.radio(key="w_lang").set_value(target).run()
+        assert not at.exception
+        q = dict(at.query_params)
+        assert q.get("sel") == pid and q.get("docs") == doc_id and q.get("basemap") == "carto", q
+        assert q.get("layers") == ",".join(kinds), q
+        assert fake.config()["kinds"] == kinds and fake.config()["docs"] == [doc_id]
+        assert f"<h3>{catalog.places[pid].name}</h3>" in _md(at)
+        assert at.selectbox(key="w_basemap").value == "carto"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_provenance_is_a_document_and_clause_not_a_file(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    pid = next(p.id for p in catalog.places.values() if p.source.startswith("text: ") and p.clause_ids)
+    at = _run({"sel": pid, "lang": lang})
+    md = _md(at)
+    prov = re.search(r'data-testid="pa-provenance">(.*?)</div>', md).group(1)
+    assert ".txt" not in md and " L" not in prov
+    file = re.match(r"text: (\S+)", catalog.places[pid].source).group(1)
+    titles = [str(d["title"]) for d in catalog.documents.values()
+              if any(s.get("file") == file for s in d.get("sources") or [])]
+    assert any(title in prov for title in titles), prov
+    assert ("几何来源：依据《" if lang == "zh" else "Geometry source: From “") in prov
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_clause_limit_load_more(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    pid = next(p.id for p in catalog.places.values() if p.name == "宜宾市")
+    total = len(catalog.places[pid].clause_ids)
+    assert total > 40
+    at = _run({"sel": pid, "lang": lang})
+    assert _md(at).count('<div class="pa-clause">') == 40
+    more = at.button(key=f"more:{pid}")
+    assert more.label == ("再显示 {} 条" if lang == "zh" else "Show {} more").format(min(40, total - 40))
+    more.click().run()
+    assert not at.exception
+    assert _md(at).count('<div class="pa-clause">') == total
+    assert not [b for b in at.button if b.key == f"more:{pid}"]
+    shown = ("共 {t} 条，已显示 {t} 条" if lang == "zh" else "{t} of {t} shown").format(t=total)
+    assert any(c.value == shown for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_upload_table_and_errors_speak_the_interface_language(lang: str) -> None:
+    from types import SimpleNamespace
+
+    from geo.errors import InputFileError
+    from geo.viewer.i18n import STRINGS
+    from geo.viewer.upload_view import error_message, places_rows
+
+    result = SimpleNamespace(places=[{"name": "宜宾港", "kind": "port", "layer": "points", "mention_count": 2,
+                                      "precision": "approximate point"}])
+    row = places_rows(result, lang)[0]
+    assert list(row.values()) == ["宜宾港", STRINGS[lang]["kind:port"], STRINGS[lang]["layer:points"], 2,
+                                  STRINGS[lang]["prec:approximate point"]]
+    assert not {"port", "points", "approximate point"} & {str(v) for v in row.values()}
+    assert error_message(InputFileError("x.txt: not a text file"), lang) == STRINGS[lang]["err_input"]
+
+
+def test_deploy_button_hidden() -> None:
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["toolbarMode"] in ("viewer", "minimal")
+
+
+def test_first_view_fits_the_circle_and_a_link_keeps_its_view(fake: FakeMap, catalog: Catalog) -> None:
+    at = _run()
+    w, s, e, n = catalog.places["composite:chengyu-circle"].bbox
+    assert fake.config()["fit"] == [[s, w], [n, e]]
+    html = fake.last["fig"].get_root().render()
+    assert "path.leaflet-interactive:focus{outline:none}" in html  # no black focus rectangle
+    assert "calc(100vh" in _md(at) and "st-key-pa_panel" in _md(at)  # sized from the viewport
+    _run({"lat": "30.5", "lon": "104.2", "z": "9"})
+    assert fake.config()["fit"] is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_is_here_after_a_click_in_wanzhou(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    from shapely.geometry import shape
+
+    wanzhou = next(p.id for p in catalog.places.values() if p.name == "万州区")
+    at_pt = shape(catalog.features[wanzhou]["geometry"]).representative_point()
+    at = _run({"lang": lang} if lang == "en" else None)
+    fake.click(wanzhou, lat=at_pt.y, lng=at_pt.x)
+    at.run()
+    assert not at.exception
+    title = ("这里有什么（" if lang == "zh" else "What is here (")
+    exp = [e for e in at.expander if e.label.startswith(title)]
+    assert exp, [e.label for e in at.expander]
+    labels = [b.label for b in at.button if b.key and b.key.startswith("here:")]
+    names = [x.split(" · ")[0] for x in labels]
+    for name in ("万州区", "重庆市", "万达开川渝统筹发展示范区", "成渝地区双城经济圈"):
+        assert name in names, names
+    assert names.index("万州区") < names.index("重庆市") < names.index("成渝地区双城经济圈")  # specific first
+    # an entry selects that place; the list stays
+    at.button(key="here:composite:wandakai").click().run()
+    assert at.query_params["sel"] == "composite:wandakai"
+    assert "<h3>万达开川渝统筹发展示范区</h3>" in _md(at)
+    assert [b for b in at.button if b.key == "here:adm:500000"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_yibin_dossier_includes_its_port_and_new_area(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    yibin = next(p.id for p in catalog.places.values() if p.name == "宜宾市")
+    own = len(catalog.places[yibin].clause_ids)
+    at = _run({"sel": yibin, "lang": lang})
+    toggle = at.toggle(key=f"dossier:{yibin}")
+    assert toggle.label.startswith("包括区域内的" if lang == "zh" else "Include the")
+    toggle.set_value(True).run()
+    assert not at.exception
+    more = [b for b in at.button if b.key == f"more:{yibin}"]
+    while more:  # every page
+        more[0].click().run()
+        more = [b for b in at.button if b.key == f"more:{yibin}"]
+    md = _md(at)
+    # a section for 宜宾港 with its count; 三江新区 named (and marked) in the dossier
+    assert re.search(r'<div class="pa-sec" data-place="port:yibin"><b>宜宾港</b>.*?(\d+)', md)
+    assert '<mark data-place="new_area:sanjiang">' in md
+    total = md.count('<div class="pa-clause">')
+    assert total > own  # more than the city's own clauses
+    shown = ("共 {t} 条，已显示 {t} 条" if lang == "zh" else "{t} of {t} shown").format(t=total)
+    assert any(c.value == shown for c in at.caption)
+    clause_ids = [b.key for b in at.button if b.key and b.key.startswith("cp:")]
+    assert len(clause_ids) == len(set(clause_ids)) == total
+
+
+def test_an_address_changed_by_back_restores_that_view(fake: FakeMap, catalog: Catalog) -> None:
+    at = _run({"sel": "adm:511500"})
+    at.text_input(key="w_search").input("宜宾港").run()
+    at.button(key="hit:port:yibin").click().run()
+    assert at.query_params["sel"] == "port:yibin"
+    # the browser goes back: Streamlit reruns with the older query string
+    at.query_params.clear()
+    at.query_params["sel"] = "adm:511500"
+    at.run()
+    assert not at.exception
+    assert "<h3>宜宾市</h3>" in _md(at) and at.query_params["sel"] == "adm:511500"
+    assert "宜宾市" in fake.highlighted_names()
+    # a rerun without navigation keeps the session's own view
+    at.run()
+    assert at.query_params["sel"] == "adm:511500"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_show_its_places_fits_the_map_and_names_the_document(fake: FakeMap, catalog: Catalog, lang: str) -> None:
+    pid = _busiest(catalog)
+    at = _run({"sel": pid, "lang": lang})
+    first = next(b for b in at.button if b.key and b.key.startswith("cp:"))
+    clause_id = first.key.removeprefix("cp:")
+    first.click().run()
+    assert not at.exception
+    head = re.search(r'data-testid="pa-clause-places">(.*?)</div>', _md(at)).group(1)
+    title = catalog.documents[catalog.clauses[clause_id]["doc_id"]]["title"]
+    assert title in head and clause_id not in head
+    boxes = [catalog.places[i].bbox for i in catalog.clause_place_ids(clause_id) if catalog.places[i].bbox]
+    lat = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2
+    lon = (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2
+    assert fake.last["center"] == [lat, lon]  # the map flies to fit all of the clause's places

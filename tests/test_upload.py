@@ -143,7 +143,9 @@ def test_panel_in_apptest(plan_root: Path, tmp_path: Path, monkeypatch: pytest.M
     uploader.set_value(("junk.txt", binary_junk(), "text/plain"))
     at.run()
     assert not at.exception
-    assert [e.value for e in at.error] and at.error[0].value.startswith("junk.txt: not a text file")
+    # said in the interface language, the reader's English detail below it
+    assert [e.value for e in at.error] == ["无法读取该文件：请检查文件类型、大小，以及 PDF 是否带文字层。"]
+    assert any(c.value.startswith("技术细节（英文）：junk.txt: not a text file") for c in at.caption)
     assert not at.table
 
     # a real .docx with HTML in it: places listed, HTML shown as text
@@ -163,9 +165,9 @@ def test_panel_in_apptest(plan_root: Path, tmp_path: Path, monkeypatch: pytest.M
     keep[0].click()
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    kept = [s.value for s in at.success if "kept in the corpus as " in s.value]
+    kept = [s.value for s in at.success if s.value.startswith("已保存到语料库（")]
     assert kept and not [b for b in at.button if "保存到语料库" in b.label]  # no second keep
-    kept_id = kept[0].split("kept in the corpus as ")[1].split(";")[0]
+    kept_id = kept[0].split("（", 1)[1].split("）")[0]
     assert kept_id in {d["id"] for d in read_layers(plan_root / "layers").documents}
     assert list((plan_root / "data" / "docs" / "originals").glob("*.docx"))
     assert PLAN_TITLE in {d["title"] for d in read_layers(plan_root / "layers").documents}

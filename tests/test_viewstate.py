@@ -92,3 +92,16 @@ def test_documents_grouped_by_kind_in_date_order(catalog: Catalog) -> None:
     assert list(catalog.documents) == ["plan-2021", "evil-2023"]  # date order
     assert visible_docs(ViewState(docs=("evil-2023",)), catalog) == ["evil-2023"]
     assert visible_docs(ViewState(), catalog) == ["plan-2021", "evil-2023"]
+
+
+def test_stale_widget_labels_never_empty_the_map(catalog: Catalog) -> None:
+    """After a language switch Streamlit may hand back the other language's labels: ignored."""
+    from geo.viewer.state import apply_widget_values, widget_values
+
+    vs = ViewState(kinds=tuple(catalog.kinds()[:2]), basemap="carto", selected="adm:510100")
+    values = {**widget_values(vs, catalog), "w_lang": "en"}
+    assert apply_widget_values(vs, catalog, values) == vs.with_(lang="en")
+    stale = {**values, "w_kinds": ["机场", "铁路"], "w_basemap": "离线矢量底图（行政区划）", "w_view": "地图"}
+    assert apply_widget_values(vs, catalog, stale) == vs.with_(lang="en")
+    cleared = {**values, "w_kinds": []}  # the user removing every layer is still a choice
+    assert apply_widget_values(vs, catalog, cleared).kinds == ()

@@ -1,9 +1,13 @@
-"""Streamlit pieces of the viewer (sidebar, map fragment, clause panel, reader, downloads).
+"""Streamlit pieces of the viewer (sidebar, map fragment, reader, downloads) and their composition.
 
-app.py composes these; the logic they call is in geo.viewstate, geo.mapview and geo.panel.
-State lives in `st.session_state["vs"]` (a ViewState), seeded once per session from the URL's
-query parameters and written back to them after every run, so the address bar is always the
-permalink of what is on screen.
+The logic they call lives beside them: geo.viewer.state (view state, permalinks), mapview (the map
+script) with pick (which feature a click means) and legend (families, colours, legend), layout
+(whole-screen CSS), panel_view / panel (the clause panel), here / here_view ("what is here"),
+dossier (an area and the places inside it), provenance (where a geometry comes from), i18n.
+State lives in `st.session_state["vs"]` (geo.viewer.session), seeded once per session from the
+URL's query parameters and written back to them after every run, so the address bar is always
+the permalink of what is on screen; browser Back/Forward (a rerun with an older address) restores
+the view that address holds.
 """
 
 from __future__ import annotations
@@ -18,17 +22,18 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import ask, basemaps, mapview, panel, review_view
+from geo.viewer import ask, basemaps, here_view, layout, mapview, panel, panel_view, review_view
 from geo.viewer import state as viewstate
-from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
+from geo.viewer.data import Catalog, default_layers_dir, load_layerset
 from geo.viewer.downloads import download_section
-from geo.viewer.i18n import LANGS, label, t
+from geo.viewer.here import HereIndex
+from geo.viewer.i18n import LANGS, label, normalize_lang, t
+from geo.viewer.session import set_state, state
 from geo.viewer.state import ViewState
 from geo.viewer.store_catalog import load_catalog, store_layerset
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 MAP_KEY = "atlas_map"
-MAX_CLAUSES = 40
 UPLOAD_KEY = "upload"
 RETURNED = ["last_active_drawing", "last_object_clicked", "center", "zoom"]
 
@@ -77,6 +82,17 @@ def layer_urls(layers_dir: str, gcj02: bool) -> dict[str, str]:
     return _layer_urls(layers_dir, gcj02, layers_stamp(layers_dir))
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _here_index(layers_dir: str, stamp: int) -> HereIndex:
+    _, catalog, _ = _load_data(layers_dir, stamp)
+    return HereIndex.build(catalog)
+
+
+def here_index(layers_dir: str) -> HereIndex:
+    """The spatial index of "what is here" (built once per process and build of layers/)."""
+    return _here_index(layers_dir, layers_stamp(layers_dir))
+
+
 def assets_missing() -> bool:
     """True when static/ has no Leaflet (run `make setup` or `python -m geo assets`)."""
     return not (STATIC_DIR / "leaflet" / "leaflet.js").is_file()
@@ -96,14 +112,6 @@ def tianditu_key() -> str:
 # --- state ----------------------------------------------------------------------------------------
 
 
-def state() -> ViewState:
-    return st.session_state["vs"]
-
-
-def set_state(vs: ViewState) -> None:
-    st.session_state["vs"] = vs
-
-
 def fly_to_place(catalog: Catalog, place_id: str) -> None:
     p = catalog.places.get(place_id)
     if p is not None and p.center is not None:
@@ -112,31 +120,54 @@ def fly_to_place(catalog: Catalog, place_id: str) -> None:
 
 
 def init_state(catalog: Catalog) -> None:
-    """Seed the session from the URL once; later runs keep their own state."""
+    """Seed the session from the URL once. Later runs keep their own state — unless the address
+    changed under them: browser Back/Forward (Streamlit reruns with that history entry's query)
+    restores the view the address holds."""
+    url = st.query_params.to_dict()
     if "vs" in st.session_state:
+        written = st.session_state.get("qp_written")
+        # map moves write the position asynchronously, so a rerun may carry an older one: only a
+        # change of what is shown (selection, clause, filters, layers, view…) counts as navigation
+        if written is not None and viewstate.without_position(url) != viewstate.without_position(written):
+            restore_view(catalog, viewstate.from_query_params(url, catalog))
+            st.session_state["qp_written"] = url
         return
-    vs = viewstate.from_query_params(st.query_params.to_dict(), catalog)
-    set_state(vs)
+    vs = viewstate.from_query_params(url, catalog)
     st.session_state["home"] = (vs.center or viewstate.DEFAULT_CENTER, vs.zoom or viewstate.DEFAULT_ZOOM)
+    # a link without a view opens on the whole economic circle, fitted to the screen
+    st.session_state["home_fit"] = layout.home_bounds(catalog) if vs.center is None and not vs.selected else None
+    restore_view(catalog, vs)
+
+
+def restore_view(catalog: Catalog, vs: ViewState) -> None:
+    """Make `vs` the current view: state, widgets, and the map flies to its view or selection."""
+    set_state(vs)
+    st.session_state["click_selected"] = None
     if vs.center is not None:
         st.session_state["fly"] = ([vs.center[0], vs.center[1]], vs.zoom or viewstate.DEFAULT_ZOOM)
     elif vs.selected:
         fly_to_place(catalog, vs.selected)
-    ss = st.session_state
-    ss["w_lang"] = vs.lang
-    ss["w_basemap"] = vs.basemap
-    ss["w_kinds"] = list(vs.kinds) if vs.kinds is not None else catalog.default_kinds()
-    ss["w_docs"] = list(vs.docs or ())
-    ss["w_presenter"] = vs.presenter
-    ss["w_view"] = vs.view
-    ss["w_doc"] = vs.reader_doc or next(iter(catalog.documents), None)
+    st.session_state["w_lang"] = vs.lang
+    st.session_state.update(viewstate.widget_values(vs, catalog))
+
+
+def on_lang_change() -> None:
+    """The language radio's callback: re-seed the other widgets from the view state.
+
+    Streamlit keeps a selectbox's or multiselect's value as its *formatted* label; after the labels
+    change language the old ones match no option, so the layers would empty and the basemap become
+    a label. The view state holds the real values: they are written back before the widgets draw.
+    """
+    _, catalog, _ = load_data(str(default_layers_dir()))
+    st.session_state.update(viewstate.widget_values(state(), catalog))
 
 
 def sync_query_params() -> None:
     """Write the current view to the address bar (the permalink)."""
     wanted = viewstate.to_query_params(state())
     if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+        st.query_params.from_dict(wanted)  # Streamlit adds a browser history entry
+    st.session_state["qp_written"] = wanted
 
 
 def on_map_change() -> None:
@@ -156,6 +187,7 @@ def apply_map_value(value: Any) -> None:
         st.session_state["last_click"] = token
         st.session_state["click_selected"] = pid
         vs = viewstate.select(vs, pid)
+        here_view.remember_click(here_index(str(default_layers_dir())), value)
     center, zoom = viewstate.returned_view(value)
     if center is not None:
         vs = vs.with_(center=center, zoom=zoom if zoom is not None else vs.zoom)
@@ -168,14 +200,6 @@ def select_place(place_id: str, fly: bool = True) -> None:
     if fly:
         _, catalog, _ = load_data(str(default_layers_dir()))
         fly_to_place(catalog, place_id)
-
-
-def show_clause(clause_id: str) -> None:
-    set_state(state().with_(clause=clause_id))
-
-
-def clear_clause() -> None:
-    set_state(state().with_(clause=None))
 
 
 def open_clause_in_reader(clause_id: str, doc_id: str) -> None:
@@ -193,7 +217,7 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
     ss = st.session_state
     lang = ss.get("w_lang", "zh")
     with st.sidebar:
-        st.radio(t("language", lang), LANGS, key="w_lang", horizontal=True,
+        st.radio(t("language", lang), LANGS, key="w_lang", horizontal=True, on_change=on_lang_change,
                  format_func=lambda x: {"zh": "中文", "en": "English"}[x])
         lang = ss["w_lang"]
         st.radio(t("view", lang), viewstate.VIEWS, key="w_view", horizontal=True,
@@ -215,8 +239,6 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                      format_func=lambda b: basemaps.basemap_label(b, lang))
         if ss["w_basemap"] != "vector":
             st.caption(t("online_hint", lang))
-        if not key:
-            st.caption(t("tianditu_hint", lang))
         kinds = catalog.kinds()
         st.multiselect(t("layers", lang), kinds, key="w_kinds", format_func=lambda k: label("kind", k, lang))
         docs_in_groups = [d["id"] for _, group in viewstate.documents_grouped(catalog) for d in group]
@@ -236,17 +258,7 @@ def apply_widgets(catalog: Catalog) -> ViewState:
     """The view state with the sidebar widgets' current values (read before they are drawn,
     so the map can be sent to the browser first)."""
     ss = st.session_state
-    kinds = catalog.kinds()
-    chosen_kinds = [k for k in kinds if k in set(ss["w_kinds"])]
-    vs = state().with_(
-        lang=ss["w_lang"],
-        view=ss["w_view"],
-        basemap=ss["w_basemap"],
-        kinds=None if chosen_kinds == catalog.default_kinds() else tuple(chosen_kinds),
-        docs=tuple(ss["w_docs"]) or None,
-        presenter=bool(ss["w_presenter"]),
-        reader_doc=ss.get("w_doc") if ss["w_view"] == "reader" else state().reader_doc,
-    )
+    vs = viewstate.apply_widget_values(state(), catalog, {k: ss.get(k) for k in viewstate.WIDGET_KEYS})
     set_state(vs)
     return vs
 
@@ -291,6 +303,8 @@ def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpe
         zoom=int(home_zoom),
         kind_labels=tuple((k, label("kind", k, vs.lang)) for k in catalog.kinds()),
         label_ids=presenter_label_ids(catalog, vs) if vs.presenter else (),
+        fit=st.session_state.get("home_fit"),
+        lang=vs.lang,
         attribution=" · ".join(catalog.attributions),
     )
 
@@ -349,54 +363,13 @@ def upload_view(layers_dir: str) -> None:
     from geo.viewer.upload_view import render_upload_panel
 
     layerset, _, _ = load_data(layers_dir)
-    result = render_upload_panel(layerset, key=UPLOAD_KEY)
+    result = render_upload_panel(layerset, key=UPLOAD_KEY, lang=state().lang)
     if result is not None:  # the review queue of the uploaded plan (geo.viewer.review_view)
         review_view.render_review_queue(
             result.unresolved, lang=state().lang, key="review-upload",
             session_features=result.feature_collection.get("features", []),
             on_change=lambda: st.session_state.pop(f"{UPLOAD_KEY}:result", None),
         )
-
-
-def clause_panel(catalog: Catalog, vs: ViewState) -> None:
-    lang = vs.lang
-    st.markdown(panel.PANEL_CSS, unsafe_allow_html=True)
-    if vs.clause and vs.clause in catalog.clauses:
-        c = catalog.clauses[vs.clause]
-        ids = catalog.clause_place_ids(vs.clause)
-        names = "、".join(escape(catalog.places[i].name) for i in ids if i in catalog.places)
-        lab = c.get("label") or c["id"]
-        st.markdown(
-            f'<div class="pa-meta" data-testid="pa-clause-places">'
-            f'{escape(t("clause_places", lang, label=lab, count=len(ids)))}{escape(t("colon", lang))}{names}</div>',
-            unsafe_allow_html=True,
-        )
-        st.button(t("clear_clause", lang), key="clear_clause", on_click=clear_clause)
-    if not vs.selected or vs.selected not in catalog.places:
-        st.info(t("panel_empty", lang))
-        return
-    place: PlaceInfo = catalog.places[vs.selected]
-    st.markdown(panel.place_header_html(place, lang), unsafe_allow_html=True)
-    docs = viewstate.visible_docs(vs, catalog) if vs.docs is not None else None
-    groups = panel.clauses_for_place(catalog, place.id, docs)
-    if not groups:
-        st.caption(t("no_clauses", lang))
-        return
-    st.markdown(f"**{escape(t('clauses_mentioning', lang))}**")
-    total = sum(len(cl) for _, cl in groups)
-    shown = 0
-    for doc, clauses in groups:
-        if shown >= MAX_CLAUSES:
-            break
-        st.markdown(panel.doc_heading_html(doc, lang), unsafe_allow_html=True)
-        for c in clauses:
-            if shown >= MAX_CLAUSES:
-                break
-            st.markdown(panel.clause_html(c, [place.id], lang), unsafe_allow_html=True)
-            st.button(t("show_places", lang), key=f"cp:{c['id']}", on_click=show_clause, args=(c["id"],))
-            shown += 1
-    if total > shown:
-        st.caption(t("more_clauses", lang, count=total - shown))
 
 
 def reader(catalog: Catalog, vs: ViewState) -> None:
@@ -436,14 +409,16 @@ def map_and_panel(layers_dir: str) -> None:
     # presenter mode is a view of its own drawn over this page (geo.viewer.presenter): the map beneath
     # stays as it is, so leaving presenter mode shows it at once
     vs = state().with_(presenter=False)
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns(list(layout.COLUMNS), gap="small")
     with left:
-        draw_map(catalog, vs, layers_dir, height=640)
-    with right, st.container(height=640, border=False):
-        clause_panel(catalog, state())
-    link = panel.permalink(viewstate.to_query_params(state()))
-    st.markdown(f'<a href="{escape(link)}" target="_self" data-testid="pa-permalink">'
-                f'{escape(t("permalink", vs.lang))}</a>', unsafe_allow_html=True)
+        draw_map(catalog, vs, layers_dir, height=layout.MAP_HEIGHT)
+    with right:
+        link = panel.permalink(viewstate.to_query_params(state()))
+        st.markdown(f'<div class="pa-permalink"><a href="{escape(link)}" target="_self" '
+                    f'data-testid="pa-permalink">{escape(t("permalink", vs.lang))}</a></div>',
+                    unsafe_allow_html=True)
+        with st.container(border=False, key=layout.PANEL_KEY):
+            panel_view.clause_panel(catalog, state(), here_index(layers_dir))
     sync_query_params()
 
 
@@ -454,10 +429,12 @@ def main() -> None:
     try:
         _, catalog, search_index = load_data(layers_dir)
     except PlanAtlasError as exc:  # say what to do, no traceback
-        st.error(f"{t('layers_missing')} ({exc})")
+        lang = normalize_lang(st.query_params.get("lang"))
+        st.error(t("layers_missing", lang))
+        st.caption(t("error_details", lang, detail=exc))
         st.stop()
     if assets_missing():
-        st.error(t("assets_missing"))
+        st.error(t("assets_missing", normalize_lang(st.query_params.get("lang"))))
     init_state(catalog)
     key = tianditu_key()
     if st.session_state.get("w_basemap") == "tianditu" and not key:
@@ -489,5 +466,6 @@ def main() -> None:
 
 
 def header(vs: ViewState) -> None:
-    st.markdown(f"### {escape(t('app_title', vs.lang))}")
-    st.caption(t("app_subtitle", vs.lang))
+    """One line: the title and the subtitle beside it (the map gets the rest of the screen)."""
+    st.markdown(layout.page_css(False) + f'<div class="pa-title"><h3>{escape(t("app_title", vs.lang))}</h3>'
+                f'<span>{escape(t("app_subtitle", vs.lang))}</span></div>', unsafe_allow_html=True)

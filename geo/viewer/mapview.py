@@ -34,11 +34,15 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.palette import KIND_COLORS, kind_color  # noqa: F401  (re-exported: the viewer's colours)
+from geo.palette import kind_color  # noqa: F401  (re-exported: the viewer's colours)
 from geo.specs import admin_layers, draw_order, layer_spec
 from geo.storage import atomic_write_text
+from geo.viewer import legend
 from geo.viewer.assets import STATIC_URL
 from geo.viewer.basemaps import BASEMAPS
+from geo.viewer.labels import LABELS_CSS, LABELS_JS
+from geo.viewer.legend import LEGEND_CSS, LEGEND_JS
+from geo.viewer.pick import PICK_JS
 
 LOCAL_JS: list[tuple[str, str]] = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
 LOCAL_CSS: list[tuple[str, str]] = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
@@ -46,7 +50,7 @@ LOCAL_CSS: list[tuple[str, str]] = [("leaflet_css", f"{STATIC_URL}/leaflet/leafl
 # Drawing order, bottom to top (geo/specs.py). Admin layers double as the offline basemap.
 DRAW_ORDER: tuple[str, ...] = draw_order()
 BASEMAP_LAYERS: frozenset[str] = frozenset(admin_layers())
-DISPLAY_PROPS: tuple[str, ...] = ("id", "name", "kind", "layer")
+DISPLAY_PROPS: tuple[str, ...] = ("id", "name", "kind", "layer", "precision")
 PUBLISH_DIR: str = "_layers"
 DISPLAY_DECIMALS: int = 4  # ≈ 10 m: invisible below zoom 13, and a smaller file to parse
 _PUBLISH_VERSION = "3"
@@ -188,6 +192,8 @@ class MapSpec:
     kind_labels: tuple[tuple[str, str], ...] = ()
     label_ids: tuple[str, ...] = ()  # presenter mode: places with permanent large labels
     attribution: str = ""  # plain text credited for the lines layer (manifest attributions: © OSM …)
+    fit: tuple[float, float, float, float] | None = None  # (w, s, e, n) the first view fits, if any
+    lang: str = "zh"  # the legend's language
 
 
 def _js_json(value: Any) -> str:
@@ -221,19 +227,27 @@ class RemoteLayers(MacroElement):
     for (var i = 0; i < d.length; i++) { if (cfg.docs.indexOf(d[i]) >= 0) { return true; } }
     return false;
   };
-  var color = function (k) { return cfg.colors[k] || "#e4572e"; };
+  var color = function (k) { return cfg.colors[k] || "#444444"; };
+  var styleOf = function (k) {
+    return cfg.styles[k] || {color: color(k), family: "other",
+      point: {radius: 5, color: "#ffffff", weight: 1, fillColor: color(k), fillOpacity: 0.95},
+      line: {color: color(k), weight: 3, opacity: 0.9}, area: {color: color(k), weight: 1.5, fillColor: color(k),
+      fillOpacity: 0.02}};
+  };
   var label = function (k) { return cfg.labels[k] || k; };
   var tip = function (f, l) {
     var p = f.properties;
     // multi-part features are groups: give each part the feature, so a click on a part reports it
     if (l.eachLayer) { l.eachLayer(function (part) { part.feature = f; }); }
-    var big = cfg.presenter && cfg.labelIds.indexOf(p.id) >= 0;
-    if (big) {  // presenter mode: large permanent labels
+    l.on("add", function () {  // the feature id on its SVG element(s): what a test or a script can find
+      partsOf(l).forEach(function (part) {
+        var el = part.getElement && part.getElement();
+        if (el) { el.setAttribute("data-pa-id", p.id); }
+      });
+    });
+    if (cfg.presenter && cfg.labelIds.indexOf(p.id) >= 0) {  // presenter mode: large permanent labels
       l.bindTooltip(esc(p.name), {permanent: true, direction: "center", className: "pa-label"});
-    } else {
-      l.bindTooltip(esc(p.name) + " <span class=\\"pa-kind\\">" + esc(label(p.kind)) + "</span>",
-                    {sticky: true, className: "pa-tip"});
-    }
+    }  // otherwise the hover tooltip names the feature a click would choose (geo.viewer.pick)
   };
   // a click highlights its feature at once, in the browser (no re-send of the map); the Python
   // highlight group (selection from search, reader, permalink; clause places) clears it
@@ -243,17 +257,19 @@ class RemoteLayers(MacroElement):
     var s = window.__paSel;
     if (s) { s.group.resetStyle(s.layer); window.__paSel = null; }
   };
-  var onClick = function (group) {
-    return function (e) {
-      var lyr = e.layer || e.sourceTarget;
-      if (!lyr || !lyr.setStyle) { return; }
-      window.__paClearSel();
-      lyr.setStyle(lyr instanceof L.CircleMarker ? {color: "#d62728", weight: 3, radius: cfg.presenter ? 10 : 8}
-                                                 : selStyle);
-      if (lyr.bringToFront) { lyr.bringToFront(); }
-      window.__paSel = {group: group, layer: lyr};
-    };
+  var groups = [];
+{{ this.pick_js }}
+  bindHover();
+{{ this.legend_js }}
+{{ this.labels_js }}
+  // the map fills its frame, whose height the page sets from the viewport (geo.viewer.layout)
+  var fitted = false;
+  var fitHome = function () {
+    if (cfg.fit && !fitted && map.getSize().y > 50) { map.fitBounds(cfg.fit, {padding: [6, 6]}); fitted = true; }
   };
+  window.addEventListener("resize", function () { map.invalidateSize(); fitHome(); });
+  map.invalidateSize();
+  fitHome();
   var loaded = 0;
   map.getContainer().setAttribute("data-pa-loaded", "0");
   cfg.layers.forEach(function (spec, i) {
@@ -269,26 +285,31 @@ class RemoteLayers(MacroElement):
         return basemap || cfg.docs === null || inDocs(p);
       },
       style: function (f) {
-        var p = f.properties, hit = inDocs(p), c = color(p.kind);
+        var p = f.properties, hit = inDocs(p), c = color(p.kind), st = styleOf(p.kind);
+        var faint = p.precision === "schematic" ? cfg.schematicOpacity : 1;
         if (f.geometry && /Point$/.test(f.geometry.type)) {  // circle markers (areas shown at their anchor too)
-          return {radius: cfg.presenter ? 8 : 5, color: "#ffffff", weight: 1, fillColor: c, fillOpacity: 0.95};
+          return L.extend({}, st.point, {radius: st.point.radius * (cfg.presenter ? 1.6 : 1)});
         }
         if (spec.name === "lines") {  // real courses solid; schematic, planned and under-construction lines dashed
-          var dashed = p.s === 1;
-          return {color: c, weight: cfg.presenter ? 5 : 3, opacity: 0.85, dashArray: dashed ? "6 5" : null};
+          return L.extend({}, st.line, {opacity: st.line.opacity * faint, dashArray: p.s === 1 ? "7 5" : null,
+                                        weight: st.line.weight + (cfg.presenter ? 2 : 0)});
         }
         if (basemap) {
           return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,
                   fillColor: hit ? c : "#ffffff", fillOpacity: hit ? 0.07 : 0.03};
         }
         // regions overlap a lot: a nearly clear fill (still clickable), the outline carries the colour
-        return {color: c, weight: 1.5, fillColor: c, fillOpacity: 0.02, dashArray: "5 4"};
+        return L.extend({}, st.area, {opacity: faint});
       },
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, {pane: pane, radius: cfg.presenter ? 8 : 5, color: "#ffffff",
-          weight: 1, fillColor: color(f.properties.kind), fillOpacity: 0.95});
+        var st = styleOf(f.properties.kind).point;
+        return L.circleMarker(latlng, L.extend({pane: pane}, st, {radius: st.radius * (cfg.presenter ? 1.6 : 1)}));
       },
-      onEachFeature: tip
+      onEachFeature: function (f, l) {
+        tip(f, l);
+        var g = f.geometry && /Point$/.test(f.geometry.type) ? "point" : spec.name === "lines" ? "line" : "area";
+        legendAdd(f.properties.kind, g);
+      }
     });
     var quiet = basemap ? L.geoJSON(null, {
       pane: pane, interactive: false, smoothFactor: 2,
@@ -297,13 +318,16 @@ class RemoteLayers(MacroElement):
                                    fillColor: "#ffffff", fillOpacity: 0.05}; }
     }) : null;
     if (quiet) { quiet.addTo(map); }
-    active.on("click", onClick(active));
+    groups.push(active);
+    active.on("click", onPick(active));
     active.addTo(map);
     fetch(spec.url).then(function (r) { return r.json(); }).then(function (fc) {
       if (quiet) { quiet.addData(fc); }
       active.addData(fc);
+      cityLabels(spec.name, fc);
     }).catch(function (e) { console.error("plan atlas: layer", spec.name, e); })
       .finally(function () {
+        legendDraw();
         loaded += 1;
         map.getContainer().setAttribute("data-pa-loaded", String(loaded));
       });
@@ -316,6 +340,9 @@ class RemoteLayers(MacroElement):
     def __init__(self, spec: MapSpec) -> None:
         super().__init__()
         self._name = "RemoteLayers"
+        self.pick_js = PICK_JS
+        self.legend_js = LEGEND_JS
+        self.labels_js = LABELS_JS
         layers = [
             {"name": name, "url": spec.layer_urls[name], "basemap": name in BASEMAP_LAYERS,
              "weight": layer_spec(name).outline_weight}
@@ -329,10 +356,14 @@ class RemoteLayers(MacroElement):
                 "kinds": list(spec.kinds) if spec.kinds is not None else None,
                 "docs": list(spec.docs) if spec.docs is not None else None,
                 "colors": {k: kind_color(k) for k in sorted(kinds)},
+                "styles": legend.styles(kinds),
+                "legend": legend.legend_config(spec.lang),
+                "schematicOpacity": legend.SCHEMATIC_OPACITY,
                 "labels": dict(spec.kind_labels),
                 "presenter": spec.presenter,
                 "labelIds": list(spec.label_ids) if spec.presenter else [],
                 "attribution": escape(spec.attribution),  # Leaflet shows attributions as HTML
+                "fit": [[spec.fit[1], spec.fit[0]], [spec.fit[3], spec.fit[2]]] if spec.fit else None,
             }
         )
 
@@ -345,6 +376,11 @@ def _map_css(presenter: bool) -> str:
         "'Microsoft YaHei',sans-serif}"
         f".pa-tip,.pa-label{{font-size:{size}}}"
         ".pa-kind{color:#777;font-size:85%}"
+        "html,body{height:100%;margin:0}"
+        "#map_div,#map_div2{height:100vh!important;width:100%!important}"
+        # no focus rectangle around a clicked SVG path (the selection style shows what is chosen)
+        "path.leaflet-interactive:focus{outline:none}"
+        + LEGEND_CSS + LABELS_CSS +
         f".pa-label{{font-weight:600;background:rgba(255,255,255,.85);{'padding:2px 6px;' if presenter else ''}}}"
         "</style>"
     )
@@ -359,6 +395,7 @@ def build_map(spec: MapSpec) -> folium.Map:
         control_scale=not spec.presenter,
         zoom_control=not spec.presenter,
         prefer_canvas=False,
+        zoom_snap=0.5,  # half zoom levels: the first view fits the economic circle more tightly
     )
     # Per-map assets: only Leaflet, served locally (no jQuery, Bootstrap, Font-Awesome, awesome-markers).
     m.default_js = list(LOCAL_JS)

@@ -21,6 +21,7 @@ PANEL_CSS = (
     ".pa-place h3{margin:0 0 .2rem 0}"
     ".pa-meta{color:#555;font-size:.85rem;margin:.1rem 0}"
     ".pa-doc{margin:.8rem 0 .2rem 0;font-weight:600;border-bottom:1px solid #ddd}"
+    ".pa-sec{margin:1rem 0 .1rem 0;padding:.2rem .4rem;background:#f3f5f8;border-left:3px solid #0072B2}"
     ".pa-clause{margin:.3rem 0 .1rem 0;line-height:1.6}"
     ".pa-path{color:#666;font-size:.8rem}"
     ".pa-src{color:#888;font-size:.75rem}"
@@ -94,16 +95,32 @@ def clauses_for_place(
     return [(doc, by_doc[doc_id]) for doc_id, doc in catalog.documents.items() if doc_id in by_doc]
 
 
-def place_header_html(place: PlaceInfo, lang: str = "zh") -> str:
-    """Name, kind, precision and provenance of a place."""
+def first_clauses(
+    groups: list[tuple[dict[str, Any], list[dict[str, Any]]]], limit: int
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """The first `limit` clauses of document groups (a page of the panel), groups kept in order."""
+    out: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    left = max(limit, 0)
+    for doc, clauses in groups:
+        if left <= 0:
+            break
+        out.append((doc, clauses[:left]))
+        left -= len(out[-1][1])
+    return out
+
+
+def place_header_html(place: PlaceInfo, lang: str = "zh", provenance: str = "") -> str:
+    """Name, kind, precision and provenance of a place (`provenance`: plain text from
+    geo.viewer.provenance.describe — a document title and clause, never a file name)."""
     c = escape(t("colon", lang))
     rows = [
         f'<div class="pa-place"><h3>{escape(place.name)}</h3>',
         f'<div class="pa-meta">{escape(t("kind", lang))}{c}{escape(label("kind", place.kind, lang))}'
         f' · {escape(t("precision", lang))}{c}{escape(label("prec", place.precision, lang))}</div>',
     ]
-    if place.source:
-        rows.append(f'<div class="pa-meta">{escape(t("provenance", lang))}{c}{escape(place.source)}</div>')
+    if provenance:
+        rows.append(f'<div class="pa-meta" data-testid="pa-provenance">{escape(t("provenance", lang))}{c}'
+                    f'{escape(provenance)}</div>')
     extra = []
     if place.adcode:
         extra.append(f'{escape(t("adcode", lang))}{c}{escape(place.adcode)}')
@@ -126,17 +143,13 @@ def doc_heading_html(doc: dict[str, Any], lang: str = "zh") -> str:
 
 
 def clause_html(clause: dict[str, Any], selected: Iterable[str] = (), lang: str = "zh") -> str:
-    """One clause: heading path, label, source line range and text with the mentions marked."""
+    """One clause: heading path, label and text with the mentions marked (its document is the
+    heading above it; no corpus file name or line numbers, which mean nothing to a reader)."""
     path = " › ".join(str(p) for p in clause.get("path") or [])
     lab = str(clause.get("label") or "")
-    lines = clause.get("lines") or [0, 0]
-    src = f'{escape(str(clause.get("file") or ""))} {escape(t("lines", lang, first=lines[0], last=lines[-1]))}'
     text = mark_mentions(str(clause.get("text") or ""), clause.get("mentions") or [], selected)
     head = escape(path) + (f" › {escape(lab)}" if lab else "")
-    return (
-        f'<div class="pa-clause"><div class="pa-path">{head} <span class="pa-src">'
-        f'[{escape(t("source_file", lang))}: {src}]</span></div>{text}</div>'
-    )
+    return f'<div class="pa-clause"><div class="pa-path">{head}</div>{text}</div>'
 
 
 def reader_html(

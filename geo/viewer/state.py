@@ -102,6 +102,14 @@ def to_query_params(state: ViewState) -> dict[str, str]:
     return q
 
 
+POSITION_PARAMS: frozenset[str] = frozenset({"lat", "lon", "z"})
+
+
+def without_position(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Query parameters without the map position (lat, lon, z)."""
+    return {k: v for k, v in params.items() if k not in POSITION_PARAMS}
+
+
 def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None) -> ViewState:
     """The view a permalink describes. With a catalog, unknown place/clause/document ids are dropped."""
 
@@ -145,6 +153,48 @@ def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None)
         lang=normalize_lang(get("lang")),
         view=view if view in VIEWS else "map",
         reader_doc=reader_doc,
+    )
+
+
+# The sidebar widgets (Streamlit session-state keys) that mirror ViewState fields.
+WIDGET_KEYS: tuple[str, ...] = ("w_lang", "w_view", "w_basemap", "w_kinds", "w_docs", "w_presenter", "w_doc")
+
+
+def widget_values(state: ViewState, catalog: Catalog) -> dict[str, Any]:
+    """The sidebar widgets' values for a view (all but the language radio, which the user sets)."""
+    return {
+        "w_basemap": state.basemap,
+        "w_kinds": list(state.kinds) if state.kinds is not None else catalog.default_kinds(),
+        "w_docs": list(state.docs or ()),
+        "w_presenter": state.presenter,
+        "w_view": state.view,
+        "w_doc": state.reader_doc or next(iter(catalog.documents), None),
+    }
+
+
+def apply_widget_values(state: ViewState, catalog: Catalog, values: Mapping[str, Any]) -> ViewState:
+    """The view with the widgets' values; a value that is not a real option (e.g. a stale label
+    of the other language) keeps the view's own, so a widget glitch never empties the map."""
+    kinds = catalog.kinds()
+    chosen = set(values.get("w_kinds") or ())
+    chosen_kinds = [k for k in kinds if k in chosen]
+    if chosen and not chosen_kinds:  # only unknown values: not a choice the user made
+        chosen_kinds = list(state.kinds) if state.kinds is not None else catalog.default_kinds()
+    view = values.get("w_view")
+    view = view if view in VIEWS else state.view
+    basemap = values.get("w_basemap")
+    basemap = basemap if basemap in basemaps.REGISTRY else state.basemap
+    docs = tuple(d for d in values.get("w_docs") or () if d in catalog.documents)
+    doc = values.get("w_doc")
+    doc = doc if doc in catalog.documents else state.reader_doc
+    return state.with_(
+        lang=normalize_lang(values.get("w_lang")),
+        view=view,
+        basemap=basemap,
+        kinds=None if chosen_kinds == catalog.default_kinds() else tuple(chosen_kinds),
+        docs=docs or None,
+        presenter=bool(values.get("w_presenter")),
+        reader_doc=doc if view == "reader" else state.reader_doc,
     )
 
 

@@ -26,23 +26,39 @@ import streamlit as st
 
 from geo import settings
 from geo.corpus import SUPPORTED_EXTENSIONS, limit_text
-from geo.errors import PlanAtlasError
+from geo.errors import InputFileError, LayersError, PlanAtlasError
 from geo.ingest import UploadResult, analyse_upload, keep_upload
+from geo.viewer.i18n import label, t
 
-__all__ = ["render_upload_panel"]
+__all__ = ["error_message", "places_rows", "render_upload_panel"]
 
 
-def _places_rows(result: UploadResult) -> list[dict[str, Any]]:
+def places_rows(result: UploadResult, lang: str = "zh") -> list[dict[str, Any]]:
+    """The table of located places, kind/layer/precision codes as labels in `lang`."""
     return [
         {
-            "地名 place": p["name"],
-            "类型 kind": p["kind"],
-            "图层 layer": p["layer"],
-            "次数 mentions": p["mention_count"],
-            "精度 precision": p["precision"],
+            t("col_place", lang): p["name"],
+            t("col_kind", lang): label("kind", str(p["kind"]), lang),
+            t("col_layer", lang): label("layer", str(p["layer"]), lang),
+            t("col_mentions", lang): p["mention_count"],
+            t("col_precision", lang): label("prec", str(p["precision"]), lang),
         }
         for p in result.places
     ]
+
+
+def error_message(exc: PlanAtlasError, lang: str = "zh") -> str:
+    """A user's message for an upload error in `lang` (the exception's English detail goes below it)."""
+    if isinstance(exc, InputFileError):
+        return t("err_input", lang)
+    if isinstance(exc, LayersError):
+        return t("err_layers", lang)
+    return t("err_generic", lang)
+
+
+def _show_error(exc: PlanAtlasError, lang: str) -> None:
+    st.error(error_message(exc, lang))
+    st.caption(t("error_details", lang, detail=exc))
 
 
 def render_upload_panel(
@@ -51,18 +67,19 @@ def render_upload_panel(
     root: Path | str | None = None,
     gazetteer: Any = None,
     key: str = "upload",
+    lang: str = "zh",
 ) -> UploadResult | None:
     """Show the upload panel; return the analysed upload (None when there is none or it failed).
 
     layerset: the app's geo.layers.LayerSet (its geometries are reused; None is allowed).
     root: the data root `keep` writes to (default settings.ROOT; tests pass a temporary copy).
     gazetteer: a loaded geo.gazetteer.Gazetteer (default: load_gazetteer(), cached there).
+    lang: the interface language (geo.viewer.i18n); every string and code label is shown in it.
     """
-    st.subheader("上传规划 · Bring your own plan")
+    st.subheader(t("upload_title", lang))
     limit_mb = max(1, settings.MAX_UPLOAD_BYTES // (1024 * 1024))
     uploaded = st.file_uploader(
-        f"添加 .txt、.docx 或 .pdf 规划文件（不超过 {limit_text()}）· Add a .txt, .docx or .pdf plan "
-        f"(at most {limit_text()}; PDFs need a text layer)",
+        t("upload_label", lang, limit=limit_text()),
         type=[ext.lstrip(".") for ext in SUPPORTED_EXTENSIONS],
         key=f"{key}:file",
         max_upload_size=limit_mb,
@@ -77,29 +94,29 @@ def render_upload_panel(
         result = cached[1]
     else:
         try:
-            with st.spinner("正在识别地名 · finding places …"):
+            with st.spinner(t("upload_working", lang)):
                 result = analyse_upload(uploaded.name, data, gazetteer=gazetteer, layerset=layerset)
         except PlanAtlasError as exc:
             st.session_state.pop(state_key, None)
-            st.error(str(exc))
+            _show_error(exc, lang)
             return None
         st.session_state[state_key] = ((uploaded.name, sha), result)
 
     titles = "；".join(f"《{d.title}》" for d in result.documents)
-    st.text(f"{titles} — {len(result.clauses)} 条款 clauses, {result.mention_count} 处地名 mentions")
+    st.text(t("upload_summary", lang, titles=titles, clauses=len(result.clauses), mentions=result.mention_count))
     if result.places:
-        st.markdown(f"**已定位地名 · places on the map ({len(result.places)})**")
-        st.table(_places_rows(result))
+        st.markdown(f"**{t('upload_places', lang, count=len(result.places))}**")
+        st.table(places_rows(result, lang))
     else:
-        st.info("没有识别到已知地名 · no known place found in this document")
+        st.info(t("upload_none", lang))
     if result.unresolved:
-        st.markdown(f"**未能定位 · look like places, not resolved ({len(result.unresolved)})**")
+        st.markdown(f"**{t('upload_unresolved', lang, count=len(result.unresolved))}**")
         st.text("、".join(result.unresolved))
     if result.unmapped:
-        st.caption("无几何 · mentioned but without geometry: " + ", ".join(result.unmapped))
+        st.caption(t("upload_unmapped", lang) + "、".join(result.unmapped))
 
     st.download_button(
-        "下载本次图层 · Download the session layer (GeoJSON)",
+        t("upload_download", lang),
         data=result.to_geojson_bytes(),
         file_name=result.download_name(),
         mime="application/geo+json",
@@ -108,13 +125,13 @@ def render_upload_panel(
     kept_key = f"{key}:kept"
     if st.session_state.get(kept_key) == sha:
         ids = ", ".join(st.session_state.get(f"{key}:kept_ids", []))
-        st.success(f"已保存到语料库 · kept in the corpus as {ids}; the map layers were rebuilt")
-    elif st.button("保存到语料库 · Keep this document", key=f"{key}:keep"):
+        st.success(t("upload_kept", lang, ids=ids))
+    elif st.button(t("upload_keep", lang), key=f"{key}:keep"):
         try:
-            with st.spinner("正在保存并更新图层 · adding and rebuilding layers …"):
+            with st.spinner(t("upload_keeping", lang)):
                 docs = keep_upload(result, root)
         except PlanAtlasError as exc:
-            st.error(str(exc))
+            _show_error(exc, lang)
         else:
             st.session_state[kept_key] = sha
             st.session_state[f"{key}:kept_ids"] = [d.id for d in docs]
