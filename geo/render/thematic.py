@@ -251,7 +251,15 @@ def thematic_index(layerset: Any) -> ThematicIndex:
     man = getattr(layerset, "manifest", None) or {}
     sums = [str((man.get("index") or {}).get("sha256") or "")]
     sums += [str(v.get("sha256") or "") for _, v in sorted((man.get("layers") or {}).items())]
-    key = "|".join(sums) if any(sums) else f"obj:{id(layerset)}"
+    index = getattr(layerset, "index", None) or {}
+    if not index.get("clauses"):
+        raise RenderError(
+            "thematic maps count the clauses' mentions, and this layer set has no clause index: read layers/ "
+            "with geo.layers.read_layers (or the viewer's full layer set), not the map-only catalogue"
+        )
+    # the same build read two ways (index.json, atlas.sqlite) gives the same counts; the kind is kept apart anyway
+    sums.append(type(index).__name__)
+    key = "|".join(sums) if any(sums[:-1]) else f"obj:{id(layerset)}"
     if key not in _CACHE:
         if len(_CACHE) > 4:
             _CACHE.clear()

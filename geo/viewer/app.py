@@ -251,7 +251,7 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
         with st.expander(t("map_image", lang)):
             from geo.viewer import mapimage_view
 
-            mapimage_view.downloads(load_data(layers_dir)[0], catalog, state())
+            mapimage_view.downloads(full_layerset(layers_dir), catalog, state())
 
 
 def apply_widgets(catalog: Catalog) -> ViewState:
@@ -461,7 +461,7 @@ def main() -> None:
     if vs.presenter:  # a view of its own over the page, last so that the page's elements keep their places
         from geo.viewer import presenter
 
-        presenter.render(load_data(layers_dir)[0], catalog, vs, layer_urls(layers_dir, False))
+        presenter.render(full_layerset(layers_dir), catalog, vs, layer_urls(layers_dir, False))
     sync_query_params()
 
 
