@@ -27,12 +27,12 @@ class Family:
 # Okabe & Ito (2008) "Color Universal Design" palette; admin grey; olive (Tol) for outside places
 FAMILIES: tuple[Family, ...] = (
     Family("admin", "#5d6d7e", ("province", "prefecture", "county")),
-    Family("composite", "#D55E00", ("composite", "metro", "metropolitan_area", "region")),
-    Family("zones", "#CC79A7", ("zone", "new_area", "platform", "park")),
-    Family("transport_lines", "#0072B2", ("railway", "highway", "corridor", "axis", "waterway")),
-    Family("transport_points", "#E69F00", ("airport", "port", "hub", "station")),
-    Family("water", "#56B4E9", ("river", "lake", "reservoir", "hydro")),
-    Family("sites", "#009E73", ("site", "mountain", "town", "city", "structure", "energy")),
+    Family("composite", "#d55e00", ("composite", "metro", "metropolitan_area", "region")),
+    Family("zones", "#cc79a7", ("zone", "new_area", "platform", "park")),
+    Family("transport_lines", "#0072b2", ("railway", "highway", "corridor", "axis", "waterway")),
+    Family("transport_points", "#e69f00", ("airport", "port", "hub", "station")),
+    Family("water", "#56b4e9", ("river", "lake", "reservoir", "hydro")),
+    Family("sites", "#009e73", ("site", "mountain", "town", "city", "structure", "energy")),
     Family("outside", "#999933", ("outside", "country", "bloc")),
 )
 OTHER = Family("other", "#444444", ())
