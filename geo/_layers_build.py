@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ import shapely
 from pypinyin import lazy_pinyin
 from shapely.geometry.base import BaseGeometry
 
+from geo import durable
 from geo._layers_areas import area_geometry, reduce_area
 from geo._layers_geojson import dumps, feature_collection_text, geometry_json, normalize_geometry
 from geo.errors import LayersError
@@ -121,9 +121,7 @@ class GeometryCache:
         if not self.dirty:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(self.path)
+        durable.atomic_write_text(self.path, json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")))
         for old in self.folder.glob("geometry-*.json"):
             if old != self.path:
                 old.unlink(missing_ok=True)

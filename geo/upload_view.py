@@ -59,7 +59,7 @@ def render_upload_panel(
     gazetteer: a loaded geo.gazetteer.Gazetteer (default: load_gazetteer(), cached there).
     """
     st.subheader("上传规划 · Bring your own plan")
-    limit_mb = max(1, settings.MAX_UPLOAD_BYTES // (1024 * 1024))
+    limit_mb = max(1, settings.MAX_FILE_BYTES // (1024 * 1024))
     uploaded = st.file_uploader(
         f"添加 .txt、.docx 或 .pdf 规划文件（不超过 {limit_text()}）· Add a .txt, .docx or .pdf plan "
         f"(at most {limit_text()}; PDFs need a text layer)",
