@@ -57,8 +57,8 @@ def strays(root: Path) -> list[str]:
     return out
 
 
-def _forked(root: Path, argv: list[str], kill_at: int = 0, ops_log: Path | None = None) -> int:
-    """Run `python -m geo ARGV` as a fork of this process; its exit status (-9 when killed)."""
+def _fork_geo(root: Path, argv: list[str], kill_at: int = 0, ops_log: Path | None = None) -> int:
+    """Start `python -m geo ARGV` on `root` as a fork of this process; the child's pid."""
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 1
@@ -67,7 +67,11 @@ def _forked(root: Path, argv: list[str], kill_at: int = 0, ops_log: Path | None 
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
             os.environ["PLAN_ATLAS_NOW"] = NOW
-            settings.ROOT = root
+            settings.ROOT = root  # every path of geo.settings, as PLAN_ATLAS_ROOT would set them
+            settings.DATA_DIR = root / "data"
+            settings.DOCS_DIR = root / "data" / "docs"
+            settings.GAZETTEER_DIR = root / "data" / "gazetteer"
+            settings.LAYERS_DIR = root / "layers"
             durable._count = 0
             durable._KILL_AT = kill_at
             durable._OPS_LOG = str(ops_log) if ops_log else ""
@@ -76,27 +80,17 @@ def _forked(root: Path, argv: list[str], kill_at: int = 0, ops_log: Path | None 
             code = main(argv)
         finally:
             os._exit(code)
-    _, status = os.waitpid(pid, 0)
+    return pid
+
+
+def _forked(root: Path, argv: list[str], kill_at: int = 0, ops_log: Path | None = None) -> int:
+    """Run `python -m geo ARGV` as a fork of this process; its exit status (-9 when killed)."""
+    _, status = os.waitpid(_fork_geo(root, argv, kill_at, ops_log), 0)
     return os.waitstatus_to_exitcode(status)
 
 
 def _forked_killed_after(root: Path, argv: list[str], seconds: float) -> int:
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        code = 1
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            os.environ["PLAN_ATLAS_NOW"] = NOW
-            settings.ROOT = root
-            durable._KILL_AT = 0
-            durable._OPS_LOG = ""
-            from geo.cli import main
-
-            code = main(argv)
-        finally:
-            os._exit(code)
+    pid = _fork_geo(root, argv)
     time.sleep(seconds)
     try:
         os.kill(pid, signal.SIGKILL)
@@ -167,6 +161,12 @@ def scenarios(template_root: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     start = base / "start"
     _reset(template_root, start)
     shutil.rmtree(start / "build" / "txn", ignore_errors=True)
+    # warm this process's caches (gazetteer, geometries, imports) so that every fork starts warm
+    from geo.layers import load_inputs
+
+    load_inputs(start / "data" / "docs", start / "data" / "gazetteer", start / "build" / "cache")
+    import docx  # noqa: F401
+    import pdfplumber  # noqa: F401
     add = Scenario(base, start, ["add", "-q", str(plan)])
     from geo.corpus import load_corpus
 
@@ -233,8 +233,8 @@ def test_real_process_killed_then_next_command_says_so(scenarios: dict[str, Scen
         lines = [ln for ln in nxt.stderr.splitlines() if ln.startswith("recovered:")]
         assert len(lines) == 1 and word in lines[0], nxt.stderr
         assert snapshot(sc.work) == state and strays(sc.work) == []
-        again = _cli(sc.work, "docs")
-        assert "recovered" not in again.stderr
+    again = _cli(sc.work, "docs")
+    assert again.returncode == 0 and "recovered" not in again.stderr
 
 
 def test_killed_geo_build_leaves_no_stray_folder(scenarios: dict[str, Scenario]) -> None:
@@ -243,14 +243,13 @@ def test_killed_geo_build_leaves_no_stray_folder(scenarios: dict[str, Scenario])
     _reset(sc.before, sc.work)
     log = sc.base / "ops-build.log"
     log.unlink(missing_ok=True)
-    assert _cli(sc.work, "build", "-q", PLAN_ATLAS_OPS_LOG=str(log)).returncode == 0
+    assert _forked(sc.work, ["build", "-q"], ops_log=log) == 0
     ops = _ops(log)
     swap = [n for n, op, path in ops if op == "rename" and ".layers-old-" in path]
     assert swap, ops
     for k in (swap[0], swap[0] + 1, ops[-1][0]):
         _reset(sc.before, sc.work)
-        killed = _cli(sc.work, "build", "-q", PLAN_ATLAS_KILL_AT=str(k))
-        assert killed.returncode == -signal.SIGKILL
+        assert _forked(sc.work, ["build", "-q"], kill_at=k) == -signal.SIGKILL
         recover(sc.work)
         assert strays(sc.work) == [] and (sc.work / "layers" / "manifest.json").is_file()
         assert snapshot(sc.work) == sc.snap_before
