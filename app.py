@@ -4,6 +4,6 @@ Map and clause panel (geo._viewapp, geo.mapview, geo.panel), state and permalink
 (geo.viewstate), interface strings (geo.i18n). Run with `make run`.
 """
 
-from geo._viewapp import main
+from geo.viewer.app import main
 
 main()

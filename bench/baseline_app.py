@@ -13,7 +13,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.layers import read_layers
+from geo.layers.build import read_layers
 from geo.settings import LAYERS_DIR
 
 st.set_page_config(page_title="baseline", layout="wide")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.timing import Row, median_seconds, paired_seconds
 from geo import settings
-from geo.corpus import _load_uncached, corpus_files
+from geo.corpus.load import _load_uncached, corpus_files
 
 
 def _copies(src: tuple[Path, ...], factor: int, into: Path) -> tuple[Path, ...]:

@@ -9,9 +9,9 @@ run alternately (bench.timing.paired_seconds). Building the Extractor is timed s
 from __future__ import annotations
 
 from bench.timing import Row, median_seconds, paired_seconds
-from geo.corpus import load_corpus
-from geo.extract import Extractor
-from geo.gazetteer import load_gazetteer
+from geo.corpus.load import load_corpus
+from geo.places.extract import Extractor
+from geo.places.gazetteer import load_gazetteer
 
 
 def run() -> list[Row]:

@@ -7,11 +7,11 @@ The typical document: the compilation's plan whose text is closest to 30 KB, wri
 Figures (medians):
 - add, in-process (the app's "keep this document" path: validate, parse, then under the lock stage
   the new data/docs and build the new layers/ beside the old ones, fsync, commit the journal and
-  switch both in — geo.journal; incremental rebuild with build/cache/ warm), target < 3 s;
+  switch both in — geo.ingest.journal; incremental rebuild with the build cache warm), target < 3 s;
 - remove, in-process (the same document again, same journal);
 - recovery of an add killed right after its journal was committed (what the next `geo`
   command does first), in-process;
-- a .docx read in the bounded child process (geo.bounded: python start-up, imports, memory cap),
+- a .docx read in the bounded child process (geo.corpus.bounded: python start-up, imports, memory cap),
   and a zip bomb answered there, with the child's peak RSS;
 - `python -m geo add` as a whole process (imports included);
 - baseline, in the same run: a full rebuild of the same corpus (`python -m geo build --no-cache`
@@ -40,7 +40,7 @@ COMPILATION = "chengyu-compilation-2020-2023.txt"
 
 def typical_document(docs_dir: Path) -> tuple[str, str]:
     """(title, text) of the compilation plan closest to 30 KB, retitled and with a new 文号."""
-    from geo.corpus import load_corpus
+    from geo.corpus.load import load_corpus
 
     corpus = load_corpus(docs_dir)
     lines = (docs_dir / COMPILATION).read_text(encoding="utf-8").splitlines()
@@ -71,12 +71,12 @@ def _process_seconds(argv: list[str], env: dict[str, str]) -> float:
 
 
 def run() -> list[Row]:
-    from geo.ingest import add_documents_report, rebuild_layers, remove_document_report
+    from geo.ingest.add import add_documents_report, rebuild_layers, remove_document_report
 
     with tempfile.TemporaryDirectory(prefix="plan-atlas-bench-ingest-") as tmp:
         work = Path(tmp) / "root"
         shutil.copytree(ROOT / "data", work / "data")
-        rebuild_layers(work)  # primes layers/ and build/cache/ (the state of a working install)
+        rebuild_layers(work)  # primes layers/ and the build cache (the state of a working install)
         title, text = typical_document(work / "data" / "docs")
         plan = Path(tmp) / "typical-plan.txt"
         plan.write_text(text, encoding="utf-8")
@@ -135,8 +135,7 @@ def run() -> list[Row]:
 def _killed_add_recovery(work: Path, plan: Path, tmp: str) -> float:
     """Kill `python -m geo add` right after its journal is committed; time the recovery."""
     from geo.corpus import load_corpus
-    from geo.ingest import remove_document_report
-    from geo.journal import recover
+    from geo.ingest import recover, remove_document_report
 
     log = Path(tmp) / "ops.log"
     log.unlink(missing_ok=True)
@@ -170,7 +169,7 @@ def _bounded_reads() -> tuple[float, int, float, int]:
     from hostile_files import docx_one_huge_part
     from test_upload_files import make_docx
 
-    from geo.bounded import read_bounded_report
+    from geo.corpus import read_bounded_report
 
     with tempfile.TemporaryDirectory() as tmp:
         docx = make_docx(Path(tmp) / "plan.docx").read_bytes()

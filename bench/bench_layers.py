@@ -2,11 +2,11 @@
 
 Each figure is the median wall time of a whole process (imports included), as `make build`
 runs it, on a copy of data/ in a temporary folder (PLAN_ATLAS_ROOT), so the real layers/ and
-build/cache/ are never touched.
+the user's cache root are never touched (PLAN_ATLAS_CACHE points into the copy).
 
 - full build: `python -m geo build --no-cache` (every clause extracted, every geometry built).
 - rebuild after one document changed: a paragraph is appended to one plan file; the incremental
-  build (`python -m geo build`, reusing build/cache/ primed by a build of the unchanged data: only
+  build (`python -m geo build`, reusing the build cache primed by a build of the unchanged data: only
   the changed clauses are extracted, only changed geometries rebuilt) is run alternately with a
   full build of the same changed data, and the two outputs are checked byte-identical.
 """
@@ -31,7 +31,7 @@ APPENDED = "\n支持泸州、宜宾、内江、自贡与永川、荣昌共建川
 
 
 def _build(root: Path, *args: str) -> float:
-    env = dict(os.environ, PLAN_ATLAS_ROOT=str(root))
+    env = dict(os.environ, PLAN_ATLAS_ROOT=str(root), PLAN_ATLAS_CACHE=str(root / "cache"))
     t0 = time.perf_counter()
     subprocess.run(
         [PYTHON, "-m", "geo", "build", "-q", *args],
@@ -84,13 +84,13 @@ def run() -> list[Row]:
         # prime the cache with the unchanged data, then change one document
         _build(work, "--out", str(work / "layers"))
         primed = Path(tmp) / "primed-cache"
-        shutil.copytree(work / "build" / "cache", primed)
+        shutil.copytree(work / "cache" / "build", primed)
         with (work / "data" / "docs" / CHANGED_FILE).open("a", encoding="utf-8") as fh:
             fh.write(APPENDED)
         inc_times, base_times, ratios = [], [], []
         for _ in range(RUNS):
-            shutil.rmtree(work / "build" / "cache")
-            shutil.copytree(primed, work / "build" / "cache")
+            shutil.rmtree(work / "cache" / "build")
+            shutil.copytree(primed, work / "cache" / "build")
             ti = _build(work, "--out", str(work / "incremental"))
             tf = _build(work, "--no-cache", "--out", str(work / "changed-full"))
             inc_times.append(ti)
@@ -100,7 +100,7 @@ def run() -> list[Row]:
         rows.append(
             Row(
                 "layers",
-                "rebuild after one document changed (incremental, build/cache)",
+                "rebuild after one document changed (incremental, build cache)",
                 statistics.median(inc_times),
                 "s",
                 baseline=statistics.median(base_times),

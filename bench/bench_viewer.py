@@ -19,9 +19,9 @@ import time
 from typing import Any
 
 from bench.timing import Row
-from geo._viewbrowser import MAP_FRAME, ROOT, AppServer, launch_chromium, offline_page
-from geo._viewdata import Catalog, default_layers_dir
-from geo.layers import read_layers
+from geo.layers.build import read_layers
+from geo.viewer.data import Catalog, default_layers_dir
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, launch_chromium, offline_page
 
 ROUNDS = 3
 CLICKS = 3

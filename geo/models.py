@@ -10,15 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Layers a place can be drawn in (one GeoJSON file each under layers/).
-LAYERS: tuple[str, ...] = (
-    "admin_province",
-    "admin_prefecture",
-    "admin_county",
-    "regions",  # composites, metropolitan areas, zone polygons
-    "points",  # zones, airports, ports, hubs, stations, sites, outside places
-    "lines",  # railways, highways, corridors, axes, rivers
-)
+from geo.specs import LAYERS as LAYERS  # layers a place can be drawn in (registered in geo/specs.py)
 
 # How much to trust a feature's geometry.
 PRECISIONS: tuple[str, ...] = ("exact boundary", "seat or centroid", "approximate point", "schematic")

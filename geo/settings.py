@@ -1,6 +1,7 @@
 """Project paths and constants shared by every module.
 
-Everything is relative to the repository root; `PLAN_ATLAS_ROOT` overrides the root
+Everything is relative to the project root (the checkout, or the working directory for an installed
+package); `PLAN_ATLAS_ROOT` overrides the root
 (tests use it to work on a copy of data/ and layers/ without touching the real ones).
 """
 
@@ -9,7 +10,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT: Path = Path(os.environ.get("PLAN_ATLAS_ROOT", Path(__file__).resolve().parent.parent))
+
+def _default_root() -> Path:
+    """The checkout holding geo/ when it has data/ (a source tree), else the working directory (an
+    installed package, `pip install .`, run inside a project folder)."""
+    source = Path(__file__).resolve().parent.parent
+    return source if (source / "data").is_dir() else Path.cwd()
+
+
+ROOT: Path = Path(os.environ.get("PLAN_ATLAS_ROOT") or _default_root())
 DATA_DIR: Path = ROOT / "data"
 DOCS_DIR: Path = DATA_DIR / "docs"
 GAZETTEER_DIR: Path = DATA_DIR / "gazetteer"
@@ -43,3 +52,13 @@ CRS_WGS84: str = "EPSG:4326"
 CRS_EQUAL_AREA: str = (
     "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 )
+
+
+def cache_root() -> Path | None:
+    """The one cache root: `PLAN_ATLAS_CACHE` if set ("off", "0" or "none" disable caching), else
+    ~/.cache/plan-atlas. Read at call time, so tests can switch it. Caches are keyed by their inputs,
+    so one root serves every checkout and every PLAN_ATLAS_ROOT."""
+    root = os.environ.get("PLAN_ATLAS_CACHE", "")
+    if root.lower() in ("off", "0", "none"):
+        return None
+    return Path(root) if root else Path.home() / ".cache" / "plan-atlas"

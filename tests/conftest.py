@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from geo._viewbrowser import chromium_path, launch_chromium
-from geo._viewdata import Catalog
-from geo._viewfixture import write_fixture_layers
-from geo.layers import read_layers
+from geo.layers.build import read_layers
+from geo.viewer.data import Catalog
+from tests.support.browser import chromium_path, launch_chromium
+from tests.support.fixture import write_fixture_layers
 
 
 @pytest.fixture(scope="session")

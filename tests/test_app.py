@@ -17,10 +17,10 @@ from unittest.mock import patch
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo._viewdata import Catalog, default_layers_dir
-from geo._viewfixture import write_fixture_layers
-from geo.layers import read_layers
-from geo.viewstate import from_query_params
+from geo.layers.build import read_layers
+from geo.viewer.data import Catalog, default_layers_dir
+from geo.viewer.state import from_query_params
+from tests.support.fixture import write_fixture_layers
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -260,9 +260,9 @@ def test_basemaps_gaode_shifts_display_data_and_tianditu_needs_a_key(
 
 
 def test_downloads_and_their_exports(fake: FakeMap, catalog: Catalog) -> None:
-    from geo._viewapp import visible_place_ids
-    from geo.export import export_bytes
-    from geo.viewstate import ViewState
+    from geo.export.writers import export_bytes
+    from geo.viewer.app import visible_place_ids
+    from geo.viewer.state import ViewState
 
     at = _run()
     labels = [b.label for b in at.get("download_button")]
@@ -296,14 +296,14 @@ def test_uploaded_plan_is_drawn_as_a_session_layer(fake: FakeMap) -> None:
 
 
 def test_every_kind_on_the_map_has_a_label_in_both_languages(catalog: Catalog) -> None:
-    from geo.i18n import STRINGS
+    from geo.viewer.i18n import STRINGS
 
     missing = [(lang, k) for k in catalog.kinds() for lang in ("zh", "en") if f"kind:{k}" not in STRINGS[lang]]
     assert not missing, missing
 
 
 def test_missing_offline_assets_are_reported(fake: FakeMap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import geo._viewapp as viewapp
+    import geo.viewer.app as viewapp
 
     monkeypatch.setattr(viewapp, "STATIC_DIR", tmp_path)
     at = _run()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.corpus import Corpus, _load_uncached, corpus_files, load_corpus
+from geo.corpus.load import Corpus, _load_uncached, corpus_files, load_corpus
 from geo.errors import UnknownClauseError, UnknownDocumentError
 
 ROOT = Path(__file__).resolve().parent.parent

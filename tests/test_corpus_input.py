@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import corpus as corpus_mod
 from geo import settings
-from geo.corpus import load_corpus, parse_text, read_text
+from geo.corpus import load as corpus_mod
+from geo.corpus.load import load_corpus, parse_text, read_text
 from geo.errors import InputFileError
 
 ROOT = Path(__file__).resolve().parent.parent

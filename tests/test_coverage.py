@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.corpus import load_corpus
-from geo.coverage import candidates, coverage_report
-from geo.gazetteer import load_gazetteer
+from geo.corpus.load import load_corpus
+from geo.places.coverage import candidates, coverage_report
+from geo.places.gazetteer import load_gazetteer
 
 
 @pytest.fixture(scope="module")

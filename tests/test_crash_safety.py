@@ -1,6 +1,6 @@
 """`geo add` and `geo remove` killed at every write and at random moments, in a temporary copy of the repo.
 
-The kill hook is geo.durable's (every write, rename, unlink, mkdir of a change goes through it):
+The kill hook is geo.storage's (every write, rename, unlink, mkdir of a change goes through it):
 the k-th operation SIGKILLs the process. The command runs in a forked copy of this test process
 (`geo.cli.main`, imports and caches already warm, so one run costs ~1–2 s instead of ~4 s) and,
 for two cases, as a real `python -m geo` process. After each kill the next command (geo.journal's
@@ -29,14 +29,14 @@ import pytest
 import test_upload_files
 from test_upload_files import REPO, make_docx, snapshot
 
-from geo import durable, settings
-from geo.journal import recover
+from geo import settings, storage
+from geo.ingest import recover
 
 template_root = test_upload_files.template_root
 NOW = "20260101T000000"
 RANDOM_RUNS = int(os.environ.get("PLAN_ATLAS_CRASH_RANDOM", "20"))
 ALL_POINTS = os.environ.get("PLAN_ATLAS_CRASH_ALL", "") not in ("", "0")
-ALLOWED_EXTRA = {"build", "build/cache", "build/ingest.lock"}
+ALLOWED_EXTRA = {"build", "build/ingest.lock"}
 
 
 def _reset(src: Path, dst: Path) -> None:
@@ -51,7 +51,7 @@ def strays(root: Path) -> list[str]:
         rel = p.relative_to(root).as_posix()
         if rel.split("/")[0] in ("data", "layers") and ".tmp" not in p.name:
             continue
-        if rel in ALLOWED_EXTRA or (rel.startswith("build/cache/") and p.suffix == ".json"):
+        if rel in ALLOWED_EXTRA:
             continue
         out.append(rel)
     return out
@@ -72,9 +72,9 @@ def _fork_geo(root: Path, argv: list[str], kill_at: int = 0, ops_log: Path | Non
             settings.DOCS_DIR = root / "data" / "docs"
             settings.GAZETTEER_DIR = root / "data" / "gazetteer"
             settings.LAYERS_DIR = root / "layers"
-            durable._count = 0
-            durable._KILL_AT = kill_at
-            durable._OPS_LOG = str(ops_log) if ops_log else ""
+            storage._count = 0
+            storage._KILL_AT = kill_at
+            storage._OPS_LOG = str(ops_log) if ops_log else ""
             from geo.cli import main
 
             code = main(argv)
@@ -163,8 +163,9 @@ def scenarios(template_root: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     shutil.rmtree(start / "build" / "txn", ignore_errors=True)
     # warm this process's caches (gazetteer, geometries, imports) so that every fork starts warm
     from geo.layers import load_inputs
+    from geo.storage import cache_dir
 
-    load_inputs(start / "data" / "docs", start / "data" / "gazetteer", start / "build" / "cache")
+    load_inputs(start / "data" / "docs", start / "data" / "gazetteer", cache_dir("build"))
     import docx  # noqa: F401
     import pdfplumber  # noqa: F401
     add = Scenario(base, start, ["add", "-q", str(plan)])

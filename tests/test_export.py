@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pyogrio
 import pytest
-from test_layers_common import synthetic_inputs
 
-from geo.cli import main
+from geo.cli.main import main
 from geo.errors import LayersError, UnknownDocumentError, UnknownPlaceError
-from geo.export import FORMATS, export_bytes, export_file, mention_rows, select_features
-from geo.layers import LayerSet, build_layers, read_layers
+from geo.export.writers import FORMATS, export_bytes, export_file, mention_rows, select_features
+from geo.layers.build import LayerSet, build_layers, read_layers
+from tests.support.layers_common import synthetic_inputs
 
 KML = "{http://www.opengis.net/kml/2.2}"
 

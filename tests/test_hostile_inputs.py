@@ -1,6 +1,6 @@
 """Hostile files, generated here (tests/hostile_files.py), each answered with its own message within
-the targets: 30 s of wall time and 600 MB peak RSS of the reader's child process (measured with
-os.wait4 by geo.bounded). Plus symlinks, special files, UTF-16, the size limit, names and titles.
+the targets: 30 s of wall time and 600 MB peak RSS of the reader's child process (polled from
+/proc by geo.corpus.bounded). Plus symlinks, special files, UTF-16, the size limit, names and titles.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from hostile_files import docx_many_paragraphs, docx_one_huge_part, pdf_bytes
 from test_upload_files import PLAN_TITLE, make_docx, plan_text, snapshot
 
 from geo import settings
-from geo.bounded import read_bounded_report
-from geo.corpus import parse_text
+from geo.corpus import parse_text, read_bounded_report, read_document_file, read_input_bytes
 from geo.errors import InputFileError
 from geo.ingest import add_documents, prepare_documents, user_files
-from geo.readers import read_document_file, read_input_bytes
 
 template_root = test_upload_files.template_root
 plan_root = test_upload_files.plan_root
@@ -133,9 +131,10 @@ def test_utf16_with_bom_is_decoded(tmp_path: Path, encoding: str) -> None:
 def test_files_just_under_and_just_over_the_size_limit(tmp_path: Path) -> None:
     line = "推动成渝地区双城经济圈建设，万州区与达州市协同发展。\n".encode()
     under = tmp_path / "under.txt"
-    body = line * ((settings.MAX_FILE_BYTES - 200) // len(line))
-    under.write_bytes(plan_text().encode() + body)
-    assert under.stat().st_size <= settings.MAX_FILE_BYTES
+    head = plan_text().encode()
+    body = line * ((settings.MAX_FILE_BYTES - len(head)) // len(line))
+    under.write_bytes(head + body)
+    assert settings.MAX_FILE_BYTES - len(line) < under.stat().st_size <= settings.MAX_FILE_BYTES
     assert read_document_file(under).startswith(PLAN_TITLE)
     over = tmp_path / "over.txt"
     with over.open("wb") as fh:

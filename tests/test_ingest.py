@@ -24,11 +24,11 @@ from test_upload_files import (
     snapshot,
 )
 
-import geo.layers
-from geo.corpus import load_corpus
+import geo.layers.build
+from geo.corpus.load import load_corpus
 from geo.errors import InputFileError, LayersError, UnknownDocumentError
-from geo.ingest import ADDED_MARKER, add_documents, remove_document, user_files
-from geo.layers import read_layers, validate_layers
+from geo.ingest.add import ADDED_MARKER, add_documents, remove_document, user_files
+from geo.layers.build import read_layers, validate_layers
 
 # fixtures: a temporary copy of data/ and layers/ per test (built once per session)
 template_root = test_upload_files.template_root
@@ -97,7 +97,7 @@ def test_build_failure_rolls_back(plan_root: Path, tmp_path: Path, monkeypatch: 
     def broken_assemble(*args: object, **kwargs: object) -> dict:
         raise RuntimeError("simulated failure while assembling layers")
 
-    monkeypatch.setattr(geo.layers, "assemble", broken_assemble)
+    monkeypatch.setattr(geo.layers.build, "assemble", broken_assemble)
     with pytest.raises(LayersError, match="simulated failure.*nothing was added — data/docs and layers/ are unchanged"):
         add_documents([make_docx(tmp_path / "p.docx")], plan_root)
     assert snapshot(plan_root) == before

@@ -12,13 +12,13 @@ import pyogrio
 import pytest
 import shapely
 from shapely.geometry import shape
-from test_layers_common import admin_geometry, synthetic_inputs
 
-import geo._layers_build as layers_build
-from geo._layers_geojson import rfc7946_problems
+import geo.layers._assemble as layers_build
 from geo.errors import LayersError
-from geo.layers import build_layers, read_layers, validate_layers
+from geo.layers.build import build_layers, read_layers, validate_layers
+from geo.layers.geojson import rfc7946_problems
 from geo.models import LAYERS, Mention
+from tests.support.layers_common import admin_geometry, synthetic_inputs
 
 PROPERTY_KEYS = {
     "id",

@@ -14,13 +14,14 @@ import pyogrio
 import pytest
 import shapely
 from shapely.geometry import shape
-from test_layers_common import real_build
 
-from geo import geometry, settings
-from geo._layers_geojson import rfc7946_problems
-from geo.export import export_bytes
-from geo.layers import ADMIN_LAYERS, read_layers, stale_inputs, validate_layers
+from geo import settings
+from geo.export.writers import export_bytes
+from geo.layers.build import ADMIN_LAYERS, read_layers, stale_inputs, validate_layers
+from geo.layers.geojson import rfc7946_problems
 from geo.models import LAYERS
+from geo.places import geometry
+from tests.support.layers_common import real_build
 
 MB = 1_000_000
 
@@ -193,10 +194,10 @@ def test_exports_of_the_real_layers(tmp_path: Path, fresh: Path) -> None:
 def test_mention_cache_matches_extract_corpus(tmp_path: Path) -> None:
     """The incremental path extracts clause by clause and reuses results by clause text: it must
     give exactly what geo.extract.extract_corpus gives (cold cache, then warm cache)."""
-    from geo.corpus import load_corpus
-    from geo.extract import extract_corpus
-    from geo.gazetteer import load_gazetteer
-    from geo.layers import _extract_cached, input_checksums
+    from geo.corpus.load import load_corpus
+    from geo.layers.build import _extract_cached, input_checksums
+    from geo.places.extract import extract_corpus
+    from geo.places.gazetteer import load_gazetteer
 
     corpus, gaz = load_corpus(), load_gazetteer()
     expected = {cid: list(ms) for cid, ms in extract_corpus(corpus, gaz).items()}

@@ -10,9 +10,9 @@ from typing import Any
 import folium
 import pytest
 
-from geo import mapview
-from geo._viewfixture import write_fixture_layers
-from geo.layers import read_layers
+from geo.layers.build import read_layers
+from geo.viewer import mapview
+from tests.support.fixture import write_fixture_layers
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from geo._viewdata import Catalog
-from geo.panel import (
+from geo.viewer.data import Catalog
+from geo.viewer.panel import (
     clause_html,
     clauses_for_place,
     doc_heading_html,

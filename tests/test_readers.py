@@ -21,9 +21,9 @@ from test_upload_files import (
 )
 
 from geo import settings
-from geo.corpus import parse_text
+from geo.corpus.load import parse_text
+from geo.corpus.readers import read_document_file
 from geo.errors import InputFileError
-from geo.readers import read_document_file
 
 
 def test_docx_paragraphs_headings_and_table_rows_in_order(tmp_path: Path) -> None:

@@ -26,10 +26,10 @@ from test_upload_files import (
     snapshot,
 )
 
-from geo._layers_geojson import rfc7946_problems
 from geo.errors import InputFileError
-from geo.layers import read_layers
-from geo.upload import analyse_upload, keep_upload
+from geo.ingest.upload import analyse_upload, keep_upload
+from geo.layers.build import read_layers
+from geo.layers.geojson import rfc7946_problems
 
 template_root = test_upload_files.template_root
 plan_root = test_upload_files.plan_root
@@ -116,8 +116,8 @@ APP = textwrap.dedent(
     """
     import os
     from pathlib import Path
-    from geo.layers import read_layers
-    from geo.upload_view import render_upload_panel
+    from geo.layers.build import read_layers
+    from geo.viewer.upload_view import render_upload_panel
 
     root = Path(os.environ["PLAN_ATLAS_TEST_ROOT"])
     result = render_upload_panel(read_layers(root / "layers"), root=root)

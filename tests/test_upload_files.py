@@ -140,12 +140,12 @@ def snapshot(root: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def template_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """data/ copied from the repository, with layers/ built for it (incremental cache in build/)."""
-    from geo.layers import input_checksums, read_layers
+    """data/ copied from the repository, with layers/ built for it (incremental cache under the cache root)."""
+    from geo.layers.build import input_checksums, read_layers
 
     root = tmp_path_factory.mktemp("plan-atlas-root")
     shutil.copytree(REPO / "data", root / "data")
-    for name in ("layers", "build/cache"):
+    for name in ("layers",):
         src = REPO / name
         if src.is_dir() and any(src.iterdir()):
             shutil.copytree(src, root / name)
@@ -154,7 +154,7 @@ def template_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         recorded = read_layers(root / "layers").manifest.get("inputs", {})
         fresh = recorded == input_checksums(root / "data" / "docs", root / "data" / "gazetteer")
     if not fresh:
-        from geo.ingest import rebuild_layers
+        from geo.ingest.add import rebuild_layers
 
         rebuild_layers(root)
     return root

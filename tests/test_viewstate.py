@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from geo._viewdata import Catalog
-from geo.viewstate import (
+from geo.viewer.data import Catalog
+from geo.viewer.state import (
     ViewState,
     build_search_index,
     clicked_place_id,

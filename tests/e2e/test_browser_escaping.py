@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from geo._viewbrowser import MAP_FRAME, ROOT, AppServer, offline_page
-from geo._viewfixture import HOSTILE_NAME, write_fixture_layers
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page
+from tests.support.fixture import HOSTILE_NAME, write_fixture_layers
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from geo._viewbrowser import MAP_FRAME, ROOT, AppServer, offline_page
-from geo._viewdata import Catalog, default_layers_dir
-from geo.layers import read_layers
+from geo.layers.build import read_layers
+from geo.viewer.data import Catalog, default_layers_dir
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from geo._viewbrowser import ROOT, AppServer, offline_page
+from tests.support.browser import ROOT, AppServer, offline_page
 
 pytestmark = pytest.mark.browser
 

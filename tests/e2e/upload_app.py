@@ -10,8 +10,8 @@ import streamlit as st
 
 from geo import settings
 from geo.errors import LayersError
-from geo.layers import read_layers
-from geo.upload_view import render_upload_panel
+from geo.layers.build import read_layers
+from geo.viewer.upload_view import render_upload_panel
 
 st.set_page_config(page_title="Plan Atlas upload", layout="wide")
 try:

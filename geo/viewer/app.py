@@ -1,0 +1,493 @@
+"""Streamlit pieces of the viewer (sidebar, map fragment, clause panel, reader, downloads).
+
+app.py composes these; the logic they call is in geo.viewstate, geo.mapview and geo.panel.
+State lives in `st.session_state["vs"]` (a ViewState), seeded once per session from the URL's
+query parameters and written back to them after every run, so the address bar is always the
+permalink of what is on screen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+import streamlit_folium
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from geo.errors import PlanAtlasError
+from geo.viewer import basemaps, mapview, panel
+from geo.viewer import state as viewstate
+from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
+from geo.viewer.i18n import LANGS, label, t
+from geo.viewer.state import ViewState
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+MAP_KEY = "atlas_map"
+MAX_CLAUSES = 40
+UPLOAD_KEY = "upload"
+RETURNED = ["last_active_drawing", "last_object_clicked", "center", "zoom"]
+
+
+# --- data (cached per process; never the folium Map) --------------------------------------------
+
+
+def layers_stamp(layers_dir: str) -> int:
+    """Changes when layers/ is rebuilt (manifest.json's mtime), so the caches below reload."""
+    try:
+        return (Path(layers_dir) / "manifest.json").stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _load_data(layers_dir: str, stamp: int) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
+    layerset = load_layerset(Path(layers_dir))
+    catalog = Catalog.from_layerset(layerset)
+    return layerset, catalog, viewstate.build_search_index(catalog)
+
+
+def load_data(layers_dir: str) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
+    """The LayerSet, its Catalog and the search index (read once per process and build of layers/)."""
+    return _load_data(layers_dir, layers_stamp(layers_dir))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _layer_urls(layers_dir: str, gcj02: bool, stamp: int) -> dict[str, str]:
+    layerset, _, _ = _load_data(layers_dir, stamp)
+    return mapview.publish_layers(layerset, STATIC_DIR, gcj02=gcj02)
+
+
+def layer_urls(layers_dir: str, gcj02: bool) -> dict[str, str]:
+    """URLs of the published display files (written once per build of layers/)."""
+    return _layer_urls(layers_dir, gcj02, layers_stamp(layers_dir))
+
+
+def assets_missing() -> bool:
+    """True when static/ has no Leaflet (run `make setup` or `python -m geo assets`)."""
+    return not (STATIC_DIR / "leaflet" / "leaflet.js").is_file()
+
+
+def tianditu_key() -> str:
+    """The Tianditu key from TIANDITU_KEY (environment) or st.secrets, or ""."""
+    key = os.environ.get("TIANDITU_KEY", "")
+    if not key:
+        try:
+            key = str(st.secrets.get("TIANDITU_KEY", ""))
+        except StreamlitSecretNotFoundError:  # no secrets.toml
+            key = ""
+    return key.strip()
+
+
+# --- state ----------------------------------------------------------------------------------------
+
+
+def state() -> ViewState:
+    return st.session_state["vs"]
+
+
+def set_state(vs: ViewState) -> None:
+    st.session_state["vs"] = vs
+
+
+def fly_to_place(catalog: Catalog, place_id: str) -> None:
+    p = catalog.places.get(place_id)
+    if p is not None and p.center is not None:
+        zoom = mapview.fit_zoom(p.bbox)
+        st.session_state["fly"] = ([p.center[0], p.center[1]], zoom)
+
+
+def init_state(catalog: Catalog) -> None:
+    """Seed the session from the URL once; later runs keep their own state."""
+    if "vs" in st.session_state:
+        return
+    vs = viewstate.from_query_params(st.query_params.to_dict(), catalog)
+    set_state(vs)
+    st.session_state["home"] = (vs.center or viewstate.DEFAULT_CENTER, vs.zoom or viewstate.DEFAULT_ZOOM)
+    if vs.center is not None:
+        st.session_state["fly"] = ([vs.center[0], vs.center[1]], vs.zoom or viewstate.DEFAULT_ZOOM)
+    elif vs.selected:
+        fly_to_place(catalog, vs.selected)
+    ss = st.session_state
+    ss["w_lang"] = vs.lang
+    ss["w_basemap"] = vs.basemap
+    ss["w_kinds"] = list(vs.kinds) if vs.kinds is not None else catalog.default_kinds()
+    ss["w_docs"] = list(vs.docs or ())
+    ss["w_presenter"] = vs.presenter
+    ss["w_view"] = vs.view
+    ss["w_doc"] = vs.reader_doc or next(iter(catalog.documents), None)
+
+
+def sync_query_params() -> None:
+    """Write the current view to the address bar (the permalink)."""
+    wanted = viewstate.to_query_params(state())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def on_map_change() -> None:
+    """st_folium's callback: a click selects, a move records the view (for the permalink)."""
+    apply_map_value(st.session_state.get(MAP_KEY))
+
+
+def apply_map_value(value: Any) -> None:
+    """Apply what the map returned (idempotent: the same click is applied once)."""
+    if not value:
+        return
+    vs = state()
+    pid = viewstate.clicked_place_id(value)
+    token = repr((pid, value.get("last_object_clicked")))
+    if pid and token != st.session_state.get("last_click"):
+        st.session_state["last_click"] = token
+        st.session_state["click_selected"] = pid
+        vs = viewstate.select(vs, pid)
+    center, zoom = viewstate.returned_view(value)
+    if center is not None:
+        vs = vs.with_(center=center, zoom=zoom if zoom is not None else vs.zoom)
+    set_state(vs)
+
+
+def select_place(place_id: str, fly: bool = True) -> None:
+    st.session_state["click_selected"] = None
+    set_state(viewstate.select(state(), place_id))
+    if fly:
+        _, catalog, _ = load_data(str(default_layers_dir()))
+        fly_to_place(catalog, place_id)
+
+
+def show_clause(clause_id: str) -> None:
+    set_state(state().with_(clause=clause_id))
+
+
+def clear_clause() -> None:
+    set_state(state().with_(clause=None))
+
+
+# --- sidebar --------------------------------------------------------------------------------------
+
+
+def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_dir: str) -> None:
+    """The controls (their values are applied at the start of the next run by apply_widgets)."""
+    ss = st.session_state
+    lang = ss.get("w_lang", "zh")
+    with st.sidebar:
+        st.radio(t("language", lang), LANGS, key="w_lang", horizontal=True,
+                 format_func=lambda x: {"zh": "中文", "en": "English"}[x])
+        lang = ss["w_lang"]
+        st.radio(t("view", lang), viewstate.VIEWS, key="w_view", horizontal=True,
+                 format_func=lambda v: t(f"view_{v}", lang))
+        q = st.text_input(t("search", lang), key="w_search")
+        if q:
+            hits = viewstate.search_places(search_index, q, limit=8)
+            if not hits:
+                st.caption(t("no_results", lang))
+            for pid in hits:
+                p = catalog.places[pid]
+                st.button(f"{p.name} · {label('kind', p.kind, lang)}", key=f"hit:{pid}",
+                          on_click=select_place, args=(pid,), width="stretch")
+        key = tianditu_key()
+        options = [b for b, base in basemaps.REGISTRY.items() if not base.needs_key or key]
+        if ss.get("w_basemap") not in options:
+            ss["w_basemap"] = "vector"
+        st.selectbox(t("basemap", lang), options, key="w_basemap",
+                     format_func=lambda b: basemaps.basemap_label(b, lang))
+        if ss["w_basemap"] != "vector":
+            st.caption(t("online_hint", lang))
+        if not key:
+            st.caption(t("tianditu_hint", lang))
+        kinds = catalog.kinds()
+        st.multiselect(t("layers", lang), kinds, key="w_kinds", format_func=lambda k: label("kind", k, lang))
+        docs_in_groups = [d["id"] for _, group in viewstate.documents_grouped(catalog) for d in group]
+        st.multiselect(t("documents", lang), docs_in_groups, key="w_docs", help=t("documents_help", lang),
+                       placeholder=t("all_documents", lang),
+                       format_func=lambda d: f"〔{catalog.documents[d].get('kind') or '—'}〕"
+                       + panel.doc_label(catalog.documents[d], lang))
+        st.toggle(t("presenter", lang), key="w_presenter")
+        downloads(catalog, layers_dir, lang)
+
+
+def apply_widgets(catalog: Catalog) -> ViewState:
+    """The view state with the sidebar widgets' current values (read before they are drawn,
+    so the map can be sent to the browser first)."""
+    ss = st.session_state
+    kinds = catalog.kinds()
+    chosen_kinds = [k for k in kinds if k in set(ss["w_kinds"])]
+    vs = state().with_(
+        lang=ss["w_lang"],
+        view=ss["w_view"],
+        basemap=ss["w_basemap"],
+        kinds=None if chosen_kinds == catalog.default_kinds() else tuple(chosen_kinds),
+        docs=tuple(ss["w_docs"]) or None,
+        presenter=bool(ss["w_presenter"]),
+        reader_doc=ss.get("w_doc") if ss["w_view"] == "reader" else state().reader_doc,
+    )
+    set_state(vs)
+    return vs
+
+
+def downloads(catalog: Catalog, layers_dir: str, lang: str) -> None:
+    """Download buttons; the bytes are produced only when clicked (deferred data)."""
+    with st.expander(t("downloads", lang)):
+        from geo.export import export_bytes
+        for name in mapview.DRAW_ORDER:
+            path = Path(layers_dir) / f"{name}.geojson"
+            if path.exists():
+                st.download_button(t("download_layer", lang, name=name), data=path.read_bytes,
+                                   file_name=path.name, mime="application/geo+json", key=f"dl:{name}",
+                                   on_click="ignore")
+        layerset, _, _ = load_data(layers_dir)
+        vs = state()
+
+        def safe(fmt: str, **kw: Any) -> Callable[[], bytes]:
+            def make() -> bytes:
+                try:
+                    return export_bytes(layerset, fmt, **kw)
+                except PlanAtlasError as exc:  # e.g. nothing matches the filter
+                    return f"{exc}\n".encode()
+            return make
+
+        st.download_button(t("download_gpkg", lang), data=safe("gpkg"),
+                           file_name="plan-atlas.gpkg", mime="application/geopackage+sqlite3",
+                           key="dl:gpkg", on_click="ignore")
+        visible = visible_place_ids(catalog, vs)
+        st.download_button(t("download_filter", lang),
+                           data=safe("geojson", place_ids=visible),
+                           file_name="plan-atlas-filter.geojson", mime="application/geo+json",
+                           key="dl:filter", on_click="ignore")
+        chosen = vs.highlighted(catalog)
+        if chosen:
+            st.download_button(t("download_selection", lang),
+                               data=safe("geojson", place_ids=chosen),
+                               file_name="plan-atlas-selection.geojson", mime="application/geo+json",
+                               key="dl:selection", on_click="ignore")
+        st.download_button(t("download_mentions", lang), data=safe("csv"),
+                           file_name="plan-atlas-mentions.csv", mime="text/csv", key="dl:csv",
+                           on_click="ignore")
+
+
+def visible_place_ids(catalog: Catalog, vs: ViewState) -> list[str]:
+    """Places shown under the current kind and document filters."""
+    kinds = set(vs.kinds if vs.kinds is not None else catalog.default_kinds())
+    docs = None if vs.docs is None else set(vs.docs)
+    out = []
+    for p in catalog.places.values():
+        if p.bbox is None or p.kind not in kinds:
+            continue
+        if docs is not None and not docs.intersection(p.doc_ids):
+            continue
+        out.append(p.id)
+    return out
+
+
+# --- map + panel (one fragment: a click reruns only this) ----------------------------------------
+
+
+def presenter_css() -> None:
+    st.markdown(
+        "<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header,"
+        "[data-testid=stToolbar],[data-testid=stDecoration]{display:none!important}"
+        ".block-container{padding:0.5rem 1rem!important;max-width:100%!important}</style>",
+        unsafe_allow_html=True,
+    )
+
+
+def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpec:
+    home_center, home_zoom = st.session_state["home"]
+    base = basemaps.BASEMAPS.get(vs.basemap)
+    return mapview.MapSpec(
+        layer_urls=layer_urls(layers_dir, bool(base and base.gcj02)),
+        kinds=vs.kinds if vs.kinds is not None else tuple(catalog.default_kinds()),
+        docs=vs.docs,
+        basemap=vs.basemap,
+        tianditu_key=tianditu_key() if vs.basemap == "tianditu" else "",
+        presenter=vs.presenter,
+        center=tuple(home_center),
+        zoom=int(home_zoom),
+        kind_labels=tuple((k, label("kind", k, vs.lang)) for k in catalog.kinds()),
+        label_ids=presenter_label_ids(catalog, vs) if vs.presenter else (),
+    )
+
+
+def presenter_label_ids(catalog: Catalog, vs: ViewState) -> tuple[str, ...]:
+    """The most-mentioned places on the map (under the filters): labelled in presenter mode."""
+    shown = [catalog.places[i] for i in visible_place_ids(catalog, vs)]
+    shown = [p for p in shown if p.layer not in ("admin_county", "admin_province") and p.mention_count]
+    shown.sort(key=lambda p: (-p.mention_count, p.id))
+    return tuple(p.id for p in shown[: mapview.PRESENTER_LABELS])
+
+
+def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> None:
+    spec = map_spec(catalog, vs, layers_dir)
+    fmap = mapview.build_map(spec)
+    base = basemaps.BASEMAPS.get(vs.basemap)
+    ids = vs.highlighted(catalog)
+    # a selection made by clicking the map is highlighted by the map itself (no re-send of the map)
+    by_click = vs.selected is not None and st.session_state.get("click_selected") == vs.selected
+    if by_click and not vs.presenter and not vs.clause:
+        ids = [i for i in ids if i != vs.selected]
+    group = mapview.highlight_group(
+        (catalog.features[i] for i in ids if i in catalog.features),
+        selected=vs.selected, presenter=vs.presenter, gcj02=bool(base and base.gcj02), clear_click=not by_click,
+    )
+    groups = [group]
+    upload = uploaded_layer()
+    if upload is not None and upload.get("features"):
+        groups.append(mapview.session_group(upload, gcj02=bool(base and base.gcj02)))
+    fly = st.session_state.get("fly")
+    value = streamlit_folium.st_folium(
+        fmap,
+        key=MAP_KEY,
+        height=height,
+        use_container_width=True,
+        returned_objects=RETURNED,
+        feature_group_to_add=groups,
+        center=fly[0] if fly else None,
+        zoom=fly[1] if fly else None,
+        on_change=on_map_change,
+    )
+    apply_map_value(value)
+
+
+def uploaded_layer() -> dict[str, Any] | None:
+    """The session layer of the plan uploaded in this session (geo.upload_view keeps it), if any."""
+    cached = st.session_state.get(f"{UPLOAD_KEY}:result")
+    result = cached[1] if isinstance(cached, tuple) and len(cached) == 2 else None
+    fc = getattr(result, "feature_collection", None)
+    return fc if isinstance(fc, dict) else None
+
+
+def upload_view(layers_dir: str) -> None:
+    """The upload panel of geo.upload_view (bring your own plan); its places are drawn on the map."""
+    from geo.viewer.upload_view import render_upload_panel
+
+    layerset, _, _ = load_data(layers_dir)
+    render_upload_panel(layerset, key=UPLOAD_KEY)
+
+
+def clause_panel(catalog: Catalog, vs: ViewState) -> None:
+    lang = vs.lang
+    st.markdown(panel.PANEL_CSS, unsafe_allow_html=True)
+    if vs.clause and vs.clause in catalog.clauses:
+        c = catalog.clauses[vs.clause]
+        ids = catalog.clause_place_ids(vs.clause)
+        names = "、".join(escape(catalog.places[i].name) for i in ids if i in catalog.places)
+        lab = c.get("label") or c["id"]
+        st.markdown(
+            f'<div class="pa-meta" data-testid="pa-clause-places">'
+            f'{escape(t("clause_places", lang, label=lab, count=len(ids)))}{escape(t("colon", lang))}{names}</div>',
+            unsafe_allow_html=True,
+        )
+        st.button(t("clear_clause", lang), key="clear_clause", on_click=clear_clause)
+    if not vs.selected or vs.selected not in catalog.places:
+        st.info(t("panel_empty", lang))
+        return
+    place: PlaceInfo = catalog.places[vs.selected]
+    st.markdown(panel.place_header_html(place, lang), unsafe_allow_html=True)
+    docs = viewstate.visible_docs(vs, catalog) if vs.docs is not None else None
+    groups = panel.clauses_for_place(catalog, place.id, docs)
+    if not groups:
+        st.caption(t("no_clauses", lang))
+        return
+    st.markdown(f"**{escape(t('clauses_mentioning', lang))}**")
+    total = sum(len(cl) for _, cl in groups)
+    shown = 0
+    for doc, clauses in groups:
+        if shown >= MAX_CLAUSES:
+            break
+        st.markdown(panel.doc_heading_html(doc, lang), unsafe_allow_html=True)
+        for c in clauses:
+            if shown >= MAX_CLAUSES:
+                break
+            st.markdown(panel.clause_html(c, [place.id], lang), unsafe_allow_html=True)
+            st.button(t("show_places", lang), key=f"cp:{c['id']}", on_click=show_clause, args=(c["id"],))
+            shown += 1
+    if total > shown:
+        st.caption(t("more_clauses", lang, count=total - shown))
+
+
+def reader(catalog: Catalog, vs: ViewState) -> None:
+    lang = vs.lang
+    docs = list(catalog.documents)
+    if not docs:
+        return
+    if st.session_state.get("w_doc") not in catalog.documents:
+        st.session_state["w_doc"] = vs.reader_doc if vs.reader_doc in catalog.documents else docs[0]
+    st.selectbox(t("reader_pick", lang), docs, key="w_doc",
+                 format_func=lambda d: panel.doc_label(catalog.documents[d], lang))
+    doc_id = st.session_state["w_doc"]
+    if vs.reader_doc != doc_id:
+        set_state(vs.with_(reader_doc=doc_id))
+    st.caption(t("reader_hint", lang))
+    base = state()
+
+    def href(pid: str) -> str:
+        return panel.permalink(viewstate.to_query_params(
+            base.with_(selected=pid, clause=None, view="map", center=None, zoom=None, reader_doc=doc_id)))
+
+    st.markdown(panel.PANEL_CSS + panel.reader_html(catalog, doc_id, href, [vs.selected] if vs.selected else [],
+                                                    lang), unsafe_allow_html=True)
+
+
+@st.fragment
+def map_and_panel(layers_dir: str) -> None:
+    """The map and the clause panel. A map click or a panel button reruns only this fragment."""
+    _, catalog, _ = load_data(layers_dir)
+    vs = state()
+    if vs.presenter:
+        draw_map(catalog, vs, layers_dir, height=860)
+        st.markdown(f'<a href="{escape(panel.permalink(viewstate.to_query_params(vs.with_(presenter=False))))}" '
+                    f'target="_self" style="font-size:.75rem;color:#999">{escape(t("presenter_exit", vs.lang))}</a>',
+                    unsafe_allow_html=True)
+    else:
+        left, right = st.columns([3, 2], gap="medium")
+        with left:
+            draw_map(catalog, vs, layers_dir, height=640)
+        with right, st.container(height=640, border=False):
+            clause_panel(catalog, state())
+        link = panel.permalink(viewstate.to_query_params(state()))
+        st.markdown(f'<a href="{escape(link)}" target="_self" data-testid="pa-permalink">'
+                    f'{escape(t("permalink", vs.lang))}</a>', unsafe_allow_html=True)
+    sync_query_params()
+
+
+def main() -> None:
+    """The whole page (called by app.py)."""
+    st.set_page_config(page_title="成渝规划地图 Plan Atlas", layout="wide")
+    layers_dir = str(default_layers_dir())
+    try:
+        _, catalog, search_index = load_data(layers_dir)
+    except PlanAtlasError as exc:  # say what to do, no traceback
+        st.error(f"{t('layers_missing')} ({exc})")
+        st.stop()
+    if assets_missing():
+        st.error(t("assets_missing"))
+    init_state(catalog)
+    key = tianditu_key()
+    if st.session_state.get("w_basemap") == "tianditu" and not key:
+        st.session_state["w_basemap"] = "vector"
+    vs = apply_widgets(catalog)
+    # the map first: the browser starts loading it before the sidebar's widgets
+    if vs.presenter:
+        presenter_css()
+        map_and_panel(layers_dir)
+    elif vs.view == "reader":
+        header(vs)
+        reader(catalog, state())
+    elif vs.view == "upload":
+        header(vs)
+        with st.expander(t("view_upload", vs.lang), expanded=True):
+            upload_view(layers_dir)
+        map_and_panel(layers_dir)
+    else:
+        header(vs)
+        map_and_panel(layers_dir)
+    sidebar(catalog, search_index, layers_dir)
+    sync_query_params()
+
+
+def header(vs: ViewState) -> None:
+    st.markdown(f"### {escape(t('app_title', vs.lang))}")
+    st.caption(t("app_subtitle", vs.lang))

@@ -1,0 +1,488 @@
+"""The folium map of the viewer, built from layers/ and a view state — pure, no Streamlit here.
+
+Offline first: Leaflet and its CSS come from /app/static/ (Streamlit's static serving of ./static,
+filled by `python -m geo assets`); no Bootstrap, Font-Awesome or awesome-markers, no CDN. With no
+internet the map draws on a light vector basemap made of the admin layers; online tile basemaps
+(OpenStreetMap, CartoDB, Gaode/AMap, Tianditu) are options drawn underneath.
+
+Speed: the geometry is not embedded in the map script. `publish_layers` writes each layer once
+as a slim display file (display properties only, 4 decimals ≈ 10 m) under static/_layers/<digest>/,
+and the map script fetches them. The script stays a few kilobytes, so every Streamlit rerun sends
+a few kilobytes, the browser caches the geometry, and the map is re-mounted only when the script
+changes (filters, basemap, presenter mode). The selection highlight is a separate FeatureGroup
+(streamlit-folium's `feature_group_to_add`), so selecting does not re-mount the map.
+
+Escaping: every name from the gazetteer reaches the page as text — the tooltip strings are built
+with an HTML-escaping function in the map script, and the highlight tooltips with `html.escape`.
+
+Gaode/AMap tiles are GCJ-02: for that basemap the drawn data are shifted (display only) with
+`geo.geometry.wgs84_to_gcj02`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.specs import admin_layers, draw_order, layer_spec
+from geo.storage import atomic_write_text
+from geo.viewer.assets import STATIC_URL
+from geo.viewer.basemaps import BASEMAPS
+
+LOCAL_JS: list[tuple[str, str]] = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
+LOCAL_CSS: list[tuple[str, str]] = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
+
+# Drawing order, bottom to top (geo/specs.py). Admin layers double as the offline basemap.
+DRAW_ORDER: tuple[str, ...] = draw_order()
+BASEMAP_LAYERS: frozenset[str] = frozenset(admin_layers())
+DISPLAY_PROPS: tuple[str, ...] = ("id", "name", "kind", "layer")
+PUBLISH_DIR: str = "_layers"
+DISPLAY_DECIMALS: int = 4  # ≈ 10 m: invisible below zoom 13, and a smaller file to parse
+_PUBLISH_VERSION = "2"
+
+
+# Colours by kind (a fixed palette; unknown kinds get one by hash).
+_PALETTE = ("#e4572e", "#2e86ab", "#76b041", "#9c27b0", "#ff9f1c", "#17bebb", "#c0392b", "#5d6d7e", "#8e6c8a")
+KIND_COLORS: dict[str, str] = {
+    "province": "#5d6d7e",
+    "prefecture": "#2e86ab",
+    "county": "#17bebb",
+    "composite": "#e4572e",
+    "metro": "#ff9f1c",
+    "zone": "#9c27b0",
+    "airport": "#c0392b",
+    "railway": "#8e44ad",
+    "highway": "#d35400",
+    "corridor": "#e67e22",
+    "axis": "#e4572e",
+    "river": "#2980b9",
+}
+HIGHLIGHT_COLOR = "#d62728"
+SESSION_COLOR = "#6a3d9a"  # an uploaded plan's places
+# How many of the most-mentioned places get permanent large labels in presenter mode.
+PRESENTER_LABELS: int = 25
+
+
+def kind_color(kind: str) -> str:
+    """The display colour of a kind."""
+    if kind in KIND_COLORS:
+        return KIND_COLORS[kind]
+    return _PALETTE[int(hashlib.md5(kind.encode()).hexdigest(), 16) % len(_PALETTE)]
+
+
+# --- display files ------------------------------------------------------------------------------
+
+
+def _round_coords(coords: Any, nd: int, fn: Callable[[float, float], tuple[float, float]] | None) -> Any:
+    if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
+        x, y = float(coords[0]), float(coords[1])
+        if fn is not None:
+            x, y = fn(x, y)
+        return [round(x, nd), round(y, nd)]
+    return [_round_coords(c, nd, fn) for c in coords]
+
+
+def _display_geometry(
+    geom: dict[str, Any] | None, fn: Callable[[float, float], tuple[float, float]] | None, nd: int = 5
+) -> dict[str, Any] | None:
+    if not geom:
+        return None
+    if geom.get("type") == "GeometryCollection":
+        return {"type": "GeometryCollection",
+                "geometries": [_display_geometry(g, fn, nd) for g in geom.get("geometries", [])]}
+    return {"type": geom["type"], "coordinates": _round_coords(geom["coordinates"], nd, fn)}
+
+
+def display_feature(
+    feature: Mapping[str, Any], fn: Callable[[float, float], tuple[float, float]] | None = None, nd: int = 5
+) -> dict[str, Any]:
+    """A slim copy of a feature for drawing: display properties, doc ids (`d`), mention count (`n`),
+    coordinates rounded to `nd` decimals."""
+    props = feature.get("properties") or {}
+    slim = {k: props.get(k, "") for k in DISPLAY_PROPS}
+    slim["id"] = str(feature.get("id") or props.get("id") or "")
+    slim["n"] = int(props.get("mention_count") or 0)
+    slim["d"] = list(props.get("doc_ids") or [])
+    return {"type": "Feature", "id": slim["id"], "properties": slim,
+            "geometry": _display_geometry(feature.get("geometry"), fn, nd)}
+
+
+def gcj02_shift() -> Callable[[float, float], tuple[float, float]]:
+    """WGS-84 → GCJ-02 for one (lon, lat), from geo.geometry (for the Gaode/AMap basemap only)."""
+    from geo.places.geometry import wgs84_to_gcj02
+
+    def shift(lon: float, lat: float) -> tuple[float, float]:
+        x, y = wgs84_to_gcj02(lon, lat)
+        return float(x), float(y)
+
+    return shift
+
+
+def _gcj02_collection(fc: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a FeatureCollection shifted to GCJ-02 (vectorised through shapely)."""
+    import numpy as np
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    from geo.places.geometry import wgs84_to_gcj02
+
+    def shift_xy(xy: Any) -> Any:
+        x, y = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    feats = []
+    for f in fc.get("features", []):
+        g = f.get("geometry")
+        if g:
+            g = mapping(shapely.transform(shape(g), shift_xy))
+            g = json.loads(json.dumps(g))  # tuples → lists
+        feats.append({**f, "geometry": g})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def layers_digest(layerset: Any) -> str:
+    """A short digest of the layer contents (changes when layers/ is rebuilt)."""
+    h = hashlib.sha256(_PUBLISH_VERSION.encode())
+    entries = (layerset.manifest or {}).get("layers") or {}
+    if entries and all(isinstance(e, Mapping) and e.get("sha256") for e in entries.values()):
+        h.update(json.dumps({k: v.get("sha256") for k, v in sorted(entries.items())}).encode())
+    else:
+        for name in sorted(layerset.collections):
+            h.update(json.dumps(layerset.collections[name], sort_keys=True).encode())
+    return h.hexdigest()[:12]
+
+
+def publish_layers(layerset: Any, static_dir: Path, gcj02: bool = False) -> dict[str, str]:
+    """Write the display files under static_dir/_layers/<digest>/ (once); returns layer → URL.
+
+    The digest is in the path, so browsers may cache the files and a rebuild gets new URLs.
+    """
+    digest = layers_digest(layerset)
+    suffix = "-gcj02" if gcj02 else ""
+    folder = static_dir / PUBLISH_DIR / digest
+    urls: dict[str, str] = {}
+    for name in DRAW_ORDER:
+        fc = layerset.collections.get(name)
+        if fc is None:
+            continue
+        fname = f"{name}{suffix}.json"
+        path = folder / fname
+        if not path.exists():
+            source = _gcj02_collection(fc) if gcj02 else fc
+            slim = {"type": "FeatureCollection",
+                    "features": [display_feature(f, nd=DISPLAY_DECIMALS) for f in source.get("features", [])]}
+            # processes may publish at once: each writes its own temporary file, then renames
+            atomic_write_text(path, json.dumps(slim, ensure_ascii=False, separators=(",", ":")), durable=False)
+        urls[name] = f"{STATIC_URL}/{PUBLISH_DIR}/{digest}/{fname}"
+    return urls
+
+
+# --- the map --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """Everything the map script depends on (a change here re-mounts the map)."""
+
+    layer_urls: dict[str, str]
+    kinds: tuple[str, ...] | None = None  # enabled kinds; None = all
+    docs: tuple[str, ...] | None = None  # document filter; None = all
+    basemap: str = "vector"
+    tianditu_key: str = ""
+    presenter: bool = False
+    center: tuple[float, float] = (30.1, 105.3)
+    zoom: int = 7
+    kind_labels: tuple[tuple[str, str], ...] = ()
+    label_ids: tuple[str, ...] = ()  # presenter mode: places with permanent large labels
+
+
+def _js_json(value: Any) -> str:
+    """JSON safe to embed inside a <script> element."""
+    return (
+        json.dumps(value, ensure_ascii=True)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+
+
+class RemoteLayers(MacroElement):
+    """Fetches the display files and draws them, styled by layer, kind and document filter."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var cfg = {{ this.config }};
+  var esc = function (s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  };
+  var kindOn = function (p) { return cfg.kinds === null || cfg.kinds.indexOf(p.kind) >= 0; };
+  var inDocs = function (p) {
+    if (cfg.docs === null) { return (p.n || 0) > 0; }
+    var d = p.d || [];
+    for (var i = 0; i < d.length; i++) { if (cfg.docs.indexOf(d[i]) >= 0) { return true; } }
+    return false;
+  };
+  var color = function (k) { return cfg.colors[k] || "#e4572e"; };
+  var label = function (k) { return cfg.labels[k] || k; };
+  var tip = function (f, l) {
+    var p = f.properties;
+    // multi-part features are groups: give each part the feature, so a click on a part reports it
+    if (l.eachLayer) { l.eachLayer(function (part) { part.feature = f; }); }
+    var big = cfg.presenter && cfg.labelIds.indexOf(p.id) >= 0;
+    if (big) {  // presenter mode: large permanent labels
+      l.bindTooltip(esc(p.name), {permanent: true, direction: "center", className: "pa-label"});
+    } else {
+      l.bindTooltip(esc(p.name) + " <span class=\\"pa-kind\\">" + esc(label(p.kind)) + "</span>",
+                    {sticky: true, className: "pa-tip"});
+    }
+  };
+  // a click highlights its feature at once, in the browser (no re-send of the map); the Python
+  // highlight group (selection from search, reader, permalink; clause places) clears it
+  var selStyle = {color: "#d62728", weight: 4, opacity: 0.95, fillColor: "#ffd166", fillOpacity: 0.3};
+  window.__paSel = null;
+  window.__paClearSel = function () {
+    var s = window.__paSel;
+    if (s) { s.group.resetStyle(s.layer); window.__paSel = null; }
+  };
+  var onClick = function (group) {
+    return function (e) {
+      var lyr = e.layer || e.sourceTarget;
+      if (!lyr || !lyr.setStyle) { return; }
+      window.__paClearSel();
+      lyr.setStyle(lyr instanceof L.CircleMarker ? {color: "#d62728", weight: 3, radius: cfg.presenter ? 10 : 8}
+                                                 : selStyle);
+      if (lyr.bringToFront) { lyr.bringToFront(); }
+      window.__paSel = {group: group, layer: lyr};
+    };
+  };
+  var loaded = 0;
+  map.getContainer().setAttribute("data-pa-loaded", "0");
+  cfg.layers.forEach(function (spec, i) {
+    var pane = "pa-" + spec.name;
+    map.createPane(pane).style.zIndex = 300 + i;  // below overlayPane (400): the selection highlight stays on top
+    var basemap = spec.basemap;
+    var lineW = spec.weight || 1;
+    var active = L.geoJSON(null, {
+      pane: pane, smoothFactor: 1.5,
+      filter: function (f) {
+        var p = f.properties;
+        if (!kindOn(p)) { return false; }
+        return basemap || cfg.docs === null || inDocs(p);
+      },
+      style: function (f) {
+        var p = f.properties, hit = inDocs(p), c = color(p.kind);
+        if (f.geometry && /Point$/.test(f.geometry.type)) {  // circle markers (areas shown at their anchor too)
+          return {radius: cfg.presenter ? 8 : 5, color: "#ffffff", weight: 1, fillColor: c, fillOpacity: 0.95};
+        }
+        if (spec.name === "lines") { return {color: c, weight: cfg.presenter ? 5 : 3, opacity: 0.85}; }
+        if (basemap) {
+          return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,
+                  fillColor: hit ? c : "#ffffff", fillOpacity: hit ? 0.07 : 0.03};
+        }
+        // regions overlap a lot: a nearly clear fill (still clickable), the outline carries the colour
+        return {color: c, weight: 1.5, fillColor: c, fillOpacity: 0.02, dashArray: "5 4"};
+      },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, {pane: pane, radius: cfg.presenter ? 8 : 5, color: "#ffffff",
+          weight: 1, fillColor: color(f.properties.kind), fillOpacity: 0.95});
+      },
+      onEachFeature: tip
+    });
+    var quiet = basemap ? L.geoJSON(null, {
+      pane: pane, interactive: false, smoothFactor: 2,
+      filter: function (f) { return !kindOn(f.properties); },
+      style: function () { return {color: "#b8c0c8", weight: lineW, fill: spec.name === "admin_county",
+                                   fillColor: "#ffffff", fillOpacity: 0.05}; }
+    }) : null;
+    if (quiet) { quiet.addTo(map); }
+    active.on("click", onClick(active));
+    active.addTo(map);
+    fetch(spec.url).then(function (r) { return r.json(); }).then(function (fc) {
+      if (quiet) { quiet.addData(fc); }
+      active.addData(fc);
+    }).catch(function (e) { console.error("plan atlas: layer", spec.name, e); })
+      .finally(function () {
+        loaded += 1;
+        map.getContainer().setAttribute("data-pa-loaded", String(loaded));
+      });
+  });
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, spec: MapSpec) -> None:
+        super().__init__()
+        self._name = "RemoteLayers"
+        layers = [
+            {"name": name, "url": spec.layer_urls[name], "basemap": name in BASEMAP_LAYERS,
+             "weight": layer_spec(name).outline_weight}
+            for name in DRAW_ORDER
+            if name in spec.layer_urls
+        ]
+        kinds = {k for k, _ in spec.kind_labels} | set(spec.kinds or ())
+        self.config = _js_json(
+            {
+                "layers": layers,
+                "kinds": list(spec.kinds) if spec.kinds is not None else None,
+                "docs": list(spec.docs) if spec.docs is not None else None,
+                "colors": {k: kind_color(k) for k in sorted(kinds)},
+                "labels": dict(spec.kind_labels),
+                "presenter": spec.presenter,
+                "labelIds": list(spec.label_ids) if spec.presenter else [],
+            }
+        )
+
+
+def _map_css(presenter: bool) -> str:
+    size = "20px" if presenter else "13px"
+    return (
+        "<style>"
+        ".leaflet-container{background:#eef2f5;font-family:'Noto Sans CJK SC','Noto Sans SC',"
+        "'Microsoft YaHei',sans-serif}"
+        f".pa-tip,.pa-label{{font-size:{size}}}"
+        ".pa-kind{color:#777;font-size:85%}"
+        f".pa-label{{font-weight:600;background:rgba(255,255,255,.85);{'padding:2px 6px;' if presenter else ''}}}"
+        "</style>"
+    )
+
+
+def build_map(spec: MapSpec) -> folium.Map:
+    """The folium map for a spec: local Leaflet only, basemap, remote layers. A new Map every call."""
+    m = folium.Map(
+        location=list(spec.center),
+        zoom_start=spec.zoom,
+        tiles=None,
+        control_scale=not spec.presenter,
+        zoom_control=not spec.presenter,
+        prefer_canvas=False,
+    )
+    # Per-map assets: only Leaflet, served locally (no jQuery, Bootstrap, Font-Awesome, awesome-markers).
+    m.default_js = list(LOCAL_JS)
+    m.default_css = list(LOCAL_CSS)
+    base = BASEMAPS.get(spec.basemap)
+    if base is not None and (not base.needs_key or spec.tianditu_key):
+        key = spec.tianditu_key
+        folium.TileLayer(
+            tiles=base.tiles.replace("{key}", key),
+            attr=base.attribution,
+            name=base.id,
+            subdomains=base.subdomains,
+            max_zoom=base.max_zoom,
+        ).add_to(m)
+        if base.overlay:
+            folium.TileLayer(
+                tiles=base.overlay.replace("{key}", key),
+                attr=base.attribution,
+                name=f"{base.id}-labels",
+                subdomains=base.subdomains,
+                overlay=True,
+                max_zoom=base.max_zoom,
+            ).add_to(m)
+    m.get_root().header.add_child(Element(_map_css(spec.presenter)), name="pa_css")
+    RemoteLayers(spec).add_to(m)
+    return m
+
+
+class _ClearClientSelection(MacroElement):
+    """Removes the browser-side click highlight when the highlight group is (re)drawn."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}if (window.__paClearSel) { window.__paClearSel(); }{% endmacro %}"
+    )
+
+
+def highlight_group(
+    features: Iterable[Mapping[str, Any]],
+    selected: str | None = None,
+    presenter: bool = False,
+    gcj02: bool = False,
+    clear_click: bool = True,
+) -> folium.FeatureGroup:
+    """The selection highlight: the given features drawn on top, names as (escaped) tooltips.
+
+    Passed to st_folium as `feature_group_to_add`, so changing it does not re-mount the map.
+    In presenter mode the names are permanent, large labels. A place selected by a click on the
+    map is highlighted in the browser at once; `clear_click` (a selection made elsewhere) removes
+    that highlight when this group is drawn.
+    """
+    fn = gcj02_shift() if gcj02 else None
+    group = folium.FeatureGroup(name="selection")
+    if clear_click:
+        _ClearClientSelection().add_to(group)
+    for f in features:
+        slim = display_feature(f, fn)
+        if slim["geometry"] is None:
+            continue
+        is_sel = slim["id"] == selected
+        style = {
+            "color": HIGHLIGHT_COLOR if is_sel else "#ff7f0e",
+            "weight": 4 if is_sel else 3,
+            "fillColor": "#ffd166",
+            "fillOpacity": 0.3 if is_sel else 0.15,
+            "opacity": 0.95,
+        }
+        gj = folium.GeoJson(
+            {"type": "FeatureCollection", "features": [slim]},
+            style_function=lambda _f, s=style: s,
+            marker=folium.CircleMarker(radius=10 if presenter else 7, color=style["color"], weight=3,
+                                       fill=True, fill_color="#ffd166", fill_opacity=0.9),
+        )
+        folium.Tooltip(
+            escape(str(slim["properties"].get("name") or "")),
+            permanent=presenter or is_sel,
+            class_name="pa-label",
+            sticky=False,
+        ).add_to(gj)
+        gj.add_to(group)
+    return group
+
+
+def session_group(feature_collection: Mapping[str, Any], gcj02: bool = False) -> folium.FeatureGroup:
+    """An uploaded plan's session layer (geo.upload), drawn in purple with escaped tooltips."""
+    fn = gcj02_shift() if gcj02 else None
+    group = folium.FeatureGroup(name="upload")
+    style = {"color": SESSION_COLOR, "weight": 2.5, "fillColor": SESSION_COLOR, "fillOpacity": 0.12,
+             "opacity": 0.9, "dashArray": "2 4"}
+    for f in feature_collection.get("features", []):
+        slim = display_feature(f, fn)
+        if slim["geometry"] is None:
+            continue
+        gj = folium.GeoJson(
+            {"type": "FeatureCollection", "features": [slim]},
+            style_function=lambda _f, s=style: s,
+            marker=folium.CircleMarker(radius=6, color=SESSION_COLOR, weight=2, fill=True,
+                                       fill_color=SESSION_COLOR, fill_opacity=0.7),
+        )
+        folium.Tooltip(escape(str(slim["properties"].get("name") or "")), class_name="pa-tip").add_to(gj)
+        gj.add_to(group)
+    return group
+
+
+def fit_zoom(bbox: tuple[float, float, float, float] | None, width_px: int = 900, height_px: int = 640) -> int:
+    """A Web-Mercator zoom level at which `bbox` (w, s, e, n) fits the given pixel box (4…10; points: 10)."""
+    if bbox is None:
+        return 7
+    w, s, e, n = bbox
+    dx = max(e - w, 1e-6)
+    y1 = math.log(math.tan(math.pi / 4 + math.radians(max(min(s, 85), -85)) / 2))
+    y2 = math.log(math.tan(math.pi / 4 + math.radians(max(min(n, 85), -85)) / 2))
+    dy = max(abs(y2 - y1), 1e-9)
+    zx = math.log2(360 * width_px / (256 * dx))
+    zy = math.log2(2 * math.pi * height_px / (256 * dy))
+    return int(max(4, min(10, math.floor(min(zx, zy)))))

@@ -1,0 +1,178 @@
+"""HTML of the clause panel and the document reader — every text escaped.
+
+Texts come from documents and the gazetteer, so each one goes through `html.escape` before
+it meets markup; the only markup is ours (`<mark>`, `<a>`, headings). A clause containing
+`<script>` shows it literally. The HTML is one block without blank lines, so Streamlit's
+markdown passes it through untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from geo.viewer.data import Catalog, PlaceInfo
+from geo.viewer.i18n import label, t
+
+PANEL_CSS = (
+    "<style>"
+    ".pa-place h3{margin:0 0 .2rem 0}"
+    ".pa-meta{color:#555;font-size:.85rem;margin:.1rem 0}"
+    ".pa-doc{margin:.8rem 0 .2rem 0;font-weight:600;border-bottom:1px solid #ddd}"
+    ".pa-clause{margin:.3rem 0 .1rem 0;line-height:1.6}"
+    ".pa-path{color:#666;font-size:.8rem}"
+    ".pa-src{color:#888;font-size:.75rem}"
+    ".pa-clause mark,.pa-reader mark{background:#ffe066;padding:0 1px}"
+    ".pa-clause mark.pa-other{background:#e8eef8}"
+    ".pa-reader p{line-height:1.8;margin:.2rem 0}"
+    ".pa-reader a{text-decoration:none;color:inherit}"
+    ".pa-reader h4{margin:.8rem 0 .2rem 0;font-size:1rem}"
+    "</style>"
+)
+
+
+def mark_mentions(
+    text: str,
+    mentions: Iterable[Sequence[Any]],
+    selected: Iterable[str] = (),
+    href: Callable[[str], str] | None = None,
+) -> str:
+    """Escaped `text` with each mention [start, end, place_id] wrapped in <mark>.
+
+    Mentions of a `selected` place get plain <mark>; others get <mark class="pa-other">.
+    With `href`, each mention is also a link to `href(place_id)` (opened in the same tab).
+    Overlapping or out-of-range spans are skipped, never mis-sliced.
+    """
+    chosen = set(selected)
+    out: list[str] = []
+    pos = 0
+    for m in sorted(mentions, key=lambda m: (int(m[0]), -int(m[1]))):
+        start, end, pid = int(m[0]), int(m[1]), str(m[2])
+        if start < pos or end > len(text) or start >= end:
+            continue
+        out.append(escape(text[pos:start]))
+        cls = "" if (pid in chosen or not chosen) else ' class="pa-other"'
+        inner = f'<mark{cls} data-place="{escape(pid)}">{escape(text[start:end])}</mark>'
+        if href is not None:
+            inner = f'<a href="{escape(href(pid))}" target="_self">{inner}</a>'
+        out.append(inner)
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def doc_label(doc: dict[str, Any], lang: str = "zh") -> str:
+    """Plain-text label of a document: "date · kind · title" (not escaped: for widgets)."""
+    date = str(doc.get("date") or t("no_date", lang))
+    return f"{date} · {doc.get('kind') or '—'} · {doc.get('title') or doc.get('id')}"
+
+
+def clauses_for_place(
+    catalog: Catalog, place_id: str, doc_ids: Iterable[str] | None = None
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """The clauses mentioning a place, grouped by document in date order (filtered to `doc_ids`)."""
+    place = catalog.places.get(place_id)
+    if place is None:
+        return []
+    allowed = None if doc_ids is None else set(doc_ids)
+    wanted = set(place.clause_ids)
+    if not wanted:  # fall back to scanning mentions (index without clause links)
+        wanted = {
+            cid for cid, c in catalog.clauses.items() if any(m[2] == place_id for m in c.get("mentions") or [])
+        }
+    groups: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    for doc_id, doc in catalog.documents.items():
+        if allowed is not None and doc_id not in allowed:
+            continue
+        cl = [catalog.clauses[c] for c in catalog.clauses_by_doc.get(doc_id, []) if c in wanted]
+        if cl:
+            groups.append((doc, cl))
+    return groups
+
+
+def place_header_html(place: PlaceInfo, lang: str = "zh") -> str:
+    """Name, kind, precision and provenance of a place."""
+    c = escape(t("colon", lang))
+    rows = [
+        f'<div class="pa-place"><h3>{escape(place.name)}</h3>',
+        f'<div class="pa-meta">{escape(t("kind", lang))}{c}{escape(label("kind", place.kind, lang))}'
+        f' · {escape(t("precision", lang))}{c}{escape(label("prec", place.precision, lang))}</div>',
+    ]
+    if place.source:
+        rows.append(f'<div class="pa-meta">{escape(t("provenance", lang))}{c}{escape(place.source)}</div>')
+    extra = []
+    if place.adcode:
+        extra.append(f'{escape(t("adcode", lang))}{c}{escape(place.adcode)}')
+    if place.aliases:
+        extra.append(f'{escape(t("aliases", lang))}{c}{escape("、".join(place.aliases))}')
+    extra.append(f'{escape(t("mentions", lang))}{c}{place.mention_count}')
+    rows.append(f'<div class="pa-meta">{" · ".join(extra)}</div></div>')
+    return "".join(rows)
+
+
+def doc_heading_html(doc: dict[str, Any], lang: str = "zh") -> str:
+    """One document's heading in the panel: title, date, document number."""
+    bits = [escape(str(doc.get("date") or t("no_date", lang)))]
+    if doc.get("doc_no"):
+        bits.append(escape(str(doc["doc_no"])))
+    return (
+        f'<div class="pa-doc">{escape(str(doc.get("title") or doc.get("id")))} '
+        f'<span class="pa-meta">({" · ".join(bits)})</span></div>'
+    )
+
+
+def clause_html(clause: dict[str, Any], selected: Iterable[str] = (), lang: str = "zh") -> str:
+    """One clause: heading path, label, source line range and text with the mentions marked."""
+    path = " › ".join(str(p) for p in clause.get("path") or [])
+    lab = str(clause.get("label") or "")
+    lines = clause.get("lines") or [0, 0]
+    src = f'{escape(str(clause.get("file") or ""))} {escape(t("lines", lang, first=lines[0], last=lines[-1]))}'
+    text = mark_mentions(str(clause.get("text") or ""), clause.get("mentions") or [], selected)
+    head = escape(path) + (f" › {escape(lab)}" if lab else "")
+    return (
+        f'<div class="pa-clause"><div class="pa-path">{head} <span class="pa-src">'
+        f'[{escape(t("source_file", lang))}: {src}]</span></div>{text}</div>'
+    )
+
+
+def reader_html(
+    catalog: Catalog,
+    doc_id: str,
+    href: Callable[[str], str],
+    selected: Iterable[str] = (),
+    lang: str = "zh",
+) -> str:
+    """One whole document, clause by clause, its place mentions marked and linked via `href(place_id)`."""
+    doc = catalog.documents.get(doc_id)
+    if doc is None:
+        return ""
+    chosen = list(selected)
+    c = escape(t("colon", lang))
+    meta = [f'{escape(t("date", lang))}{c}{escape(str(doc.get("date") or t("no_date", lang)))}']
+    if doc.get("doc_no"):
+        meta.append(f'{escape(t("doc_no", lang))}{c}{escape(str(doc["doc_no"]))}')
+    if doc.get("issuers"):
+        meta.append(f'{escape(t("issuers", lang))}{c}{escape("、".join(str(i) for i in doc["issuers"]))}')
+    out = [
+        f'<div class="pa-reader"><h3>{escape(str(doc.get("title") or doc_id))}</h3>',
+        f'<div class="pa-meta">{" · ".join(meta)}</div>',
+    ]
+    last_path: tuple[str, ...] = ()
+    for cid in catalog.clauses_by_doc.get(doc_id, []):
+        c = catalog.clauses[cid]
+        path = tuple(str(p) for p in c.get("path") or [])
+        if path != last_path:
+            out.append(f"<h4>{escape(' › '.join(path))}</h4>")
+            last_path = path
+        lab = str(c.get("label") or "")
+        body = mark_mentions(str(c.get("text") or ""), c.get("mentions") or [], chosen, href)
+        out.append(f'<p id="{escape(cid)}">{escape(lab) + " " if lab else ""}{body}</p>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def permalink(params: dict[str, str]) -> str:
+    """A relative link ("?a=b&…") that reopens the view with these query parameters."""
+    return "?" + urlencode(params) if params else "?"

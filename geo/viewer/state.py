@@ -1,0 +1,282 @@
+"""The viewer's state: selection, filters, basemap, view, presenter mode, language.
+
+Everything a view needs fits in `ViewState`, and `to_query_params` / `from_query_params`
+turn it into a permalink and back (unknown ids in a hand-edited link are dropped, never
+an error). Also here: place search by name, alias or pinyin, and reading a click out of
+what streamlit-folium returns.
+
+Query parameters: `sel` place id · `clause` clause whose places are highlighted ·
+`docs` comma-separated document ids (absent: all) · `layers` comma-separated kinds (absent: the
+manifest's default view) ·
+`basemap` · `lat`, `lon`, `z` map view · `presenter=1` · `lang` (zh|en) · `view` (map|reader|upload) ·
+`doc` the document open in the reader.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from geo.viewer import basemaps
+from geo.viewer.data import Catalog
+from geo.viewer.i18n import DEFAULT_LANG, normalize_lang
+
+VIEWS: tuple[str, ...] = ("map", "reader", "upload")
+DEFAULT_CENTER: tuple[float, float] = (30.1, 105.3)  # between Chengdu and Chongqing
+DEFAULT_ZOOM: int = 7
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """One view of the atlas. `docs` None means all documents; `kinds` None the default layers."""
+
+    selected: str | None = None
+    clause: str | None = None
+    docs: tuple[str, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+    basemap: str = "vector"
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
+    presenter: bool = False
+    lang: str = DEFAULT_LANG
+    view: str = "map"
+    reader_doc: str | None = None
+
+    def with_(self, **changes: Any) -> ViewState:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    def highlighted(self, catalog: Catalog) -> list[str]:
+        """Place ids to highlight: the clause's places (if a clause is chosen) plus the selection."""
+        ids: list[str] = []
+        if self.clause:
+            ids.extend(catalog.clause_place_ids(self.clause))
+        if self.selected and self.selected not in ids:
+            ids.insert(0, self.selected)
+        return ids
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(v for v in (s.strip() for s in (value or "").split(",")) if v)
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        f = float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+    if f is None or f != f or abs(f) > 1000:  # NaN or absurd
+        return None
+    return f
+
+
+def to_query_params(state: ViewState) -> dict[str, str]:
+    """The permalink query parameters of a view (defaults left out, so links stay short)."""
+    q: dict[str, str] = {}
+    if state.selected:
+        q["sel"] = state.selected
+    if state.clause:
+        q["clause"] = state.clause
+    if state.docs is not None:
+        q["docs"] = ",".join(state.docs)
+    if state.kinds is not None:
+        q["layers"] = ",".join(state.kinds)
+    if state.basemap != "vector":
+        q["basemap"] = state.basemap
+    if state.center is not None:
+        q["lat"] = f"{state.center[0]:.5f}"
+        q["lon"] = f"{state.center[1]:.5f}"
+    if state.zoom is not None:
+        q["z"] = str(int(state.zoom))
+    if state.presenter:
+        q["presenter"] = "1"
+    if state.lang != DEFAULT_LANG:
+        q["lang"] = state.lang
+    if state.view != "map":
+        q["view"] = state.view
+    if state.reader_doc:
+        q["doc"] = state.reader_doc
+    return q
+
+
+def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None) -> ViewState:
+    """The view a permalink describes. With a catalog, unknown place/clause/document ids are dropped."""
+
+    def get(key: str) -> str | None:
+        v = params.get(key)
+        if isinstance(v, list | tuple):
+            v = v[-1] if v else None
+        return None if v is None else str(v)
+
+    selected = get("sel") or None
+    clause = get("clause") or None
+    docs = _csv(get("docs")) if get("docs") is not None else None
+    kinds = _csv(get("layers")) if get("layers") is not None else None
+    reader_doc = get("doc") or None
+    if catalog is not None:
+        if selected and selected not in catalog.places:
+            selected = None
+        if clause and clause not in catalog.clauses:
+            clause = None
+        if docs is not None:
+            docs = tuple(d for d in docs if d in catalog.documents)
+        if reader_doc and reader_doc not in catalog.documents:
+            reader_doc = None
+    basemap = get("basemap") or "vector"
+    if basemap not in basemaps.REGISTRY:
+        basemap = "vector"
+    lat, lon = _float(get("lat")), _float(get("lon"))
+    center = (lat, lon) if lat is not None and lon is not None and abs(lat) <= 90 else None
+    z = _float(get("z"))
+    zoom = int(min(max(z, 1), 19)) if z is not None else None
+    view = get("view") or "map"
+    return ViewState(
+        selected=selected,
+        clause=clause,
+        docs=docs or None,
+        kinds=kinds,
+        basemap=basemap,
+        center=center,
+        zoom=zoom,
+        presenter=get("presenter") in ("1", "true", "yes"),
+        lang=normalize_lang(get("lang")),
+        view=view if view in VIEWS else "map",
+        reader_doc=reader_doc,
+    )
+
+
+def clicked_place_id(returned: Mapping[str, Any] | None) -> str | None:
+    """The place id of the feature clicked on the map, from st_folium's return value."""
+    if not returned:
+        return None
+    feature = returned.get("last_active_drawing")
+    if not isinstance(feature, Mapping):
+        return None
+    props = feature.get("properties")
+    pid = props.get("id") if isinstance(props, Mapping) else None
+    pid = pid or feature.get("id")
+    return str(pid) if pid else None
+
+
+def returned_view(returned: Mapping[str, Any] | None) -> tuple[tuple[float, float] | None, int | None]:
+    """(center, zoom) of the live map from st_folium's return value (None where absent)."""
+    if not returned:
+        return None, None
+    c = returned.get("center")
+    center = None
+    if isinstance(c, Mapping) and "lat" in c and "lng" in c:
+        try:
+            center = (round(float(c["lat"]), 5), round(float(c["lng"]), 5))
+        except (TypeError, ValueError):
+            center = None
+    z = returned.get("zoom")
+    zoom = int(z) if isinstance(z, int | float) and not isinstance(z, bool) else None
+    return center, zoom
+
+
+def select(state: ViewState, place_id: str | None) -> ViewState:
+    """The view with a new selected place (any clause highlight is cleared)."""
+    return state.with_(selected=place_id, clause=None)
+
+
+def visible_docs(state: ViewState, catalog: Catalog) -> list[str]:
+    """Document ids passing the filter, in date order."""
+    if state.docs is None:
+        return list(catalog.documents)
+    wanted = set(state.docs)
+    return [d for d in catalog.documents if d in wanted]
+
+
+def documents_grouped(catalog: Catalog) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Documents grouped by kind (groups ordered by their earliest document), each group by date."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for doc in catalog.documents.values():  # already in date order
+        groups.setdefault(str(doc.get("kind") or ""), []).append(doc)
+    return list(groups.items())
+
+
+# --- search -----------------------------------------------------------------------------------
+
+_LATIN = re.compile(r"[^a-z0-9]")
+
+
+def fold_latin(text: str) -> str:
+    """Lower-case ASCII letters and digits only ("Chéngdū Shì" → "chengdushi")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return _LATIN.sub("", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """The search keys of one place."""
+
+    place_id: str
+    name: str
+    aliases: tuple[str, ...]
+    pinyin: str
+    initials: str
+    weight: int
+
+
+def _pinyin_keys(name: str, given: str) -> tuple[str, str]:
+    full = fold_latin(given)
+    initials = ""
+    try:
+        from pypinyin import Style, lazy_pinyin
+
+        syllables = lazy_pinyin(name)
+        if not full:
+            full = fold_latin("".join(syllables))
+        initials = fold_latin("".join(s[:1] for s in lazy_pinyin(name, style=Style.NORMAL)))
+    except ImportError:
+        pass
+    return full, initials
+
+
+def build_search_index(catalog: Catalog) -> list[SearchEntry]:
+    """Search keys for every place that has a geometry (names, aliases, pinyin, initials)."""
+    entries = []
+    for p in catalog.places.values():
+        if p.bbox is None:
+            continue
+        full, initials = _pinyin_keys(p.name, p.pinyin)
+        entries.append(SearchEntry(p.id, p.name, p.aliases, full, initials, p.mention_count))
+    return entries
+
+
+def search_places(entries: Iterable[SearchEntry], query: str, limit: int = 12) -> list[str]:
+    """Place ids matching `query` by name, alias or pinyin, best first."""
+    q = query.strip()
+    if not q:
+        return []
+    ql = q.lower()
+    qlat = fold_latin(q)
+    scored: list[tuple[int, int, int, str]] = []
+    for e in entries:
+        score = None
+        if e.name == q:
+            score = 0
+        elif q in e.aliases:
+            score = 1
+        elif e.name.startswith(q):
+            score = 2
+        elif q in e.name:
+            score = 3
+        elif any(ql in a.lower() for a in e.aliases):
+            score = 4
+        elif qlat and qlat == qlat.strip() and q.isascii():
+            if e.pinyin == qlat:
+                score = 5
+            elif e.pinyin.startswith(qlat):
+                score = 6
+            elif e.initials.startswith(qlat):
+                score = 7
+            elif len(qlat) >= 3 and qlat in e.pinyin:
+                score = 8
+        if score is not None:
+            scored.append((score, -e.weight, len(e.name), e.place_id))
+    scored.sort()
+    return [s[3] for s in scored[:limit]]

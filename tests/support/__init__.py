@@ -1,0 +1,1 @@
+"""Test helpers (not part of the library): app server and offline Chromium page, synthetic layers/."""
