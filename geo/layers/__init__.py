@@ -12,6 +12,7 @@ from geo.layers.build import (
     build_layers,
     input_checksums,
     layer_file,
+    layers_older_than_data,
     load_inputs,
     read_layers,
     stale_inputs,
@@ -36,6 +37,7 @@ __all__ = [
     "load_inputs",
     "read_layers",
     "rfc7946_problems",
+    "layers_older_than_data",
     "stale_inputs",
     "validate_layers",
 ]

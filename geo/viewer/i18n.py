@@ -103,6 +103,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind:waterway": "航道",
         "source_file": "来源",
         "colon": "：",
+        "editor_heading": "编辑登录",
+        "editor_password": "编辑密码",
+        "editor_sign_in": "登录",
+        "editor_sign_in_oidc": "用单位账号登录",
+        "editor_sign_out": "退出登录",
+        "editor_signed_in": "已作为编辑登录：可以把上传的规划保存到语料库。",
+        "editor_wrong_password": "密码不正确。",
+        "editor_needed": "只有登录的编辑可以保存到语料库；上传的文件只在本次会话中分析，可以下载其图层。",
+        "layers_stale": "地图图层早于数据（data/ 在上次构建之后有改动）：地图显示的是旧图层。请运行 make build。",
+        "recovered": "启动时已处理一次中断的修改：{note}",
+        "error_generic": "出错了，请重试或联系管理员。",
     },
     "en": {
         "app_title": "Plan Atlas",
@@ -193,6 +204,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind:waterway": "Waterway",
         "source_file": "Source",
         "colon": ": ",
+        "editor_heading": "Editor sign-in",
+        "editor_password": "Editor password",
+        "editor_sign_in": "Sign in",
+        "editor_sign_in_oidc": "Sign in with your organisation",
+        "editor_sign_out": "Sign out",
+        "editor_signed_in": "Signed in as an editor: uploaded plans can be kept in the corpus.",
+        "editor_wrong_password": "Wrong password.",
+        "editor_needed": "Only a signed-in editor can keep a plan in the corpus; uploads are analysed in this "
+        "session only, and their layer can be downloaded.",
+        "layers_stale": "The map layers are older than the data (data/ changed since the last build): the map "
+        "shows the old layers. Run make build.",
+        "recovered": "At start an interrupted change was dealt with: {note}",
+        "error_generic": "Something went wrong; try again or ask the administrator.",
     },
 }
 

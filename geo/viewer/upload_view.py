@@ -1,7 +1,10 @@
 """The app's upload panel: add a .txt, .docx or .pdf plan and see its places (Streamlit, composition only).
 
-All logic is in geo.upload (analyse_upload, keep_upload) and geo.readers; this module only lays
-out widgets. Text from the upload is shown with st.table / st.text (rendered as text, never as
+All logic is in geo.ingest (analyse_upload, keep_upload); the file is read in a bounded child
+process (geo.corpus.read_bounded: memory cap, timeout), so a hostile upload cannot take the server
+with it. Anyone may analyse and download an upload in their own session; "保存到语料库" (the only
+write into data/) is offered to signed-in editors only (geo.viewer.auth.is_editor, checked again
+right before the write). This module only lays out widgets. Text from the upload is shown with st.table / st.text (rendered as text, never as
 HTML or Markdown), errors with st.error. The analysis of a file is kept in st.session_state by
 its sha256, so reruns do not redo it. The caller (app.py) draws `UploadResult.feature_collection`
 on the map as an extra layer (see the module docstring of geo.upload for its contract).
@@ -28,6 +31,9 @@ from geo import settings
 from geo.corpus import SUPPORTED_EXTENSIONS, limit_text
 from geo.errors import PlanAtlasError
 from geo.ingest import UploadResult, analyse_upload, keep_upload
+from geo.viewer.auth import is_editor
+from geo.viewer.i18n import t
+from geo.viewer.integrity import data_changed
 
 __all__ = ["render_upload_panel"]
 
@@ -109,15 +115,20 @@ def render_upload_panel(
     if st.session_state.get(kept_key) == sha:
         ids = ", ".join(st.session_state.get(f"{key}:kept_ids", []))
         st.success(f"已保存到语料库 · kept in the corpus as {ids}; the map layers were rebuilt")
+    elif not is_editor():
+        st.info(t("editor_needed", "zh") + " · " + t("editor_needed", "en"))
     elif st.button("保存到语料库 · Keep this document", key=f"{key}:keep"):
         try:
             with st.spinner("正在保存并更新图层 · adding and rebuilding layers …"):
+                if not is_editor():  # checked again where the write happens
+                    raise PlanAtlasError(t("editor_needed", "en"))
                 docs = keep_upload(result, root)
         except PlanAtlasError as exc:
             st.error(str(exc))
         else:
             st.session_state[kept_key] = sha
             st.session_state[f"{key}:kept_ids"] = [d.id for d in docs]
+            data_changed()
             st.cache_data.clear()
             st.cache_resource.clear()
             st.rerun()  # the app reads the rebuilt layers/ on the rerun
