@@ -51,7 +51,7 @@ def test_upload_docx_lists_its_places(app: AppServer, chromium: Any, tmp_path: P
         pg.goto(app.url)
         file_input = pg.locator('[data-testid="stFileUploader"] input[type="file"]')
         file_input.wait_for(state="attached", timeout=60_000)
-        assert "20 MB" in pg.locator('[data-testid="stFileUploader"]').inner_text()
+        assert "20 MiB" in pg.locator('[data-testid="stFileUploader"]').inner_text()
         file_input.set_input_files(str(_docx(tmp_path / "plan.docx")))
         table = pg.locator('[data-testid="stTable"]')
         table.wait_for(timeout=60_000)
