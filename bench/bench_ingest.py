@@ -143,7 +143,7 @@ def _killed_add_recovery(work: Path, plan: Path, tmp: str) -> float:
     subprocess.run([PYTHON, "-m", "geo", "add", "-q", str(plan)], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     ops = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines()]
-    commit = next(int(n) for n, op, path in ops if op == "rename" and path.endswith("/journal.json"))
+    commit = next(int(n) for n, op, path in ops if op == "write" and path.endswith("/journal.json"))
     added = [d.id for d in load_corpus(work / "data" / "docs").documents
              if any(s.file.startswith("user-") for s in d.sources)]
     remove_document_report(added[0], work)

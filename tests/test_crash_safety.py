@@ -199,7 +199,7 @@ def test_killed_at_every_write(scenarios: dict[str, Scenario], command: str) -> 
         outcomes[k] = sc.check(f"{command} killed at op {k} {sc.ops[k - 1][1:]}",
                                lambda k=k: _forked(sc.work, sc.argv, kill_at=k))
     # before the journal is committed the change is rolled back, after it it is completed
-    commit = next(n for n, op, path in sc.ops if op == "rename" and path.endswith("/journal.json"))
+    commit = next(n for n, op, path in sc.ops if op == "write" and path.endswith("/journal.json"))
     assert all(v == "before" for k, v in outcomes.items() if k <= commit), outcomes
     assert all(v == "after" for k, v in outcomes.items() if k > commit), outcomes
 
@@ -224,7 +224,7 @@ def _cli(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]
 
 def test_real_process_killed_then_next_command_says_so(scenarios: dict[str, Scenario]) -> None:
     sc = scenarios["add"]
-    commit = next(n for n, op, path in sc.ops if op == "rename" and path.endswith("/journal.json"))
+    commit = next(n for n, op, path in sc.ops if op == "write" and path.endswith("/journal.json"))
     for k, state, word in ((commit - 1, sc.snap_before, "rolled back"), (commit + 2, sc.snap_after, "completed")):
         _reset(sc.before, sc.work)
         killed = _cli(sc.work, *sc.argv, PLAN_ATLAS_KILL_AT=str(k))
