@@ -9,7 +9,8 @@ over the target, so a reader sees the old file or the new one, never a part. Cac
 The other file operations of a crash-safe change (geo.ingest.journal, geo.layers' swap) are here
 too — `write_new_file` (inside a staging folder), `rename`, `remove_file`, `make_dir`,
 `remove_tree`, `link_tree` —, so that crash tests can stop the process at any one of them: with
-PLAN_ATLAS_KILL_AT=k the k-th operation (counted from 1 in this process, atomic writes included)
+PLAN_ATLAS_KILL_AT=k the k-th operation (counted from 1 in this process; durable atomic writes
+count, cache writes do not)
 SIGKILLs the process before it runs; with PLAN_ATLAS_OPS_LOG=path every operation appends
 "n<TAB>op<TAB>path" to that file. Temporary names hold the writer's pid (`pid_of_temp`), so a
 later process can tell a dead writer's leftover from a file a live one is still writing.
@@ -78,7 +79,8 @@ def atomic_write_bytes(path: Path | str, data: bytes, *, mode: int = 0o644, dura
     The parent folder is created. `durable=False` skips the fsyncs (caches, published display data).
     """
     target = Path(path)
-    _op("write", target)
+    if durable:  # caches (durable=False) are not part of a change: not counted, never killed at
+        _op("write", target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:

@@ -60,7 +60,16 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
             f"{path.name}: file is {size / 2**20:.1f} MiB, larger than the limit of {limit / 2**20:g} MiB "
             f"({limit} bytes, MAX_FILE_BYTES); split it or remove unrelated text"
         )
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), str(path))
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode a text file's bytes: UTF-8 (BOM optional), UTF-16 with a BOM, else GB18030.
+
+    Raises InputFileError naming `name` when the bytes are empty or blank, or not text (NUL bytes,
+    undecodable bytes, many control characters). No size check: the caller made it.
+    """
+    path = name
     if not data.strip():
         raise InputFileError(f"{path}: file is empty (no text to read)")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte order mark
@@ -91,7 +100,7 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
     return _checked_text(path, text)
 
 
-def _checked_text(path: Path, text: str) -> str:
+def _checked_text(path: str | Path, text: str) -> str:
     if not text.strip():
         raise InputFileError(f"{path}: file is empty (only whitespace)")
     sample = text[:200_000]
