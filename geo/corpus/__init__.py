@@ -7,7 +7,15 @@ the clause tree with stable ids. Public surface (everything else is private to t
 
 from geo.corpus._normalize import squash
 from geo.corpus.bounded import BoundedRead, read_bounded, read_bounded_report
-from geo.corpus.load import MAX_PLAN_BYTES, Corpus, corpus_files, decode_text, load_corpus, parse_text, read_text
+from geo.corpus.load import (
+    MAX_PLAN_BYTES,
+    Corpus,
+    corpus_files,
+    decode_text,
+    load_corpus,
+    parse_text,
+    read_text,
+)
 from geo.corpus.readers import (
     SUPPORTED_EXTENSIONS,
     limit_text,
