@@ -115,14 +115,15 @@ def _vm_hwm(pid: int) -> int:
 def read_bounded(source: tuple[str, bytes]) -> str:
     """The text of (file name, bytes), read in a bounded child process; InputFileError otherwise.
 
-    .txt files are decoded in this process (their size is checked first and decoding is linear);
-    .docx and .pdf go to the child.
+    Readers registered with bounded=False (.txt: its size is checked first and decoding is linear)
+    run in this process; .docx and .pdf go to the child.
     """
-    from geo.corpus.readers import read_document_bytes
+    from geo.corpus.readers import read_document_bytes, reader_for
 
     name, data = source
-    if Path(name).suffix.lower() not in (".docx", ".pdf") or len(data) > settings.MAX_FILE_BYTES or not data.strip():
-        return read_document_bytes(name, data)
+    reader = reader_for(name)
+    if reader is None or not reader.bounded or len(data) > settings.MAX_FILE_BYTES or not data.strip():
+        return read_document_bytes(name, data)  # refused at once, or a reader safe to run here
     report = read_bounded_report(name, data)
     if report.error is not None or report.text is None:
         raise InputFileError(report.error or f"{name}: the reader gave no text")

@@ -28,7 +28,8 @@ from typing import Any
 import streamlit as st
 
 from geo import settings
-from geo.corpus import SUPPORTED_EXTENSIONS, limit_text
+from geo.corpus import limit_text
+from geo.corpus.readers import supported_extensions
 from geo.errors import PlanAtlasError
 from geo.ingest import UploadResult, analyse_upload, keep_upload
 from geo.viewer.auth import is_editor
@@ -66,10 +67,11 @@ def render_upload_panel(
     """
     st.subheader("上传规划 · Bring your own plan")
     limit_mb = max(1, settings.MAX_FILE_BYTES // (1024 * 1024))
+    exts = supported_extensions()
     uploaded = st.file_uploader(
-        f"添加 .txt、.docx 或 .pdf 规划文件（不超过 {limit_text()}）· Add a .txt, .docx or .pdf plan "
+        f"添加 {'、'.join(exts)} 规划文件（不超过 {limit_text()}）· Add a {', '.join(exts)} plan "
         f"(at most {limit_text()}; PDFs need a text layer)",
-        type=[ext.lstrip(".") for ext in SUPPORTED_EXTENSIONS],
+        type=[ext.lstrip(".") for ext in supported_extensions()],
         key=f"{key}:file",
         max_upload_size=limit_mb,
     )
