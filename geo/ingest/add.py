@@ -377,10 +377,11 @@ def add_prepared(prepared: list[Prepared], root: Path | str | None = None, *, pr
             )
         storage.remove_file(docs / MANIFEST_NAME)  # a hard link to the current one: replace, never edit
         storage.write_new_file(docs / MANIFEST_NAME, _manifest_text(rows))
-        _check_ids_kept(before, load_corpus(docs).documents)
+        staged = load_corpus(docs)  # parsed once: the build below and the result reuse it
+        _check_ids_kept(before, staged.documents)
         build_seconds = _build_staged(change, paths, progress)
     added = set(names)
-    out = [d for d in load_corpus(paths.docs).documents if any(s.file in added for s in d.sources)]
+    out = [d for d in staged.documents if any(s.file in added for s in d.sources)]
     return IngestResult(out, sorted(added), time.perf_counter() - t0, build_seconds)
 
 
