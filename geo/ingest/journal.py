@@ -220,6 +220,8 @@ def recover(root: Path | str | None = None) -> str | None:
     root = Path(root) if root is not None else settings.ROOT
     if not (root / "data").is_dir():
         return None
+    if not (root / TXN_DIR).exists() and not any(root.glob(".layers-*.tmp")):
+        return None  # nothing to recover: no lock taken, nothing created
     try:
         with change_lock(root):
             return recover_locked(root)
