@@ -33,3 +33,15 @@ class GazetteerError(PlanAtlasError):
 
 class LayersError(PlanAtlasError):
     """layers/ is missing, stale or invalid, or a build/export failed."""
+
+
+class RenderError(PlanAtlasError):
+    """A thematic map or map image cannot be made: bad classification, unknown view, no CJK font, bad size."""
+
+
+class QueryError(PlanAtlasError):
+    """A search query or filter that cannot be run (empty, only exclusions, bad date, unknown theme)."""
+
+
+class ThemesError(PlanAtlasError):
+    """data/themes.csv is missing or malformed (the message names the file and row)."""

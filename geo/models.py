@@ -114,9 +114,15 @@ class Place:
 
 @dataclass(frozen=True)
 class Mention:
-    """A place mention: character offsets [start, end) into the text it was found in."""
+    """A place mention: character offsets [start, end) into the text it was found in.
+
+    rule: how it was found ("exact name", "exact alias", "generated short form", "list expansion",
+    "parenthesised expansion", "traditional", "variant"; geo.extract.RULE_CONFIDENCE), confidence: 0–1.
+    """
 
     start: int
     end: int
     surface: str
     place_id: str
+    confidence: float = 1.0
+    rule: str = "exact name"

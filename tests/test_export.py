@@ -14,8 +14,9 @@ import pytest
 
 from geo.cli.main import main
 from geo.errors import LayersError, UnknownDocumentError, UnknownPlaceError
-from geo.export.writers import FORMATS, export_bytes, export_file, mention_rows, select_features
-from geo.layers.build import LayerSet, build_layers, read_layers
+from geo.export import FORMATS, Selection, export_bytes, export_file, mention_rows, select_features
+from geo.layers import LayerSet, build_layers, read_layers
+from geo.places import RULE_CONFIDENCE
 from tests.support.layers_common import synthetic_inputs
 
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -65,7 +66,8 @@ def test_gpkg_one_table_per_layer(tmp_path: Path, ls: LayerSet) -> None:
     path = tmp_path / "all.gpkg"
     path.write_bytes(export_bytes(ls, "gpkg"))
     tables = dict(pyogrio.list_layers(path).tolist())
-    assert set(tables) == {name for name, m in ls.manifest["layers"].items() if m["features"]}
+    assert {n for n, g in tables.items() if g} == {name for name, m in ls.manifest["layers"].items() if m["features"]}
+    assert {n for n, g in tables.items() if not g} == {"place_clauses", "layer_styles"}  # attribute tables
     counties = pyogrio.read_dataframe(path, layer="admin_county")
     assert counties.crs.to_epsg() == 4326
     assert len(counties) == ls.manifest["layers"]["admin_county"]["features"]
@@ -88,6 +90,8 @@ def test_csv_of_mentions(ls: LayerSet) -> None:
         "surface",
         "start",
         "end",
+        "confidence",
+        "rule",
         "excerpt",
     ]
     assert len(rows) == ls.manifest["index"]["mentions"]
@@ -95,6 +99,7 @@ def test_csv_of_mentions(ls: LayerSet) -> None:
     for r in rows:
         assert clauses[r["clause_id"]]["text"][int(r["start"]) : int(r["end"])] == r["surface"]
         assert r["surface"] in r["excerpt"]
+        assert r["rule"] in RULE_CONFIDENCE and float(r["confidence"]) == RULE_CONFIDENCE[r["rule"]]
     assert {r["doc_id"] for r in mention_rows(ls, doc_id="doc-b")} == {"doc-b"}
 
 
@@ -161,3 +166,34 @@ def test_cli(tmp_path: Path, layers_dir: Path, capsys: pytest.CaptureFixture[str
     assert "make build" in capsys.readouterr().err
     assert main(["export", "--layers", str(layers_dir), "--format", "shp", "-o", "-"]) == 1
     assert "unknown export format 'shp'" in capsys.readouterr().err
+
+
+def test_exports_are_deterministic(ls: LayerSet) -> None:
+    for fmt in ("gpkg", "geojson-zip", "kml"):
+        assert export_bytes(ls, fmt) == export_bytes(ls, fmt), fmt
+
+
+def test_export_layers_one_geometry_type_each(ls: LayerSet) -> None:
+    sel = Selection(ls)
+    for name, feats in sel.by_layer.items():
+        assert {f["geometry"]["type"] for f in feats} == {sel.geometry_types[name]}, name
+    # a subset keeps the schema of the whole export (the type is fixed by layers/, not the selection)
+    one = Selection(ls, place_ids=("airport:ctu",))
+    assert one.geometry_types == sel.geometry_types
+
+
+def test_layer_subsets_of_features_and_mentions(ls: LayerSet) -> None:
+    points = {f["id"] for f in ls.collections["points"]["features"]}
+    sel = Selection(ls, layers=("points",))
+    assert list(sel.by_layer) == ["points"] and {f["id"] for f in sel.by_layer["points"]} == points
+    assert sel.mentions and {r["place_id"] for r in sel.mentions} <= points
+    with pytest.raises(LayersError, match="unknown export layer"):
+        Selection(ls, layers=("volcanoes",))
+
+
+def test_csv_rule_and_confidence_on_the_real_layers() -> None:
+    rows = mention_rows(read_layers(), doc_id="2023-wandakai-plan")
+    rules = {r["rule"] for r in rows}
+    assert {"exact name", "generated short form"} <= rules
+    short = next(r for r in rows if r["rule"] == "generated short form")
+    assert short["confidence"] < 1.0 and short["surface"] != short["name"]

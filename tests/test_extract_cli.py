@@ -34,9 +34,21 @@ def test_extract_jsonl_one_line_per_input() -> None:
     recs = [json.loads(x) for x in out.splitlines()]
     assert [r["id"] for r in recs] == ["a", 2]
     m = recs[0]["mentions"][0]
-    assert set(m) == {"start", "end", "surface", "place_id", "name", "kind", "adcode"}
+    assert set(m) == {"start", "end", "surface", "place_id", "name", "kind", "adcode", "confidence", "rule"}
     assert lines[0]["text"][m["start"] : m["end"]] == m["surface"] == "重庆江北国际机场"
+    assert (m["rule"], m["confidence"]) == ("exact name", 1.0)
     assert recs[1]["mentions"] == []
+
+
+def test_extract_jsonl_reports_rule_and_confidence_of_web_text_forms() -> None:
+    text = "推進成自卢赤高速和萬州港建設"
+    code, out, _ = run(["extract", "--jsonl"], json.dumps({"id": "w", "text": text}, ensure_ascii=False))
+    assert code == 0
+    got = [(m["surface"], m["rule"], m["confidence"]) for m in json.loads(out)["mentions"]]
+    assert got[0] == ("成自卢赤高速", "variant", 0.6)
+    assert got[1][0] == "萬州港" and got[1][1] == "traditional" and got[1][2] < 1.0
+    for m in json.loads(out)["mentions"]:
+        assert text[m["start"] : m["end"]] == m["surface"]
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_files_and_counts(built: Path) -> None:
     names = {p.name for p in built.iterdir()}
-    assert names == {f"{n}.geojson" for n in LAYERS} | {"index.json", "manifest.json"}
+    assert names == {f"{n}.geojson" for n in LAYERS} | {"index.json", "atlas.sqlite", "manifest.json"}
     ls = read_layers(built, verify=True)
     ids = {name: sorted(f["id"] for f in fc["features"]) for name, fc in ls.collections.items()}
     assert ids["admin_province"] == ["adm:110000", "adm:500000", "adm:510000"]  # every province

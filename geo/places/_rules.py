@@ -306,9 +306,10 @@ ROUTE_JOINER_RE = re.compile(r"[\u4e00-\u9fff](?:至|—|经(?![济开营贸验�
 # Kinds whose route-shaped names are split into nodes (not sites: 峨眉山—乐山大佛; not named lines).
 ROUTE_KINDS: frozenset[str] = frozenset({"corridor", "axis", "composite"})
 ROUTE_SPLIT_RE = re.compile(r"[至经、()—]")
-# Lists of bare line abbreviations before a shared head (襄渝、成达、渝万等铁路).
+# Lists of bare line abbreviations before a shared head (襄渝、成达、渝万等铁路; web texts: 襄渝,成达等铁路).
 LINE_LIST_RE = re.compile(
-    r"(?P<items>[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})+)等(?P<head>铁路|高铁|高速公路|高速|城际铁路)"
+    r"(?P<items>[\u4e00-\u9fff]{2,4}(?:(?:、[\u4e00-\u9fff]{2,4})+|(?:,[\u4e00-\u9fff]{2,4})+))"
+    r"等(?P<head>铁路|高铁|高速公路|高速|城际铁路)"
 )
 LINE_LIST_GUARDS: tuple[str, ...] = ("等铁路", "等高铁", "等高速", "等城际")
 LINE_HEAD_SUFFIXES: dict[str, tuple[str, ...]] = {

@@ -2,7 +2,7 @@
 
 Data: the clauses of geo.corpus.load_corpus() and the gazetteer (geo.gazetteer.load_gazetteer).
 A candidate is a run of name-like words (jieba.posseg: nouns, place names, abbreviations; a verb,
-preposition or particle ends it) whose last word ends in a place-type suffix (…新区, …园区, …港,
+preposition or particle ends it) whose last word ends in a place-type suffix (…新区, …新城, …园区, …港,
 …机场, …高铁, …铁路, …示范区, …高速, …走廊, …枢纽, …江, …山, …镇 …, see `PATTERNS`).
 Designations (示范区, 试验区, 产业带 …) count only when they contain a known place (a
 "国家数字经济创新发展试验区" is a type, not a place); a locator before a natural feature is dropped
@@ -28,6 +28,11 @@ PATTERNS: tuple[tuple[str, int, int], ...] = (
     ("经济技术开发区", 2, 6),
     ("高新技术产业开发区", 2, 6),
     ("新区", 2, 6),
+    ("新城", 2, 6),
+    ("高原", 2, 4),
+    ("盆地", 2, 5),
+    ("河谷", 2, 5),
+    ("流域", 2, 6),
     ("园区", 2, 8),
     ("工业园", 2, 6),
     ("产业园", 2, 8),
@@ -78,6 +83,9 @@ IGNORE: dict[str, str] = {
     "支线机场": "generic",
     "综合保税区": "generic",
     "无水港": "generic (dry port)",
+    "郊区新城": "generic (a type of new town)",
+    "现代化郊区新城": "generic (a type of new town)",
+    "跨界流域": "generic (cross-border basins)",
     "内陆港": "generic",
     "自由贸易港": "generic",
     "国家级新区": "generic",
@@ -151,12 +159,16 @@ class CoverageRow:
 
 # Single-character suffixes: a natural feature, port, station or town written as one word (铜锣山, 新生港).
 _LIMITS = {s: (lo, hi) for s, lo, hi in PATTERNS}
-_SHORT_SUFFIXES = ("江", "河", "湖", "山", "港", "站", "镇", "乡", "码头", "机场")
+_SHORT_SUFFIXES = ("江", "河", "湖", "山", "港", "站", "镇", "乡", "码头", "机场", "新城", "高原", "盆地", "河谷", "流域")
 # Part-of-speech flags (jieba.posseg) that may sit inside a place name; anything else ends it.
 _NAME_FLAGS = frozenset(
     {"n", "ns", "nz", "nt", "nr", "nrt", "nrfg", "j", "l", "vn", "an", "s", "ng", "b", "eng"}
 )
 _MAX_TOKENS, _MAX_CHARS = 6, 18
+# Planning verbs and nouns that jieba tags as nouns but never begin a place name (规划建设|紫云新城).
+_LEAD_WORDS = frozenset(
+    "规划 建设 加快 推进 推动 支持 打造 发展 完善 培育 提升 重点 积极 统筹 协同 共建 高标准 高水平 高质量 依托 围绕".split()
+)
 
 
 def _suffix_of(word: str) -> str | None:
@@ -190,6 +202,8 @@ def candidates(text: str) -> Iterable[tuple[int, int, str]]:
             and end - tokens[j - 1][0] <= _MAX_CHARS
         ):
             j -= 1
+        while j < i and tokens[j][2] in _LEAD_WORDS:
+            j += 1
         start = tokens[j][0]
         lo, _ = _LIMITS[suffix]
         if end - start - len(suffix) < lo:
@@ -197,12 +211,24 @@ def candidates(text: str) -> Iterable[tuple[int, int, str]]:
         yield start, end, suffix
 
 
-def coverage_report(min_count: int = 1, corpus: Any = None, gazetteer: Any = None) -> list[CoverageRow]:
-    """Unresolved place-like strings in the corpus, most frequent first."""
+def coverage_report(
+    min_count: int = 1, corpus: Any = None, gazetteer: Any = None, doc_id: str | None = None
+) -> list[CoverageRow]:
+    """Unresolved place-like strings in the corpus (or one document of it), most frequent first.
+
+    Raises UnknownDocumentError for an unknown `doc_id`."""
     if corpus is None:
         from geo.corpus import load_corpus
 
         corpus = load_corpus()
+    clauses = corpus.clauses() if doc_id is None else corpus.document(doc_id).clauses
+    return coverage_of_texts(((c.id, c.text) for c in clauses), gazetteer, min_count)
+
+
+def coverage_of_texts(
+    texts: Iterable[tuple[str, str]], gazetteer: Any = None, min_count: int = 1
+) -> list[CoverageRow]:
+    """Unresolved place-like strings in (id, text) pairs (an uploaded plan's clauses), most frequent first."""
     if gazetteer is None:
         from geo.places.gazetteer import load_gazetteer
 
@@ -210,8 +236,7 @@ def coverage_report(min_count: int = 1, corpus: Any = None, gazetteer: Any = Non
     ex = Extractor(gazetteer)
     known = ex.index
     rows: dict[str, CoverageRow] = {}
-    for clause in corpus.clauses():
-        text = clause.text
+    for clause_id, text in texts:
         norm, offsets = normalize_for_matching(text)
         mentions = [(m.start, m.end) for m in ex.extract(text)]
         excluded = [(offsets[a], offsets[b - 1] + 1) for a, b in R.excluded_regions(norm) if b > a]
@@ -242,8 +267,8 @@ def coverage_report(min_count: int = 1, corpus: Any = None, gazetteer: Any = Non
                 continue
             row = rows.setdefault(surface, CoverageRow(surface, 0, suffix))
             row.count += 1
-            if not row.clause_ids or row.clause_ids[-1] != clause.id:
-                row.clause_ids.append(clause.id)
+            if not row.clause_ids or row.clause_ids[-1] != clause_id:
+                row.clause_ids.append(clause_id)
     out = [r for r in rows.values() if r.count >= min_count]
     out.sort(key=lambda r: (-r.count, r.surface))
     return out

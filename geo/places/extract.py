@@ -38,11 +38,23 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from geo.models import Clause, Mention, Place
 from geo.places import _rules as R
+from geo.places._variants import t2s_table, traditional_re, variant_keys
 
 if TYPE_CHECKING:
     from geo.corpus import Corpus
 
-__all__ = ["Extractor", "GazetteerLike", "extract_corpus", "normalize_for_matching"]
+__all__ = ["RULE_CONFIDENCE", "Extractor", "GazetteerLike", "extract_corpus", "normalize_for_matching"]
+
+# How a mention was found (Mention.rule) and how much to trust it (Mention.confidence).
+RULE_CONFIDENCE: dict[str, float] = {
+    "exact name": 1.0,  # the place's canonical name
+    "exact alias": 0.95,  # a curated alias (data/gazetteer/*.csv, admin_aliases.csv)
+    "generated short form": 0.9,  # an admin short form (万州区 → 万州)
+    "parenthesised expansion": 0.9,  # 合（川）广（安）长（寿）… read as its abbreviation
+    "traditional": 0.9,  # matched after Traditional → Simplified conversion
+    "list expansion": 0.85,  # an item of a shared-head list (乐山、阆中等支线机场 → 乐山机场)
+    "variant": 0.6,  # a variant character or typo of a known name (成自卢赤 → 成自泸赤)
+}
 
 
 class GazetteerLike(Protocol):
@@ -58,10 +70,11 @@ class GazetteerLike(Protocol):
 def normalize_for_matching(text: str) -> tuple[str, list[int]]:
     """The matching form of `text` and, for each of its characters, the offset in `text`.
 
-    Full-width ASCII becomes half-width, every dash variant becomes "—", whitespace is removed.
-    The returned list has one extra entry (len(text)) so that end offsets map back too.
+    Full-width ASCII becomes half-width, every dash variant becomes "—", Traditional characters
+    become Simplified (1:1, geo.places._variants), whitespace is removed. The returned list has one
+    extra entry (len(text)) so that end offsets map back too.
     """
-    mapped = text.translate(R.TRANSLATE)
+    mapped = text.translate(_translate_table())
     if not _SPACE_RE.search(mapped):
         return mapped, list(range(len(text) + 1))
     offsets = [i for i, ch in enumerate(mapped) if not ch.isspace()]
@@ -70,6 +83,15 @@ def normalize_for_matching(text: str) -> tuple[str, list[int]]:
 
 
 _SPACE_RE = re.compile(r"\s+")
+_LIST_GAPS = R.LIST_SEPARATORS | {","}
+_TABLE: dict[int, str] = {}
+
+
+def _translate_table() -> dict[int, str]:
+    if not _TABLE:
+        _TABLE.update(t2s_table())
+        _TABLE.update(R.TRANSLATE)
+    return _TABLE
 
 
 def _norm_key(surface: str) -> str:
@@ -103,6 +125,7 @@ class _Cand:
     place_id: str
     weak: bool = False  # accepted only in a route chain
     merged: bool = False
+    rule: str = ""  # set by the steps that type or expand a match; else derived from the surface
 
 
 class Extractor:
@@ -123,7 +146,12 @@ class Extractor:
             ids = index.get(_norm_key(target))
             if ids and key not in index:
                 index[key] = list(ids)
+        self._variants = variant_keys(index)
+        for var, key in self._variants.items():
+            index[var] = list(index[key])
         self.index = index
+        self._short_forms: dict[str, frozenset[str]] = {}
+        self._name_keys: dict[str, str] = {}
         self._regex = _trie_regex(index)
         self._first = frozenset(k[0] for k in index)
         self._automaton = _automaton(index) if use_automaton else None
@@ -151,7 +179,18 @@ class Extractor:
         out: list[Mention] = []
         for c in cands:
             start, end = offsets[c.start], offsets[c.end - 1] + 1
-            out.append(Mention(start=start, end=end, surface=text[start:end], place_id=c.place_id))
+            surface = text[start:end]
+            rule = self._rule(c, norm[c.start : c.end], surface)
+            out.append(
+                Mention(
+                    start=start,
+                    end=end,
+                    surface=surface,
+                    place_id=c.place_id,
+                    confidence=RULE_CONFIDENCE[rule],
+                    rule=rule,
+                )
+            )
         return out
 
     def extract_clause(self, clause: Clause) -> list[Mention]:
@@ -161,6 +200,31 @@ class Extractor:
     def place(self, place_id: str) -> Place:
         """The gazetteer place behind a mention's place_id."""
         return self.places[place_id]
+
+    def _rule(self, c: _Cand, key: str, surface: str) -> str:
+        """How this mention was found (a RULE_CONFIDENCE key)."""
+        if key in self._variants:
+            return "variant"
+        if c.rule:
+            return c.rule
+        if traditional_re().search(surface):
+            return "traditional"
+        place = self.places[c.place_id]
+        name_key = self._name_keys.get(place.id)
+        if name_key is None:
+            name_key = self._name_keys[place.id] = _norm_key(place.name)
+        if key == name_key:
+            return "exact name"
+        if place.id.startswith("adm:"):
+            forms = self._short_forms.get(place.id)
+            if forms is None:
+                from geo.places.admin import admin_short_forms
+
+                forms = frozenset(_norm_key(f) for f in admin_short_forms(place.name, place.level))
+                self._short_forms[place.id] = forms
+            if key in forms:
+                return "generated short form"
+        return "exact alias"
 
     # ------------------------------------------------------------------ steps
 
@@ -300,8 +364,8 @@ class Extractor:
         if trimmed and trimmed in self.index:
             return [_Cand(start, start + len(trimmed), self._preferred(trimmed, "")[0])]
         place = self.places[self._preferred(key, "")[0]]
-        if place.kind not in R.LOCATOR_SPLIT_KINDS or _norm_key(place.name) == key:
-            return None
+        if place.kind not in R.LOCATOR_SPLIT_KINDS or _norm_key(place.name) in (key, key.removesuffix("流域")):
+            return None  # the name itself, or its basin (嘉陵江流域: not 嘉陵 + 江流域)
         if key.endswith(")") and "(" in key:
             outer, inner = key[:-1].split("(", 1)
             if inner in self.index and self.places[self.index[inner][0]].kind in R.ADMIN_OR_REGION_KINDS:
@@ -359,7 +423,7 @@ class Extractor:
                 continue
             key, k = best
             pid = self.index[key][0]
-            out.append(_Cand(m.start(), m.end() + k, pid))
+            out.append(_Cand(m.start(), m.end() + k, pid, rule="parenthesised expansion"))
         return out
 
     def _filter_context(self, norm: str, cands: list[_Cand]) -> list[_Cand]:
@@ -418,11 +482,13 @@ class Extractor:
         i = 0
         while i < n:
             j = i
-            while j + 1 < n and norm[cands[j].end : cands[j + 1].start] in R.LIST_SEPARATORS:
+            comma = False  # web texts separate list items with "," (half-width); only before 等 + head
+            while j + 1 < n and (gap := norm[cands[j].end : cands[j + 1].start]) in _LIST_GAPS:
+                comma = comma or gap == ","
                 j += 1
             last = cands[j]
             m = R.SHARED_HEAD_RE.match(norm, last.end)
-            if m and (j > i or m.group("deng")):
+            if m and (j > i or m.group("deng")) and (m.group("deng") or not comma):
                 head = m.group("head")
                 for k in range(i, j + 1):
                     c = cands[k]
@@ -430,7 +496,7 @@ class Extractor:
                         continue
                     typed = self._typed(norm[c.start : c.end], head)
                     if typed:
-                        cands[k] = _Cand(c.start, c.end, typed)
+                        cands[k] = _Cand(c.start, c.end, typed, rule="list expansion")
             i = j + 1
         return cands
 
@@ -443,7 +509,7 @@ class Extractor:
         for m in R.LINE_LIST_RE.finditer(norm):
             suffixes = R.LINE_HEAD_SUFFIXES[m.group("head")]
             pos = m.start("items")
-            for n, item in enumerate(m.group("items").split("、")):
+            for n, item in enumerate(re.split("[、,]", m.group("items"))):
                 start, end = pos, pos + len(item)
                 pos = end + 1
                 if n == 0:  # the first item may carry the verb before it (改造成渝): keep its tail
@@ -457,7 +523,7 @@ class Extractor:
                 for suffix in suffixes:
                     ids = self.index.get(item + suffix)
                     if ids:
-                        extra.append(_Cand(start, end, ids[0]))
+                        extra.append(_Cand(start, end, ids[0], rule="list expansion"))
                         break
                 else:
                     continue

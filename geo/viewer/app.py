@@ -9,7 +9,6 @@ permalink of what is on screen.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,13 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import basemaps, mapview, panel
+from geo.viewer import ask, basemaps, mapview, panel, review_view
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, PlaceInfo, default_layers_dir, load_layerset
+from geo.viewer.downloads import download_section
 from geo.viewer.i18n import LANGS, label, t
 from geo.viewer.state import ViewState
+from geo.viewer.store_catalog import load_catalog, store_layerset
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 MAP_KEY = "atlas_map"
@@ -45,9 +46,19 @@ def layers_stamp(layers_dir: str) -> int:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load_data(layers_dir: str, stamp: int) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
-    layerset = load_layerset(Path(layers_dir))
-    catalog = Catalog.from_layerset(layerset)
+    layerset, catalog = load_catalog(Path(layers_dir))  # atlas.sqlite when built, else index.json
     return layerset, catalog, viewstate.build_search_index(catalog)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _full_layerset(layers_dir: str, stamp: int) -> Any:
+    return store_layerset(Path(layers_dir)) or load_layerset(Path(layers_dir))
+
+
+def full_layerset(layers_dir: str) -> Any:
+    """layers/ with an index for the exports: atlas.sqlite behind index.json's shape (StoreIndex),
+    or index.json itself for folders without the atlas."""
+    return _full_layerset(layers_dir, layers_stamp(layers_dir))
 
 
 def load_data(layers_dir: str) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
@@ -138,6 +149,7 @@ def apply_map_value(value: Any) -> None:
     if not value:
         return
     vs = state()
+    review_view.note_map_click(value)
     pid = viewstate.clicked_place_id(value)
     token = repr((pid, value.get("last_object_clicked")))
     if pid and token != st.session_state.get("last_click"):
@@ -164,6 +176,13 @@ def show_clause(clause_id: str) -> None:
 
 def clear_clause() -> None:
     set_state(state().with_(clause=None))
+
+
+def open_clause_in_reader(clause_id: str, doc_id: str) -> None:
+    """A search result's button (geo.viewer.ask): the reader, at that clause."""
+    set_state(state().with_(view="reader", reader_doc=doc_id, clause=clause_id))
+    st.session_state["w_view"] = "reader"
+    st.session_state["w_doc"] = doc_id
 
 
 # --- sidebar --------------------------------------------------------------------------------------
@@ -207,6 +226,10 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                        + panel.doc_label(catalog.documents[d], lang))
         st.toggle(t("presenter", lang), key="w_presenter")
         downloads(catalog, layers_dir, lang)
+        with st.expander(t("map_image", lang)):
+            from geo.viewer import mapimage_view
+
+            mapimage_view.downloads(load_data(layers_dir)[0], catalog, state())
 
 
 def apply_widgets(catalog: Catalog) -> ViewState:
@@ -229,43 +252,12 @@ def apply_widgets(catalog: Catalog) -> ViewState:
 
 
 def downloads(catalog: Catalog, layers_dir: str, lang: str) -> None:
-    """Download buttons; the bytes are produced only when clicked (deferred data)."""
-    with st.expander(t("downloads", lang)):
-        from geo.export import export_bytes
-        for name in mapview.DRAW_ORDER:
-            path = Path(layers_dir) / f"{name}.geojson"
-            if path.exists():
-                st.download_button(t("download_layer", lang, name=name), data=path.read_bytes,
-                                   file_name=path.name, mime="application/geo+json", key=f"dl:{name}",
-                                   on_click="ignore")
-        layerset, _, _ = load_data(layers_dir)
-        vs = state()
-
-        def safe(fmt: str, **kw: Any) -> Callable[[], bytes]:
-            def make() -> bytes:
-                try:
-                    return export_bytes(layerset, fmt, **kw)
-                except PlanAtlasError as exc:  # e.g. nothing matches the filter
-                    return f"{exc}\n".encode()
-            return make
-
-        st.download_button(t("download_gpkg", lang), data=safe("gpkg"),
-                           file_name="plan-atlas.gpkg", mime="application/geopackage+sqlite3",
-                           key="dl:gpkg", on_click="ignore")
-        visible = visible_place_ids(catalog, vs)
-        st.download_button(t("download_filter", lang),
-                           data=safe("geojson", place_ids=visible),
-                           file_name="plan-atlas-filter.geojson", mime="application/geo+json",
-                           key="dl:filter", on_click="ignore")
-        chosen = vs.highlighted(catalog)
-        if chosen:
-            st.download_button(t("download_selection", lang),
-                               data=safe("geojson", place_ids=chosen),
-                               file_name="plan-atlas-selection.geojson", mime="application/geo+json",
-                               key="dl:selection", on_click="ignore")
-        st.download_button(t("download_mentions", lang), data=safe("csv"),
-                           file_name="plan-atlas-mentions.csv", mime="text/csv", key="dl:csv",
-                           on_click="ignore")
+    """Download buttons (geo.viewer.downloads): each export layer, every format, filter, selection."""
+    # the exports read LayerSet.index: here atlas.sqlite in index.json's shape (StoreIndex)
+    layerset = full_layerset(layers_dir)
+    vs = state()
+    download_section(layerset, lang, filter_ids=visible_place_ids(catalog, vs),
+                     selection_ids=vs.highlighted(catalog) or None)
 
 
 def visible_place_ids(catalog: Catalog, vs: ViewState) -> list[str]:
@@ -283,15 +275,6 @@ def visible_place_ids(catalog: Catalog, vs: ViewState) -> list[str]:
 
 
 # --- map + panel (one fragment: a click reruns only this) ----------------------------------------
-
-
-def presenter_css() -> None:
-    st.markdown(
-        "<style>[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header,"
-        "[data-testid=stToolbar],[data-testid=stDecoration]{display:none!important}"
-        ".block-container{padding:0.5rem 1rem!important;max-width:100%!important}</style>",
-        unsafe_allow_html=True,
-    )
 
 
 def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpec:
@@ -342,7 +325,8 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
         key=MAP_KEY,
         height=height,
         use_container_width=True,
-        returned_objects=RETURNED,
+        returned_objects=RETURNED + (["last_clicked"] if vs.view == "upload" and review_view.wants_map_clicks()
+                                     else []),
         feature_group_to_add=groups,
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
@@ -364,7 +348,13 @@ def upload_view(layers_dir: str) -> None:
     from geo.viewer.upload_view import render_upload_panel
 
     layerset, _, _ = load_data(layers_dir)
-    render_upload_panel(layerset, key=UPLOAD_KEY)
+    result = render_upload_panel(layerset, key=UPLOAD_KEY)
+    if result is not None:  # the review queue of the uploaded plan (geo.viewer.review_view)
+        review_view.render_review_queue(
+            result.unresolved, lang=state().lang, key="review-upload",
+            session_features=result.feature_collection.get("features", []),
+            on_change=lambda: st.session_state.pop(f"{UPLOAD_KEY}:result", None),
+        )
 
 
 def clause_panel(catalog: Catalog, vs: ViewState) -> None:
@@ -429,27 +419,30 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
 
     st.markdown(panel.PANEL_CSS + panel.reader_html(catalog, doc_id, href, [vs.selected] if vs.selected else [],
                                                     lang), unsafe_allow_html=True)
+    from geo.places import load_gazetteer
+
+    texts = tuple((cid, str(catalog.clauses[cid].get("text") or "")) for cid in catalog.clauses_by_doc.get(doc_id, []))
+    review_view.render_review_queue(review_view.document_queue(texts, load_gazetteer().fingerprint),
+                                    lang=lang, key="review-reader")
+    if vs.clause and catalog.clauses.get(vs.clause, {}).get("doc_id") == doc_id:
+        ask.focus_clause(vs.clause)  # opened from a search result
 
 
 @st.fragment
 def map_and_panel(layers_dir: str) -> None:
     """The map and the clause panel. A map click or a panel button reruns only this fragment."""
     _, catalog, _ = load_data(layers_dir)
-    vs = state()
-    if vs.presenter:
-        draw_map(catalog, vs, layers_dir, height=860)
-        st.markdown(f'<a href="{escape(panel.permalink(viewstate.to_query_params(vs.with_(presenter=False))))}" '
-                    f'target="_self" style="font-size:.75rem;color:#999">{escape(t("presenter_exit", vs.lang))}</a>',
-                    unsafe_allow_html=True)
-    else:
-        left, right = st.columns([3, 2], gap="medium")
-        with left:
-            draw_map(catalog, vs, layers_dir, height=640)
-        with right, st.container(height=640, border=False):
-            clause_panel(catalog, state())
-        link = panel.permalink(viewstate.to_query_params(state()))
-        st.markdown(f'<a href="{escape(link)}" target="_self" data-testid="pa-permalink">'
-                    f'{escape(t("permalink", vs.lang))}</a>', unsafe_allow_html=True)
+    # presenter mode is a view of its own drawn over this page (geo.viewer.presenter): the map beneath
+    # stays as it is, so leaving presenter mode shows it at once
+    vs = state().with_(presenter=False)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        draw_map(catalog, vs, layers_dir, height=640)
+    with right, st.container(height=640, border=False):
+        clause_panel(catalog, state())
+    link = panel.permalink(viewstate.to_query_params(state()))
+    st.markdown(f'<a href="{escape(link)}" target="_self" data-testid="pa-permalink">'
+                f'{escape(t("permalink", vs.lang))}</a>', unsafe_allow_html=True)
     sync_query_params()
 
 
@@ -475,12 +468,14 @@ def main() -> None:
         st.session_state["w_basemap"] = "vector"
     vs = apply_widgets(catalog)
     # the map first: the browser starts loading it before the sidebar's widgets
-    if vs.presenter:
-        presenter_css()
-        map_and_panel(layers_dir)
-    elif vs.view == "reader":
+    if vs.view == "reader":
         header(vs)
         reader(catalog, state())
+    elif vs.view == "ask":
+        header(vs)
+        base = basemaps.BASEMAPS.get(vs.basemap)
+        ask.render(layers_dir, catalog, vs.lang, map_spec(catalog, vs, layers_dir), bool(base and base.gcj02),
+                   open_clause_in_reader)
     elif vs.view == "upload":
         header(vs)
         with st.expander(t("view_upload", vs.lang), expanded=True):
@@ -491,6 +486,10 @@ def main() -> None:
         map_and_panel(layers_dir)
     sidebar(catalog, search_index, layers_dir)
     render_sign_in(vs.lang)
+    if vs.presenter:  # a view of its own over the page, last so that the page's elements keep their places
+        from geo.viewer import presenter
+
+        presenter.render(load_data(layers_dir)[0], catalog, vs, layer_urls(layers_dir, False))
     sync_query_params()
 
 

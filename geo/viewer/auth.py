@@ -9,7 +9,9 @@ anything else that writes — needs an editor, signed in one of two ways:
 - Streamlit's OIDC sign-in (`st.login`), when an [auth] section is configured in secrets.toml for
   the bureau's identity provider; `PLAN_ATLAS_EDITORS` (comma-separated e-mail addresses, secrets
   or environment) limits who of the signed-in users may write (default: every signed-in user).
-With neither configured nobody is an editor: the app is read-only.
+With neither configured nobody is an editor: the app is read-only — except in the local single-user
+setting PLAN_ATLAS_EDITOR=1 (environment), honoured only while the server listens on the loopback
+address (the default of `make run`): then the one person at this machine is the editor.
 
 `is_editor()` is the one check every writing widget calls; `render_sign_in()` draws the sidebar
 form. `show_error_details()` tells whether exception details may be shown (development mode only).
@@ -64,8 +66,20 @@ def _oidc_user_allowed() -> bool:
     return email in {str(a).lower() for a in allowed}
 
 
+def _local_single_user() -> bool:
+    if os.environ.get("PLAN_ATLAS_EDITOR", "") != "1":
+        return False
+    try:
+        address = str(st.get_option("server.address") or "")
+    except Exception:
+        address = ""
+    return address in ("127.0.0.1", "localhost", "::1")
+
+
 def is_editor() -> bool:
     """Whether this browser session may write into data/ (signed in as an editor)."""
+    if _local_single_user():
+        return True
     if oidc_configured() and _oidc_user_allowed():
         return True
     return bool(st.session_state.get(_SESSION_KEY)) and editor_password() is not None

@@ -34,6 +34,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.palette import KIND_COLORS, kind_color  # noqa: F401  (re-exported: the viewer's colours)
 from geo.specs import admin_layers, draw_order, layer_spec
 from geo.storage import atomic_write_text
 from geo.viewer.assets import STATIC_URL
@@ -51,33 +52,10 @@ DISPLAY_DECIMALS: int = 4  # ≈ 10 m: invisible below zoom 13, and a smaller fi
 _PUBLISH_VERSION = "2"
 
 
-# Colours by kind (a fixed palette; unknown kinds get one by hash).
-_PALETTE = ("#e4572e", "#2e86ab", "#76b041", "#9c27b0", "#ff9f1c", "#17bebb", "#c0392b", "#5d6d7e", "#8e6c8a")
-KIND_COLORS: dict[str, str] = {
-    "province": "#5d6d7e",
-    "prefecture": "#2e86ab",
-    "county": "#17bebb",
-    "composite": "#e4572e",
-    "metro": "#ff9f1c",
-    "zone": "#9c27b0",
-    "airport": "#c0392b",
-    "railway": "#8e44ad",
-    "highway": "#d35400",
-    "corridor": "#e67e22",
-    "axis": "#e4572e",
-    "river": "#2980b9",
-}
 HIGHLIGHT_COLOR = "#d62728"
 SESSION_COLOR = "#6a3d9a"  # an uploaded plan's places
 # How many of the most-mentioned places get permanent large labels in presenter mode.
 PRESENTER_LABELS: int = 25
-
-
-def kind_color(kind: str) -> str:
-    """The display colour of a kind."""
-    if kind in KIND_COLORS:
-        return KIND_COLORS[kind]
-    return _PALETTE[int(hashlib.md5(kind.encode()).hexdigest(), 16) % len(_PALETTE)]
 
 
 # --- display files ------------------------------------------------------------------------------

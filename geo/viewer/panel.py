@@ -82,14 +82,16 @@ def clauses_for_place(
         wanted = {
             cid for cid, c in catalog.clauses.items() if any(m[2] == place_id for m in c.get("mentions") or [])
         }
-    groups: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
-    for doc_id, doc in catalog.documents.items():
-        if allowed is not None and doc_id not in allowed:
-            continue
-        cl = [catalog.clauses[c] for c in catalog.clauses_by_doc.get(doc_id, []) if c in wanted]
-        if cl:
-            groups.append((doc, cl))
-    return groups
+    # the place's own clause list (index order = reading order), not every document's clauses:
+    # the catalog may fetch clauses lazily (geo.viewer.store_catalog)
+    order = list(place.clause_ids) or [c for d in catalog.documents for c in catalog.clauses_by_doc.get(d, [])
+                                       if c in wanted]
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for cid in order:
+        c = catalog.clauses.get(cid)
+        if c is not None and (allowed is None or c["doc_id"] in allowed):
+            by_doc.setdefault(c["doc_id"], []).append(c)
+    return [(doc, by_doc[doc_id]) for doc_id, doc in catalog.documents.items() if doc_id in by_doc]
 
 
 def place_header_html(place: PlaceInfo, lang: str = "zh") -> str:

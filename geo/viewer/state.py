@@ -24,7 +24,7 @@ from geo.viewer import basemaps
 from geo.viewer.data import Catalog
 from geo.viewer.i18n import DEFAULT_LANG, normalize_lang
 
-VIEWS: tuple[str, ...] = ("map", "reader", "upload")
+VIEWS: tuple[str, ...] = ("map", "reader", "upload", "ask")
 DEFAULT_CENTER: tuple[float, float] = (30.1, 105.3)  # between Chengdu and Chongqing
 DEFAULT_ZOOM: int = 7
 

@@ -122,10 +122,12 @@ def test_map_click_panel_clause_places_permalink(app: AppServer, page: tuple[Any
 
 
 def test_presenter_mode_hides_controls(app: AppServer, page: tuple[Any, list[str]]) -> None:
+    """Presenter mode is its own full-window view (tests/e2e/test_presenter_browser.py tests it further)."""
     pg, blocked = page
     pg.goto(app.url + "?presenter=1")
-    frame = _wait_map(pg)
-    assert frame.locator(".leaflet-control-zoom").count() == 0
+    frame = pg.frame_locator('iframe[title="st.iframe"]')
+    frame.locator('body[data-ready="1"]').wait_for(timeout=60_000)
+    assert frame.locator("#pp-exit").is_visible()
     assert not pg.locator('[data-testid="stSidebar"]').is_visible()
     pg.screenshot(path=str(ARTIFACTS / "viewer-presenter.png"))
     assert blocked == []

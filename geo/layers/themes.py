@@ -1,0 +1,176 @@
+"""Themes of clauses (交通, 产业, 科技创新 …) from their heading path and a keyword table.
+
+Where the data comes from: the planner-editable table data/themes.csv (columns `theme`,
+`kind`, `heading_keywords`, `text_keywords`, `strong_keywords`; keywords separated by 、 or |;
+one row per theme, in the order the viewer lists them; kind is "topic" (what a clause is about)
+or "frame" (what part of a plan it is: 总体要求, 组织实施)) and each clause's heading path and text (layers/index.json shape:
+`path`, `text`). The layer build (geo.layers.atlas) stores the assignment in layers/atlas.sqlite;
+`python -m geo themes-eval` measures it against the hand-annotated tests/data/themes_sample.jsonl.
+
+How a clause gets its themes (every clause gets at least one):
+1. heading: frame themes whose heading keywords occur in any heading of the path or the lead
+   title; topic themes whose heading keywords occur in the clause's lead sentence when that is a
+   short title ("推动化石能源清洁利用。…"); when it names none, those of the innermost heading;
+   then the next heading outwards, and so on (a chapter title speaks only for clauses whose own
+   headings say nothing). Titles of other documents in 《》 are left out;
+2. strong keywords: one occurrence in the innermost heading or the text applies the theme
+   ("收悉", "习近平新时代中国特色社会主义思想");
+3. text: a theme whose text keywords occur at least min(`TEXT_MIN_HITS`, 2 + length /
+   `TEXT_CHARS_PER_HIT`) times in the text (《》 titles left out), and at least `TEXT_SHARE` times
+   as often as the most frequent theme's, applies;
+4. if nothing applied, the theme with the most text keyword hits, else the fallback theme
+   (the last row of the table).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo import settings
+from geo.errors import ThemesError
+
+__all__ = [
+    "TEXT_MIN_HITS",
+    "TEXT_SHARE",
+    "Theme",
+    "ThemeTable",
+    "ThemesError",
+    "load_themes",
+    "themes_path",
+]
+
+TEXT_MIN_HITS: int = 3
+TEXT_SHARE: float = 0.7
+TEXT_CHARS_PER_HIT: int = 200
+LEAD_MAX_CHARS: int = 40
+_SPLIT = re.compile(r"[、|,，;；\s]+")
+_TITLE = re.compile(r"《[^》]*》")
+_LEAD = re.compile(rf"^[^。；！？\n]{{2,{LEAD_MAX_CHARS}}}[。；]")
+
+
+def themes_path() -> Path:
+    """The keyword table: data/themes.csv (under `PLAN_ATLAS_ROOT` when set)."""
+    return settings.DATA_DIR / "themes.csv"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One row of data/themes.csv."""
+
+    name: str
+    heading_keywords: tuple[str, ...]
+    text_keywords: tuple[str, ...]
+    strong_keywords: tuple[str, ...] = ()
+    frame: bool = False  # kind "frame" (总体要求, 组织实施): its heading keywords count at every level
+
+
+def _keywords(cell: str | None) -> tuple[str, ...]:
+    return tuple(k for k in _SPLIT.split((cell or "").strip()) if k)
+
+
+def lead_title(text: str) -> str:
+    """The clause's lead sentence when it is a short title ("加强组织领导。…"), else ""."""
+    m = _LEAD.match(text)
+    return m.group(0) if m and len(m.group(0)) < len(text) else ""
+
+
+@dataclass(frozen=True)
+class ThemeTable:
+    """The keyword table, and the assignment of themes to a clause."""
+
+    themes: tuple[Theme, ...]
+
+    @property
+    def names(self) -> list[str]:
+        """Theme names in table order."""
+        return [t.name for t in self.themes]
+
+    def text_hits(self, text: str) -> dict[str, int]:
+        """Occurrences of each theme's text keywords in `text` (themes with none left out)."""
+        out: dict[str, int] = {}
+        for t in self.themes:
+            n = sum(text.count(k) for k in t.text_keywords)
+            if n:
+                out[t.name] = n
+        return out
+
+    def _named(self, heading: str, frame: bool) -> set[str]:
+        return {
+            t.name for t in self.themes if t.frame == frame and any(k in heading for k in t.heading_keywords)
+        }
+
+    def heading_themes(self, path: Sequence[str], text: str) -> set[str]:
+        """Topic themes named by the lead title, else by the innermost heading that names any,
+        plus frame themes named at any level (titles of other documents in 《》 left out)."""
+        levels = [_TITLE.sub("", h) for h in (lead_title(text), *reversed(path))]
+        found = {n for h in levels for n in self._named(h, frame=True)}
+        for heading in levels:
+            topics = self._named(heading, frame=False)
+            if topics:
+                return found | topics
+        return found
+
+    def assign(self, path: Sequence[str], text: str) -> list[str]:
+        """Themes of one clause (table order, never empty); see the module docstring."""
+        chosen = self.heading_themes(path, text)
+        inner = (path[-1] if path else "") + " " + text
+        chosen |= {t.name for t in self.themes if any(k in inner for k in t.strong_keywords)}
+        hits = self.text_hits(_TITLE.sub("", text))
+        top = max(hits.values(), default=0)
+        need = min(TEXT_MIN_HITS, 2 + len(text) // TEXT_CHARS_PER_HIT)
+        chosen |= {n for n, c in hits.items() if c >= need and c >= TEXT_SHARE * top}
+        if not chosen:
+            if hits:
+                chosen = {max(hits, key=lambda n: (hits[n], -self.names.index(n)))}
+            else:
+                chosen = {self.themes[-1].name}
+        return [n for n in self.names if n in chosen]
+
+
+def _frame(kind: str | None, path: Path, row: int) -> bool:
+    k = (kind or "topic").strip() or "topic"
+    if k not in ("topic", "frame"):
+        raise ThemesError(f"{path} row {row}: kind {k!r} must be topic or frame")
+    return k == "frame"
+
+
+def load_themes(path: Path | str | None = None) -> ThemeTable:
+    """Read the keyword table (default data/themes.csv). Raises ThemesError naming the row."""
+    p = Path(path) if path is not None else themes_path()
+    try:
+        with p.open("r", encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except FileNotFoundError as exc:
+        raise ThemesError(f"{p} is missing: the theme keyword table is needed to build layers/") from exc
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ThemesError(f"{p} cannot be read ({exc}); it must be UTF-8 CSV") from exc
+    themes: list[Theme] = []
+    seen: set[str] = set()
+    for i, row in enumerate(rows, start=2):
+        name = (row.get("theme") or "").strip()
+        if not name:
+            raise ThemesError(f"{p} row {i}: empty theme name (columns: theme, heading_keywords, text_keywords)")
+        if name in seen:
+            raise ThemesError(f"{p} row {i}: theme {name!r} appears twice; merge the rows")
+        seen.add(name)
+        themes.append(
+            Theme(
+                name,
+                _keywords(row.get("heading_keywords")),
+                _keywords(row.get("text_keywords")),
+                _keywords(row.get("strong_keywords")),
+                _frame(row.get("kind"), p, i),
+            )
+        )
+    if not themes:
+        raise ThemesError(f"{p} has no themes (columns: theme, heading_keywords, text_keywords)")
+    return ThemeTable(tuple(themes))
+
+
+def assign_all(table: ThemeTable, clauses: Iterable[dict]) -> dict[str, list[str]]:
+    """clause id → themes, for clauses in the layers/index.json shape (`id`, `path`, `text`)."""
+    return {c["id"]: table.assign(c.get("path") or [], c["text"]) for c in clauses}

@@ -1,0 +1,48 @@
+"""Ask the plans: clause search, themes, timeline and comparison over layers/atlas.sqlite.
+
+Where the data comes from: layers/atlas.sqlite, written by the layer build (geo.layers.atlas,
+called from geo.layers.build_layers) from the same index as layers/index.json plus the theme
+keyword table data/themes.csv (geo.layers.themes). Readers open it read-only through `AtlasStore`.
+"""
+
+from geo.query.compare import Comparison, compare, side_by_side
+from geo.query.search import Filters, Hit, Query, SearchResult, iso_day, parse_query, search, term_spans
+from geo.query.store import AtlasStore, atlas_path, open_store
+from geo.query.themes_eval import DEV_LINES, PARTS, ThemeScore, evaluate_themes, format_scores, sample_path
+from geo.query.timeline import (
+    Period,
+    dated_documents,
+    first_named,
+    new_in_period,
+    places_up_to,
+    timeline_dates,
+)
+
+__all__ = [
+    "DEV_LINES",
+    "PARTS",
+    "AtlasStore",
+    "Comparison",
+    "Filters",
+    "Hit",
+    "Period",
+    "Query",
+    "SearchResult",
+    "ThemeScore",
+    "atlas_path",
+    "compare",
+    "dated_documents",
+    "evaluate_themes",
+    "first_named",
+    "format_scores",
+    "iso_day",
+    "new_in_period",
+    "open_store",
+    "parse_query",
+    "places_up_to",
+    "sample_path",
+    "search",
+    "side_by_side",
+    "term_spans",
+    "timeline_dates",
+]

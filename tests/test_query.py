@@ -1,0 +1,309 @@
+"""geo.query on the real corpus: search, themes, timeline, compare and the embedded index.
+
+The ground truth is always a plain Python scan of layers/index.json (the same build's other file,
+which a layers test checks is the build of the committed data/); layers/atlas.sqlite is the file
+under test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo import settings
+from geo.errors import LayersError, QueryError, UnknownDocumentError
+from geo.layers import date_bounds, write_atlas
+from geo.query import open_store
+from geo.query.compare import compare, side_by_side
+from geo.query.search import Filters, parse_query, search
+from geo.query.store import AtlasStore
+from geo.query.themes_eval import evaluate_themes
+from geo.query.timeline import new_in_period, places_up_to
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def index() -> dict:
+    return json.loads((settings.LAYERS_DIR / "index.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def store() -> AtlasStore:
+    return open_store()
+
+
+def _scan(index: dict, pred) -> list[str]:
+    return [c["id"] for c in index["clauses"] if pred(c["text"])]
+
+
+def _ids(result) -> list[str]:
+    return [h.clause["id"] for h in result.hits]
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+
+def test_hydrogen_finds_every_clause_that_contains_it(store: AtlasStore, index: dict) -> None:
+    expected = _scan(index, lambda t: "氢能" in t)
+    result = search(store, "氢能", limit=None)
+    assert expected and _ids(result) == expected and result.total == len(expected)
+    assert result.method == "fts5-short"  # two characters: vocabulary + text tails, not the phrase index
+    for h in result.hits:
+        assert h.spans and all(h.clause["text"][s:e] == "氢能" for s, e in h.spans)
+        assert len(h.spans) == h.clause["text"].count("氢能")
+
+
+@pytest.mark.parametrize("term", ["陆海新通道", "成渝地区双城经济圈", "天然气", "港", "5G"])
+def test_single_terms_equal_a_python_scan(store: AtlasStore, index: dict, term: str) -> None:
+    result = search(store, term, limit=None)
+    assert _ids(result) == _scan(index, lambda t: term in t)
+    assert result.method == ("fts5" if len(term) >= 3 else "fts5-short")
+
+
+def test_short_terms_anywhere_in_the_text_equal_a_python_scan(store: AtlasStore, index: dict) -> None:
+    """1–2 character words: every occurrence, also in a text's last two characters (where no
+    trigram starts with them) and in texts shorter than a trigram."""
+    import random
+
+    rng = random.Random(7)
+    texts = [c["text"] for c in index["clauses"]]
+    terms = {t[-1] for t in texts[:40]} | {t[-2:] for t in texts[:40]}
+    for text in rng.sample(texts, 40):
+        i = rng.randrange(len(text) - 1)
+        terms |= {text[i], text[i : i + 2]}
+    for term in sorted(terms - {" ", '"', "“", "-", "|"}):
+        if term.strip() != term or term.startswith("-") or '"' in term or "“" in term or term == "OR":
+            continue
+        got = _ids(search(store, f'"{term}"', limit=None))
+        assert got == _scan(index, lambda t, term=term: term.lower() in t.lower()), term
+
+
+def test_ascii_letters_ignore_case(store: AtlasStore, index: dict) -> None:
+    expected = _scan(index, lambda t: "ipv6" in t.lower())
+    assert expected
+    assert _ids(search(store, "ipv6", limit=None)) == _ids(search(store, "IPV6", limit=None)) == expected
+    assert _ids(search(store, "5g", limit=None)) == _scan(index, lambda t: "5g" in t.lower())
+
+
+def test_phrase_is_contiguous_and_and_is_not(store: AtlasStore, index: dict) -> None:
+    phrase = search(store, '"西部陆海新通道"', limit=None)
+    both = search(store, "西部 陆海新通道", limit=None)
+    assert _ids(phrase) == _scan(index, lambda t: "西部陆海新通道" in t)
+    assert _ids(both) == _scan(index, lambda t: "西部" in t and "陆海新通道" in t)
+    assert set(_ids(phrase)) < set(_ids(both))  # the corpus has clauses with both words apart
+
+
+def test_exclusion_or_and_mixed_lengths(store: AtlasStore, index: dict) -> None:
+    excl = search(store, "氢能 -重庆", limit=None)
+    assert _ids(excl) == _scan(index, lambda t: "氢能" in t and "重庆" not in t)
+    assert 0 < excl.total < search(store, "氢能").total
+    assert _ids(search(store, "天然气 -成渝地区双城经济圈", limit=None)) == _scan(
+        index, lambda t: "天然气" in t and "成渝地区双城经济圈" not in t
+    )
+    assert _ids(search(store, "氢能 OR 天然气", limit=None)) == _scan(index, lambda t: "氢能" in t or "天然气" in t)
+    assert _ids(search(store, "港 | 机场 万州", limit=None)) == _scan(
+        index, lambda t: ("港" in t or "机场" in t) and "万州" in t
+    )
+
+
+def test_query_language() -> None:
+    q = parse_query('氢能 OR 天然气 成都 -"成渝 地区" -港 “一带一路”')
+    assert q.groups == (("氢能", "天然气"), ("成都",), ("一带一路",))
+    assert q.excluded == ("成渝 地区", "港")
+    with pytest.raises(QueryError):
+        search(open_store(), "-氢能")
+    with pytest.raises(QueryError):
+        search(open_store(), "   ")
+
+
+def test_filters_by_document_kind_and_date(store: AtlasStore, index: dict) -> None:
+    docs = {d["id"]: d for d in index["documents"]}
+    r = search(store, "铁路", Filters(docs=("2023-wandakai-plan",)), limit=None)
+    assert _ids(r) == [c["id"] for c in index["clauses"] if c["doc_id"] == "2023-wandakai-plan" and "铁路" in c["text"]]
+    r = search(store, "铁路", Filters(kinds=("规划",)), limit=None)
+    assert r.total and all(docs[h.clause["doc_id"]]["kind"] == "规划" for h in r.hits)
+    r = search(store, "铁路", Filters(since="2022-01-01", until="2022-12-31"), limit=None)
+    assert _ids(r) == [
+        c["id"] for c in index["clauses"]
+        if "铁路" in c["text"] and "2022-01-01" <= docs[c["doc_id"]]["date"] <= "2022-12-31"
+        and len(docs[c["doc_id"]]["date"]) == 10
+    ]
+    # a document dated only "2023" is in 2023 as a whole, not in its first quarter
+    assert "2023-market-reform-research" in search(store, "改革", Filters(since="2023")).doc_counts
+    assert "2023-market-reform-research" not in search(store, "改革", Filters(until="2023-03-31")).doc_counts
+    with pytest.raises(QueryError, match="not a date"):
+        search(store, "铁路", Filters(since="last year"))
+
+
+def test_place_counts_are_clauses_per_place(store: AtlasStore, index: dict) -> None:
+    result = search(store, "物流", limit=None)
+    expected: dict[str, int] = {}
+    for c in index["clauses"]:
+        if "物流" in c["text"]:
+            for pid in {m[2] for m in c["mentions"]}:
+                expected[pid] = expected.get(pid, 0) + 1
+    assert result.place_counts == expected
+    assert sum(result.doc_counts.values()) == result.total
+
+
+def test_theme_filter_and_every_clause_has_a_theme(store: AtlasStore, index: dict) -> None:
+    names = store.themes()
+    assert {"交通", "产业", "科技创新", "生态环境", "开放合作", "公共服务", "文化旅游", "体制机制",
+            "城乡融合", "能源"} <= set(names)
+    empty = store.rows("SELECT COUNT(*) FROM clauses WHERE rowid NOT IN (SELECT clause FROM clause_themes)")
+    assert empty[0][0] == 0
+    r = search(store, "", Filters(themes=("交通",), since="2023"), limit=None)
+    assert r.total and all("交通" in h.clause["themes"] for h in r.hits)
+    assert all(h.document["date"] >= "2023" for h in r.hits)
+    with pytest.raises(QueryError, match="unknown theme"):
+        search(store, "铁路", Filters(themes=("没有",)))
+
+
+def test_cli_search_json_and_exclusion_argument(index: dict) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "search", "氢能", "-重庆", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert [h["id"] for h in out["hits"]] == _scan(index, lambda t: "氢能" in t and "重庆" not in t)
+    assert all(h["text"][s:e] == "氢能" for h in out["hits"] for s, e in h["spans"])
+
+
+# -- themes ---------------------------------------------------------------------------------------
+
+
+def test_themes_eval_script_reports_every_theme() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "themes-eval", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    scores = {s["theme"]: s for s in json.loads(proc.stdout)["scores"]}
+    assert set(scores) == set(open_store().themes()) | {"(all)"}
+    assert sum(s["support"] for t, s in scores.items() if t != "(all)") == scores["(all)"]["support"]
+
+
+@pytest.mark.xfail(strict=True, reason="per-theme target 0.85 not reached yet: see tests/data/THEMES_ANNOTATION.md")
+def test_theme_sample_precision_and_recall_per_theme(store: AtlasStore) -> None:
+    scores, _ = evaluate_themes(store)
+    below = [(s.theme, round(s.precision, 3), round(s.recall, 3)) for s in scores if min(s.precision, s.recall) < 0.85]
+    assert below == []
+
+
+def test_theme_sample_micro_scores_do_not_regress(store: AtlasStore) -> None:
+    scores, _ = evaluate_themes(store)
+    total = scores[-1]
+    assert total.theme == "(all)" and total.support >= 200
+    assert total.precision >= 0.84 and total.recall >= 0.87, (total.precision, total.recall)
+
+
+# -- timeline and compare -------------------------------------------------------------------------
+
+
+def _dated_places(index: dict, day: str) -> set[str]:
+    docs = {d["id"]: date_bounds(d["date"])[1] for d in index["documents"]}
+    return {
+        m[2] for c in index["clauses"] if docs[c["doc_id"]] is not None and docs[c["doc_id"]] <= day
+        for m in c["mentions"]
+    }
+
+
+@pytest.mark.parametrize("day", ["2020-10-20", "2021-12-31", "2022-08-10", "2023-03-11", "2023-12-31"])
+def test_timeline_shows_only_places_of_documents_dated_on_or_before(store: AtlasStore, index: dict, day: str) -> None:
+    assert set(places_up_to(store, day)) == _dated_places(index, day)
+
+
+def test_new_in_period(store: AtlasStore, index: dict) -> None:
+    period = new_in_period(store, "2021-12-31", "2022-12-31")
+    assert set(period.new) == _dated_places(index, "2022-12-31") - _dated_places(index, "2021-12-31")
+    assert set(period.before) == _dated_places(index, "2021-12-31")
+    assert period.new and all("2022-01-01" <= day <= "2022-12-31" for day, _ in period.first.values())
+
+
+def test_compare_gangyao_and_wandakai_is_set_arithmetic_on_mentions(store: AtlasStore, index: dict) -> None:
+    cmp = compare(store, "纲要", "万达开")
+    assert (cmp.a, cmp.b) == ("2020-chengyu-gangyao", "2023-wandakai-plan")
+
+    def places(doc: str) -> set[str]:
+        return {m[2] for c in index["clauses"] if c["doc_id"] == doc for m in c["mentions"]}
+
+    a, b = places(cmp.a), places(cmp.b)
+    assert (set(cmp.both), set(cmp.only_a), set(cmp.only_b)) == (a & b, a - b, b - a)
+    pid = "adm:500101"  # 万州区, named by both
+    assert pid in cmp.both
+    left, right = side_by_side(store, pid, cmp.a, cmp.b)
+    assert [c["id"] for c in left] == [
+        c["id"] for c in index["clauses"] if c["doc_id"] == cmp.a and any(m[2] == pid for m in c["mentions"])
+    ]
+    assert right and all(c["doc_id"] == cmp.b for c in right)
+    with pytest.raises(UnknownDocumentError):
+        compare(store, "纲要", "没有这个文件")
+
+
+# -- the embedded index ---------------------------------------------------------------------------
+
+
+def test_store_returns_what_index_json_holds(store: AtlasStore, index: dict) -> None:
+    assert store.documents() == index["documents"]
+    assert store.places() == index["places"]
+    clauses = store.clauses(c["id"] for c in index["clauses"])
+    assert [{k: v for k, v in c.items() if k != "themes"} for c in clauses] == index["clauses"]
+    cid = "2020-chengyu-gangyao/3.2/p1"
+    assert store.places_of_clause(cid) == list(dict.fromkeys(m[2] for m in store.clause(cid)["mentions"]))
+    assert [c["id"] for c in store.clauses_of_place("adm:500101")] == index["places"]["adm:500101"]["clause_ids"]
+
+
+def test_index_is_byte_deterministic_and_matches_the_manifest(tmp_path: Path, index: dict) -> None:
+    a = write_atlas(tmp_path / "a.sqlite", index)
+    b = write_atlas(tmp_path / "b.sqlite", index)
+    assert (tmp_path / "a.sqlite").read_bytes() == (tmp_path / "b.sqlite").read_bytes()
+    committed = settings.LAYERS_DIR / "atlas.sqlite"
+    assert committed.read_bytes() == (tmp_path / "a.sqlite").read_bytes()
+    manifest = json.loads((settings.LAYERS_DIR / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["atlas"]["sha256"] == a["sha256"] == b["sha256"]
+    assert manifest["atlas"]["clauses"] == len(index["clauses"])
+
+
+def test_store_is_read_only_and_follows_a_replaced_file(tmp_path: Path, index: dict) -> None:
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    shutil.copy(settings.LAYERS_DIR / "atlas.sqlite", layers / "atlas.sqlite")
+    store = open_store(layers)
+    with pytest.raises(LayersError, match="readonly"):
+        store.rows("DELETE FROM clauses")
+    before = store.counts()["clauses"]
+    # what the layer build does: a new file written beside, then renamed over the old one
+    small = dict(index, clauses=index["clauses"][:10])
+    write_atlas(tmp_path / "new.sqlite", small)
+    os.replace(tmp_path / "new.sqlite", layers / "atlas.sqlite")
+    assert store.counts()["clauses"] == 10 != before
+    con = sqlite3.connect(layers / "atlas.sqlite")
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+
+
+# -- the viewer's pure pieces (geo.viewer.ask) ----------------------------------------------------
+
+
+def test_ask_html_escapes_and_marks(store: AtlasStore) -> None:
+    from geo.viewer.ask import circles_group, focus_clause_html, hit_html, marked, place_list_html
+
+    assert marked("a<b>氢能c", [(4, 6)]) == "a&lt;b&gt;<mark>氢能</mark>c"
+    hit = search(store, "氢能").hits[0]
+    html = hit_html(hit, "zh")
+    assert html.count("<mark>") == len(hit.spans) and "<script" not in html
+    assert place_list_html(["x"], {"x": "<b>"}, {"x": 2}) == "&lt;b&gt; 2"
+    assert 'p[id="a\\"b"]' in focus_clause_html('a"b').replace("&quot;", '"')
+    group = circles_group({"p1": 1, "p2": 4, "p3": 9}, {"p1": (30.0, 104.0), "p2": (30.1, 104.1)},
+                          {"p1": "<i>"}, "#e4572e", "pa-hit")
+    rendered = group._children.values()
+    radii = sorted(m.options["radius"] for m in rendered)
+    assert len(radii) == 2 and radii[0] < radii[1]  # p3 has no position; larger counts, larger circles
