@@ -33,12 +33,15 @@ def _stale(root: str) -> bool:
 def startup_checks(lang: str) -> None:
     """Recover an interrupted change (once per process) and warn when layers/ is older than data/."""
     root = str(settings.ROOT)
+    # two slots drawn on every run, filled or not: the elements below keep their places, so the
+    # map is not re-mounted when a message comes or goes
+    note_slot, stale_slot = st.empty(), st.empty()
     note = _recovered_once(root)
     if note and not st.session_state.get("integrity:note_shown"):
         st.session_state["integrity:note_shown"] = True
-        st.info(t("recovered", lang, note=note))
+        note_slot.info(t("recovered", lang, note=note))
     if _stale(root):
-        st.warning(t("layers_stale", lang))
+        stale_slot.warning(t("layers_stale", lang))
 
 
 def data_changed() -> None:
