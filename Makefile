@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: setup run test bench build lint system-deps clean-static
+.PHONY: setup run run-dev test bench build lint system-deps clean-static
 
 setup: $(STAMP) static/.ready
 
@@ -25,8 +25,14 @@ layers/manifest.json: | $(STAMP)
 build: setup
 	$(PY) -m geo build
 
+# localhost only (see README "Serving on a network" to serve others, with an editor password)
 run: setup layers/manifest.json
-	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 --server.headless true
+
+# the same with error details (exception types, tracebacks) shown in the browser
+run-dev: setup layers/manifest.json
+	PLAN_ATLAS_DEV=1 $(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+		--server.headless true --client.showErrorDetails full
 
 # Debian's chromium and a CJK font, for the browser tests (no browser download).
 system-deps:

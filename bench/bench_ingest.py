@@ -5,9 +5,14 @@ The typical document: the compilation's plan whose text is closest to 30 KB, wri
 .txt file with a changed title and 文号 (so it is not a duplicate of the compilation's copy).
 
 Figures (medians):
-- add, in-process (the app's "keep this document" path: validate, parse, write, incremental
-  rebuild with the build cache warm), target < 3 s;
-- remove, in-process (the same document again);
+- add, in-process (the app's "keep this document" path: validate, parse, then under the lock stage
+  the new data/docs and build the new layers/ beside the old ones, fsync, commit the journal and
+  switch both in — geo.ingest.journal; incremental rebuild with the build cache warm), target < 3 s;
+- remove, in-process (the same document again, same journal);
+- recovery of an add killed right after its journal was committed (what the next `geo`
+  command does first), in-process;
+- a .docx read in the bounded child process (geo.corpus.bounded: python start-up, imports, memory cap),
+  and a zip bomb answered there, with the child's peak RSS;
 - `python -m geo add` as a whole process (imports included);
 - baseline, in the same run: a full rebuild of the same corpus (`python -m geo build --no-cache`
   with geo.geometry's disk cache off, PLAN_ATLAS_CACHE=off), i.e. what an add would cost without
@@ -103,6 +108,9 @@ def run() -> list[Row]:
             subprocess.run([PYTHON, "-m", "geo", "remove", "-q", doc_id], cwd=ROOT, env=env, check=True,
                            capture_output=True)
 
+        recoveries = [_killed_add_recovery(work, plan, tmp) for _ in range(RUNS)]
+    read_s, read_rss, bomb_s, bomb_rss = _bounded_reads()
+
     full = statistics.median(fulls)
     note = f"{size_kb:.0f} KB plan ({n_docs} document) from the compilation, retitled; runs={RUNS}"
     return [
@@ -114,7 +122,63 @@ def run() -> list[Row]:
             runs=RUNS),
         Row("ingest", "python -m geo add (whole process, imports included)", statistics.median(clis), "s",
             baseline=full, baseline_what="full rebuild, no caches (geo build --no-cache)", runs=RUNS),
+        Row("ingest", "recover an add killed after its journal commit (next command)",
+            statistics.median(recoveries), "s", baseline=statistics.median(adds),
+            baseline_what="the add itself", runs=RUNS),
+        Row("ingest", "read a .docx in the bounded child process", read_s, "s", target="< 30 s, < 600 MB",
+            runs=RUNS, notes=[f"child peak RSS {read_rss / 1e6:.0f} MB"]),
+        Row("ingest", "answer a 1 GiB zip bomb (.docx) in the bounded child", bomb_s, "s",
+            target="< 30 s, < 600 MB", runs=RUNS, notes=[f"child peak RSS {bomb_rss / 1e6:.0f} MB"]),
     ]
+
+
+def _killed_add_recovery(work: Path, plan: Path, tmp: str) -> float:
+    """Kill `python -m geo add` right after its journal is committed; time the recovery."""
+    from geo.corpus import load_corpus
+    from geo.ingest import recover, remove_document_report
+
+    log = Path(tmp) / "ops.log"
+    log.unlink(missing_ok=True)
+    env = dict(os.environ, PLAN_ATLAS_ROOT=str(work), PYTHONPATH=str(ROOT), PLAN_ATLAS_OPS_LOG=str(log))
+    subprocess.run([PYTHON, "-m", "geo", "add", "-q", str(plan)], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    ops = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines()]
+    commit = next(int(n) for n, op, path in ops if op == "write" and path.endswith("/journal.json"))
+    added = [d.id for d in load_corpus(work / "data" / "docs").documents
+             if any(s.file.startswith("user-") for s in d.sources)]
+    remove_document_report(added[0], work)
+    env = dict(env, PLAN_ATLAS_KILL_AT=str(commit + 1))
+    env.pop("PLAN_ATLAS_OPS_LOG")
+    proc = subprocess.run([PYTHON, "-m", "geo", "add", "-q", str(plan)], cwd=ROOT, env=env, capture_output=True)
+    assert proc.returncode < 0, proc.stderr
+    t0 = time.perf_counter()
+    note = recover(work)
+    seconds = time.perf_counter() - t0
+    assert note and "completed" in note, note
+    added = [d.id for d in load_corpus(work / "data" / "docs").documents
+             if any(s.file.startswith("user-") for s in d.sources)]
+    remove_document_report(added[0], work)
+    return seconds
+
+
+def _bounded_reads() -> tuple[float, int, float, int]:
+    """(seconds, peak RSS) of a bounded .docx read and of a zip bomb answered, medians of RUNS."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from hostile_files import docx_one_huge_part
+    from test_upload_files import make_docx
+
+    from geo.corpus import read_bounded_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        docx = make_docx(Path(tmp) / "plan.docx").read_bytes()
+        bomb = docx_one_huge_part(Path(tmp) / "plan.docx")
+    reads = [read_bounded_report("plan.docx", docx) for _ in range(RUNS)]
+    bombs = [read_bounded_report("bomb.docx", bomb) for _ in range(RUNS)]
+    assert all(r.text for r in reads) and all(r.error for r in bombs)
+    return (statistics.median(r.seconds for r in reads), max(r.peak_rss_bytes for r in reads),
+            statistics.median(r.seconds for r in bombs), max(r.peak_rss_bytes for r in bombs))
 
 
 if __name__ == "__main__":

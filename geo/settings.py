@@ -25,10 +25,26 @@ GAZETTEER_DIR: Path = DATA_DIR / "gazetteer"
 LAYERS_DIR: Path = ROOT / "layers"
 STATIC_DIR: Path = ROOT / "static"
 
-# Text files larger than this are refused by the readers with a clear message.
-MAX_TEXT_BYTES: int = 64 * 1024 * 1024
-# Uploaded files (app) and `geo add` inputs larger than this are refused.
-MAX_UPLOAD_BYTES: int = 20 * 1024 * 1024
+# -- limits on input files (README "Limits"; every message that refuses a file names its limit) --
+# The one size limit: an upload, a `geo add` input and a data/docs/*.txt file larger than this is
+# refused before anything is read or copied (also the app's server.maxUploadSize, in MiB).
+MAX_FILE_BYTES: int = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES: int = MAX_FILE_BYTES  # the same limit, by its older name
+# Text extracted from one .docx or .pdf: at most this many characters (UTF-8 stays under the size limit).
+MAX_TEXT_CHARS: int = 5_000_000
+# .docx: the zip's parts may hold at most this many bytes uncompressed in all (declared sizes are
+# checked first, then every part is streamed with this cap) ...
+MAX_DOCX_UNCOMPRESSED_BYTES: int = 64 * 1024 * 1024
+# ... and no part larger than 1 MiB may be compressed more than this ratio (zip bombs) ...
+MAX_DOCX_RATIO: int = 100
+# ... and the body at most this many paragraphs.
+MAX_DOCX_PARAGRAPHS: int = 200_000
+# .pdf: at most this many pages.
+MAX_PDF_PAGES: int = 1_000
+# A reader (in its child process) is stopped after this many seconds of wall time ...
+MAX_READ_SECONDS: float = 25.0
+# ... and may use at most this much memory (address space, resource.RLIMIT_AS).
+MAX_READER_MEMORY_BYTES: int = 600 * 1024 * 1024
 
 # Coordinate reference system at rest and in every export.
 CRS_WGS84: str = "EPSG:4326"

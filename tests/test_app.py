@@ -509,3 +509,12 @@ def test_show_its_places_fits_the_map_and_names_the_document(fake: FakeMap, cata
     lat = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2
     lon = (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2
     assert fake.last["center"] == [lat, lon]  # the map flies to fit all of the clause's places
+
+
+def test_streamlit_config_parses() -> None:
+    """.streamlit/config.toml is valid TOML (a repeated table makes Streamlit ignore the whole file:
+    no localhost binding, no hidden Deploy button)."""
+    import tomllib
+
+    cfg = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert cfg["server"]["address"] == "127.0.0.1" and cfg["client"]["toolbarMode"] == "viewer"

@@ -115,7 +115,7 @@ def test_read_text_missing_and_too_large(tmp_path: Path, monkeypatch: pytest.Mon
         read_text(tmp_path / "nope.txt")
     big = tmp_path / "big.txt"
     big.write_text("成渝" * 1000, encoding="utf-8")
-    monkeypatch.setattr(settings, "MAX_TEXT_BYTES", 1000)
+    monkeypatch.setattr(settings, "MAX_FILE_BYTES", 1000)
     with pytest.raises(InputFileError, match=r"limit of .*1000 bytes"):
         read_text(big)
 
@@ -128,7 +128,7 @@ def _write_50mb(path: Path) -> None:
 
 def test_50mb_file_gets_a_clear_error(tmp_path: Path) -> None:
     _write_50mb(tmp_path / "huge.txt")
-    with pytest.raises(InputFileError, match=r"huge\.txt.*limit of 16 MiB"):
+    with pytest.raises(InputFileError, match=r"huge\.txt.*limit of 20 MiB"):
         load_corpus(tmp_path)
     assert corpus_mod.MAX_PLAN_BYTES < 50 * 1024 * 1024
 

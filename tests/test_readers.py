@@ -96,14 +96,14 @@ def test_whitespace_only_txt(tmp_path: Path) -> None:
 def test_oversize_file_states_the_limit(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as fh:
-        fh.truncate(settings.MAX_UPLOAD_BYTES + 1)
+        fh.truncate(settings.MAX_FILE_BYTES + 1)
     with pytest.raises(InputFileError) as err:
         read_document_file(path)
     msg = str(err.value)
-    assert msg.startswith("huge.txt: file is 20.0 MB, larger than the limit of 20 MB")
-    assert str(settings.MAX_UPLOAD_BYTES) in msg
-    with pytest.raises(InputFileError, match="larger than the limit of 20 MB"):
-        read_document_file(("up.docx", b"x" * (settings.MAX_UPLOAD_BYTES + 1)))
+    assert msg.startswith("huge.txt: file is 20.0 MiB, larger than the limit of 20 MiB")
+    assert str(settings.MAX_FILE_BYTES) in msg
+    with pytest.raises(InputFileError, match="larger than the limit of 20 MiB"):
+        read_document_file(("up.docx", b"x" * (settings.MAX_FILE_BYTES + 1)))
 
 
 @pytest.mark.parametrize("name", ["plan.doc", "plan.html", "plan.wps", "plan", "plan.txt.exe"])

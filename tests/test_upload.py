@@ -119,8 +119,10 @@ APP = textwrap.dedent(
     import os
     from pathlib import Path
     from geo.layers.build import read_layers
+    from geo.viewer.auth import render_sign_in
     from geo.viewer.upload_view import render_upload_panel
 
+    render_sign_in("en")
     root = Path(os.environ["PLAN_ATLAS_TEST_ROOT"])
     result = render_upload_panel(read_layers(root / "layers"), root=root)
     if result is not None:
@@ -132,12 +134,13 @@ APP = textwrap.dedent(
 
 def test_panel_in_apptest(plan_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLAN_ATLAS_TEST_ROOT", str(plan_root))
+    monkeypatch.setenv("PLAN_ATLAS_EDITOR_PASSWORD", "s3cret-editor")
     at = AppTest.from_string(APP, default_timeout=120)
     at.run()
     assert not at.exception
     uploader = at.file_uploader[0]
     assert uploader.allowed_type == [".txt", ".docx", ".pdf"] or set(uploader.allowed_type) >= {"txt", "docx", "pdf"}
-    assert "20 MB" in uploader.label
+    assert "20 MiB" in uploader.label
 
     # a bad file: an error, no crash, nothing listed
     uploader.set_value(("junk.txt", binary_junk(), "text/plain"))
@@ -159,7 +162,22 @@ def test_panel_in_apptest(plan_root: Path, tmp_path: Path, monkeypatch: pytest.M
     assert any(UNKNOWN_PLACE in t.value for t in at.text)
     assert any(c.value.startswith("session features: ") for c in at.caption)
 
-    # keep: the document goes into the (temporary) corpus and layers/ are rebuilt
+    # a viewer (not signed in) cannot keep it; a wrong password does not help
+    before = snapshot(plan_root)
+    assert not [b for b in at.button if "保存到语料库" in b.label]
+    assert any("只有登录的编辑可以保存到语料库" in i.value for i in at.info)
+    at.text_input[0].input("wrong")
+    [b for b in at.button if b.label == "Sign in"][0].click()
+    at.run()
+    assert any(e.value == "Wrong password." for e in at.error)
+    assert not [b for b in at.button if "保存到语料库" in b.label]
+    assert snapshot(plan_root) == before
+
+    # an editor signs in: keep puts the document into the (temporary) corpus and rebuilds layers/
+    at.text_input[0].input("s3cret-editor")
+    [b for b in at.button if b.label == "Sign in"][0].click()
+    at.run()
+    assert not at.exception
     keep = [b for b in at.button if "保存到语料库" in b.label]
     assert keep, [b.label for b in at.button]
     keep[0].click()

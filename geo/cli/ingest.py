@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from geo.corpus import limit_text
+from geo.corpus.readers import supported_extensions
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
@@ -47,9 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "add",
         help="add .txt/.docx/.pdf plans to data/docs/ and rebuild layers/ (all or nothing)",
         description=(
-            f"Add plan files (.txt in UTF-8 or GB18030, .docx, .pdf with a text layer; at most "
-            f"{limit_text()} each) to data/docs/ and rebuild layers/. Nothing is changed if any file "
-            "is bad or already in the corpus."
+            f"Add plan files ({', '.join(supported_extensions())}: .txt in UTF-8, UTF-16 with BOM or "
+            f"GB18030, .pdf with a text layer; at most {limit_text()} each) to data/docs/ and rebuild "
+            "layers/, crash-safe. Nothing is changed if any file is bad or already in the corpus."
         ),
     )
     p.add_argument("files", nargs="+", metavar="FILE")

@@ -1,7 +1,8 @@
 """`python -m geo`: the command line. Each concern registers its own sub-commands.
 
 A command module exposes `register(subparsers)`, adding parsers whose `func(args) -> int`
-does the work. Errors of the library (`PlanAtlasError`) are printed as one line without a
+does the work. Before any command, an add/remove that a killed process left half done is
+finished or rolled back (geo.ingest.recover, one line on stderr). Errors of the library (`PlanAtlasError`) are printed as one line without a
 traceback, with exit status 1.
 """
 
@@ -52,6 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        from geo.ingest import recover
+
+        note = recover()  # finish or roll back a change that a killed `geo add/remove` left
+        if note:
+            print(note, file=sys.stderr)
         return int(args.func(args) or 0)
     except PlanAtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -199,6 +199,12 @@ def split_documents(lines: list[Line]) -> list[DocPart]:
     return parts
 
 
+def _without_year_note(text: str) -> str:
+    """A line without a closing parenthesised note such as "（2021—2035年）" or "(试行)", so that a
+    title ending in one is not taken for the end of a sentence."""
+    return re.sub(r"[（(][^（）()]{1,30}[）)]$", "", text.rstrip()) or text
+
+
 def _read_meta(part: DocPart, k: int) -> None:
     """Fill title, 文号, date, issuers, attached-plan start, 目录 and tables of one document."""
     lines = part.lines
@@ -211,7 +217,8 @@ def _read_meta(part: DocPart, k: int) -> None:
     block_issuers = [t for ln in lines[:n_iss] for t in ln.text.split()]
     if not title_lines:  # no official title block: a short first line is the title
         j = 0
-        while j < min(2, len(lines)) and not is_terminal(lines[j].text) and len(squash(lines[j].text)) <= 40 \
+        while j < min(2, len(lines)) and not is_terminal(_without_year_note(lines[j].text)) \
+                and len(squash(lines[j].text)) <= 40 \
                 and not lines[j].text.startswith(("摘要", "（", "(")) and parse_marker(lines[j].text) is None:
             j += 1
         title_lines = lines[:j]

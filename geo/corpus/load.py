@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,22 +34,22 @@ from geo.corpus._tables import parse_tables
 from geo.errors import InputFileError, UnknownClauseError, UnknownDocumentError
 from geo.models import Clause, Document, SourceSpan
 
-# A single plan file larger than this is refused by load_corpus (a plan is at most a few MB;
-# parsing is linear, ≈1 s per MB on a small machine).
-MAX_PLAN_BYTES: int = 16 * 1024 * 1024
+# A single plan file larger than this is refused by load_corpus: the one size limit of
+# geo.settings (a plan is at most a few MB; parsing is linear, ≈1 s per MB on a small machine).
+MAX_PLAN_BYTES: int = settings.MAX_FILE_BYTES
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def read_text(path: Path, max_bytes: int | None = None) -> str:
-    """Decode a text file: UTF-8 (BOM optional), else GB18030.
+    """Decode a text file: UTF-8 (BOM optional), UTF-16 with a BOM, else GB18030.
 
     Raises InputFileError (naming the file) when it is missing, empty or blank, larger than
-    `max_bytes` (default settings.MAX_TEXT_BYTES), or not text (NUL bytes, undecodable bytes,
+    `max_bytes` (default settings.MAX_FILE_BYTES), or not text (NUL bytes, undecodable bytes,
     many control characters).
     """
     path = Path(path)
-    limit = settings.MAX_TEXT_BYTES if max_bytes is None else max_bytes
+    limit = settings.MAX_FILE_BYTES if max_bytes is None else max_bytes
     if not path.exists():
         raise InputFileError(f"{path}: no such file")
     if not path.is_file():
@@ -56,12 +57,35 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
     size = path.stat().st_size
     if size > limit:
         raise InputFileError(
-            f"{path}: file is {size / 2**20:.1f} MiB, larger than the limit of {limit / 2**20:.0f} MiB "
-            f"({limit} bytes); split it or remove unrelated text"
+            f"{path.name}: file is {size / 2**20:.1f} MiB, larger than the limit of {limit / 2**20:g} MiB "
+            f"({limit} bytes, MAX_FILE_BYTES); split it or remove unrelated text"
         )
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), str(path))
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode a text file's bytes: UTF-8 (BOM optional), UTF-16 with a BOM, else GB18030.
+
+    Raises InputFileError naming `name` when the bytes are empty or blank, or not text (NUL bytes,
+    undecodable bytes, many control characters). No size check: the caller made it.
+    """
+    path = name
     if not data.strip():
         raise InputFileError(f"{path}: file is empty (no text to read)")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte order mark
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"{path}: starts with a UTF-16 byte order mark but is not UTF-16 text "
+                f"(undecodable byte at offset {exc.start})"
+            ) from None
+        sample = text[:200_000]
+        odd = sum(1 for ch in sample if unicodedata.category(ch) in ("Cn", "Co", "Cs"))
+        plain = any(ch in sample for ch in "\n 。，")  # text has line breaks, spaces or punctuation
+        if odd > max(5, len(sample) // 100) or not plain or sample.count("\ufeff") > 2:
+            raise InputFileError(f"{path}: not a text file (a UTF-16 byte order mark, then no UTF-16 text)")
+        return _checked_text(path, text)
     if b"\x00" in data[:1_000_000]:
         raise InputFileError(f"{path}: not a text file (contains NUL bytes: binary data such as PDF/DOCX, or UTF-16; save it as UTF-8 text)")
     try:
@@ -73,10 +97,14 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
             raise InputFileError(
                 f"{path}: not a text file in UTF-8 or GB18030 (undecodable byte at offset {exc.start})"
             ) from None
+    return _checked_text(path, text)
+
+
+def _checked_text(path: str | Path, text: str) -> str:
     if not text.strip():
         raise InputFileError(f"{path}: file is empty (only whitespace)")
     sample = text[:200_000]
-    if len(_CONTROL_RE.findall(sample)) > max(5, len(sample) // 100):
+    if "\x00" in sample or len(_CONTROL_RE.findall(sample)) > max(5, len(sample) // 100):
         raise InputFileError(f"{path}: not a text file (too many control characters)")
     return text
 
@@ -200,7 +228,7 @@ def _load_uncached(paths: tuple[Path, ...]) -> Corpus:
         if path.stat().st_size > MAX_PLAN_BYTES:
             raise InputFileError(
                 f"{path}: file is {path.stat().st_size / 2**20:.1f} MiB, larger than the limit of "
-                f"{MAX_PLAN_BYTES / 2**20:.0f} MiB ({MAX_PLAN_BYTES} bytes) for one plan file; "
+                f"{MAX_PLAN_BYTES / 2**20:g} MiB ({MAX_PLAN_BYTES} bytes, MAX_FILE_BYTES) for one plan file; "
                 "split it into separate plans"
             )
         docs = parse_text(read_text(path), path.name)

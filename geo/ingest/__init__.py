@@ -7,11 +7,14 @@ from geo.ingest.add import (
     ADDED_MARKER,
     add_documents,
     add_documents_report,
+    prepare_documents,
     rebuild_layers,
     remove_document,
     remove_document_report,
+    safe_name,
     user_files,
 )
+from geo.ingest.journal import recover
 from geo.ingest.upload import UploadResult, analyse_upload, keep_upload
 
 __all__ = [
@@ -22,7 +25,10 @@ __all__ = [
     "analyse_upload",
     "keep_upload",
     "rebuild_layers",
+    "recover",
     "remove_document",
     "remove_document_report",
+    "prepare_documents",
+    "safe_name",
     "user_files",
 ]

@@ -8,29 +8,33 @@ Where things go (under the root, `geo.settings.ROOT`, overridable with PLAN_ATLA
   original bytes), contents ("added by geo add <date> …: <titles>"). That prefix is what marks a
   document as user-added; the embedded corpus's documents cannot be removed.
 
-Both operations validate and parse first (geo.readers, geo.corpus.parse_text; nothing is written
-if any file is bad or already in the corpus), write with temporary files and renames, and rebuild
-layers/ with `geo.layers.build_layers` using its incremental caches (storage.cache_dir). If the build
-fails, the data/docs change is rolled back, so data/ and layers/ are exactly as before.
+Both operations validate and parse first (geo.readers in a bounded child process,
+geo.corpus.parse_text; nothing is written if any file is bad or already in the corpus), then, under
+the lock, check duplicates again, stage the future data/docs/ and build the future layers/ beside
+the current ones (build/txn/; incremental caches: storage.cache_dir) and switch both in with the
+journal of `geo.ingest.journal`: whatever kills the process, data/ and layers/ change together or not at
+all, and the next `geo` command (or the app at start) finishes or rolls back the change.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
+import os
 import re
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from geo import settings
-from geo.corpus import read_document_file
+from geo import settings, storage
+from geo.corpus import read_bounded, read_input_bytes
 from geo.errors import InputFileError, PlanAtlasError, UnknownDocumentError
+from geo.ingest.journal import Change, change_lock, recover_locked
 from geo.models import Document
-from geo.storage import atomic_write_bytes, cache_dir
+from geo.storage import cache_dir
 
 __all__ = [
     "ADDED_MARKER",
@@ -39,6 +43,7 @@ __all__ = [
     "add_documents",
     "prepare_documents",
     "remove_document",
+    "safe_name",
     "user_files",
 ]
 
@@ -130,7 +135,28 @@ def _read_manifest(path: Path) -> list[dict[str, str]]:
 
 
 def _cell(text: str) -> str:
-    return re.sub(r"[\t\r\n]+", " ", text).strip()
+    """A MANIFEST.tsv cell: no tab, line break, NUL or other control character."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text).strip()
+
+
+def safe_name(name: str) -> str:
+    """A file name as it may be shown and recorded: the last path part, without control
+    characters (NUL, tab, line breaks), at most 200 characters; "upload" when nothing is left."""
+    base = re.split(r"[\\/]", str(name))[-1]
+    base = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", base).strip()
+    if len(base) > 200:
+        suffix = Path(base).suffix[:10]
+        base = base[: 200 - len(suffix)] + suffix
+    return base if base not in ("", ".", "..") else "upload"
+
+
+def _now() -> datetime:
+    """Now in UTC; PLAN_ATLAS_NOW (e.g. 20260101T000000) fixes it, so crash tests and benchmarks
+    can compare an interrupted add with an uninterrupted one byte for byte."""
+    fixed = os.environ.get("PLAN_ATLAS_NOW")
+    if fixed:
+        return datetime.strptime(fixed, "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+    return datetime.now(UTC)
 
 
 def user_files(root: Path | str | None = None) -> dict[str, dict[str, str]]:
@@ -146,7 +172,7 @@ def _slug(name: str, sha: str, when: datetime | None = None) -> str:
     """"user-<UTC time>-<pinyin of the name>-<sha8>": sorts after the embedded corpus's files and
     in the order of adding (geo.corpus gives a colliding document id a "-2" suffix in file order, so
     earlier documents keep their ids)."""
-    stamp = (when or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S")
+    stamp = (when or _now()).strftime("%Y%m%dT%H%M%S")
     stem = Path(name).stem
     try:
         from pypinyin import lazy_pinyin
@@ -172,40 +198,26 @@ def _describe(doc: Document) -> str:
 def prepare_documents(sources: Iterable[Source], root: Path | str | None = None) -> list[Prepared]:
     """Read, validate and parse every source (a path or a (name, bytes) pair); writes nothing.
 
-    Raises InputFileError naming the file when one cannot be read, holds no document, or is
-    already in the corpus (same bytes as an added file, same text as a corpus file, or a
-    document with the same 文号 or title as a corpus document).
+    The readers run in a child process with limits (geo.readers.read_bounded). Raises
+    InputFileError naming the file when one cannot be read, holds no document, or is already in
+    the corpus (`_check_duplicates`; `add_prepared` checks again under the lock).
     """
-    from geo.corpus import load_corpus, parse_text
+    from geo.corpus import parse_text
 
-    paths = IngestPaths.of(root)
     items = list(sources)
     if not items:
         raise InputFileError("no files given; name one or more .txt, .docx or .pdf plans")
-    known_sha = {r["sha256"]: r["file"] for r in _read_manifest(paths.manifest)}
-    if paths.docs.is_dir():
-        for p in sorted(paths.docs.glob("*.txt")):
-            known_sha.setdefault(hashlib.sha256(p.read_bytes()).hexdigest(), p.name)
-    corpus = load_corpus(paths.docs)
-    by_no = {d.doc_no: d for d in corpus.documents if d.doc_no}
-    by_title = {_title_key(d): d for d in corpus.documents}
     out: list[Prepared] = []
     for src in items:
         if isinstance(src, tuple):
-            name, data = src[0], bytes(src[1])
-            text = read_document_file((name, data))
-            name = Path(name).name
+            name, data = safe_name(src[0]), bytes(src[1])
+            text = read_bounded((name, data))
         else:
             path = Path(src)
-            text = read_document_file(path)
-            name, data = path.name, path.read_bytes()
+            data = read_input_bytes(path)  # size limit, symlinks and special files checked first
+            name = safe_name(path.name)
+            text = read_bounded((name, data))
         sha = hashlib.sha256(data).hexdigest()
-        text_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        for key in (sha, text_sha):
-            if key in known_sha:
-                raise InputFileError(
-                    f"{name}: already in the corpus (same content as data/docs/{known_sha[key]}); nothing added"
-                )
         for prev in out:
             if prev.sha256 == sha:
                 raise InputFileError(f"{name}: the same file as {prev.name} in this batch; nothing added")
@@ -213,70 +225,49 @@ def prepare_documents(sources: Iterable[Source], root: Path | str | None = None)
         prep.documents = parse_text(text, prep.txt_name)
         if not prep.documents or not any(d.clauses for d in prep.documents):
             raise InputFileError(f"{name}: no document with text found in it; nothing added")
+        out.append(prep)
+    _check_duplicates(out, IngestPaths.of(root))
+    return out
+
+
+def _check_duplicates(prepared: list[Prepared], paths: IngestPaths) -> None:
+    """Refuse files already in the corpus: same bytes as an added file, same text as a corpus
+    file, or a document with the same 文号 or title as a corpus document (or an earlier file of
+    the batch)."""
+    from geo.corpus import load_corpus
+
+    known_sha = {r["sha256"]: r["file"] for r in _read_manifest(paths.manifest)}
+    if paths.docs.is_dir():
+        for p in sorted(paths.docs.glob("*.txt")):
+            known_sha.setdefault(hashlib.sha256(p.read_bytes()).hexdigest(), p.name)
+    corpus = load_corpus(paths.docs)
+    by_no = {d.doc_no: d for d in corpus.documents if d.doc_no}
+    by_title = {k: d for d in corpus.documents if (k := _title_key(d))}
+    for prep in prepared:
+        text_sha = hashlib.sha256(prep.text.encode("utf-8")).hexdigest()
+        for key in (prep.sha256, text_sha):
+            if key in known_sha:
+                raise InputFileError(
+                    f"{prep.name}: already in the corpus (same content as data/docs/{known_sha[key]}); "
+                    "nothing added"
+                )
         for doc in prep.documents:
             same = by_no.get(doc.doc_no) if doc.doc_no else None
-            same = same or by_title.get(_title_key(doc))
+            key = _title_key(doc)
+            same = same or (by_title.get(key) if key else None)
             if same is not None:
                 raise InputFileError(
-                    f"{name}: {_describe(doc)} is already in the corpus as {same.id} "
+                    f"{prep.name}: {_describe(doc)} is already in the corpus as {same.id} "
                     f"({_describe(same)}); nothing added"
                 )
         for doc in prep.documents:
             if doc.doc_no:
                 by_no[doc.doc_no] = doc
-            by_title[_title_key(doc)] = doc
-        out.append(prep)
-    return out
+            if _title_key(doc):
+                by_title[_title_key(doc)] = doc
 
 
-# -- writing, with rollback ---------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _lock(paths: IngestPaths) -> Iterator[None]:
-    """One add/remove at a time per root (the lock file lives in build/, not in data/)."""
-    lock_dir = paths.root / "build"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    with open(lock_dir / "ingest.lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PlanAtlasError(
-                "another `geo add`/`geo remove` is running on this data folder; try again when it ends"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-class _Transaction:
-    """File changes under data/docs/ that can be undone exactly (bytes and folders)."""
-
-    def __init__(self) -> None:
-        self.undo: list[tuple[str, Path, bytes | None]] = []
-
-    def write(self, path: Path, data: bytes) -> None:
-        if not path.parent.exists():
-            path.parent.mkdir(parents=True)
-            self.undo.append(("rmdir", path.parent, None))
-        self.undo.append(("restore", path, path.read_bytes() if path.exists() else None))
-        atomic_write_bytes(path, data)
-
-    def delete(self, path: Path) -> None:
-        self.undo.append(("restore", path, path.read_bytes()))
-        path.unlink()
-
-    def rollback(self) -> None:
-        for action, path, data in reversed(self.undo):
-            if action == "rmdir":
-                with contextlib.suppress(OSError):
-                    path.rmdir()
-            elif data is None:
-                path.unlink(missing_ok=True)
-            else:
-                atomic_write_bytes(path, data)
-        self.undo.clear()
+# -- writing: staged, then switched in by geo.journal ---------------------------------------------
 
 
 def _manifest_text(rows: list[dict[str, str]]) -> bytes:
@@ -291,6 +282,16 @@ def rebuild_layers(root: Path | str | None = None, *, progress: bool = False) ->
     paths = IngestPaths.of(root)
     inputs = load_inputs(paths.docs, paths.gazetteer, paths.cache)
     return build_layers(paths.layers, progress=progress, inputs=inputs, cache_dir=paths.cache)
+
+
+def _build_staged(change: Change, paths: IngestPaths, progress: bool) -> float:
+    """Build the future layers/ from the staged data/docs into the staging folder; seconds taken."""
+    from geo.layers import build_layers, load_inputs
+
+    t1 = time.perf_counter()
+    inputs = load_inputs(change.staged("data/docs"), paths.gazetteer, paths.cache)
+    build_layers(change.staged("layers"), progress=progress, inputs=inputs, cache_dir=paths.cache)
+    return time.perf_counter() - t1
 
 
 def _failed(exc: BaseException, what: str) -> PlanAtlasError:
@@ -314,6 +315,24 @@ def _check_ids_kept(before: list[Document], after: list[Document]) -> None:
             )
 
 
+@contextlib.contextmanager
+def _changing(paths: IngestPaths, what: str, verb: str) -> Iterator[Change]:
+    """Lock, recover an interrupted change, stage one; commit it if the body returns, else drop it."""
+    with change_lock(paths.root):
+        note = recover_locked(paths.root)
+        if note:
+            print(note, file=sys.stderr)
+        change = Change(paths.root, what)
+        try:
+            yield change
+            change.commit()
+        except BaseException as exc:
+            change.abort()
+            if isinstance(exc, KeyboardInterrupt | SystemExit) or change.committed:
+                raise
+            raise _failed(exc, f"nothing was {verb}") from exc
+
+
 @dataclass
 class IngestResult:
     """What an add or remove did: the documents, the files and how long it took."""
@@ -325,44 +344,45 @@ class IngestResult:
 
 
 def add_prepared(prepared: list[Prepared], root: Path | str | None = None, *, progress: bool = False) -> IngestResult:
-    """Write already prepared files into data/docs/ and rebuild layers/ (all or nothing)."""
+    """Write already prepared files into data/docs/ and rebuild layers/ (all or nothing, crash-safe).
+
+    Under the lock the duplicate checks run again against the corpus as it is then (two
+    concurrent adds of the same plan: exactly one wins).
+    """
     from geo.corpus import load_corpus
 
     t0 = time.perf_counter()
     paths = IngestPaths.of(root)
-    today = datetime.now(UTC).strftime("%Y-%m-%d")
-    tx = _Transaction()
-    before = load_corpus(paths.docs).documents
-    with _lock(paths):
-        try:
-            rows = _read_manifest(paths.manifest)
-            for prep in prepared:
-                tx.write(paths.docs / prep.txt_name, prep.txt_bytes())
-                if prep.original_name:
-                    tx.write(paths.originals / prep.original_name, prep.data)
-                kept = f"; original kept as {ORIGINALS_DIR}/{prep.original_name}" if prep.original_name else ""
-                titles = "; ".join(_describe(d) for d in prep.documents)
-                rows.append(
-                    {
-                        "file": prep.txt_name,
-                        "original_name": _cell(prep.name),
-                        "sha256": prep.sha256,
-                        "contents": _cell(f"{ADDED_MARKER} {today}{kept}: {titles}"),
-                    }
-                )
-            tx.write(paths.manifest, _manifest_text(rows))
-            _check_ids_kept(before, load_corpus(paths.docs).documents)
-            t1 = time.perf_counter()
-            rebuild_layers(paths.root, progress=progress)  # reuses the corpus just loaded
-            build_seconds = time.perf_counter() - t1
-        except BaseException as exc:
-            tx.rollback()
-            if isinstance(exc, KeyboardInterrupt | SystemExit):
-                raise
-            raise _failed(exc, "nothing was added") from exc
-    names = {p.txt_name for p in prepared}
-    docs = [d for d in load_corpus(paths.docs).documents if any(s.file in names for s in d.sources)]
-    return IngestResult(docs, sorted(names), time.perf_counter() - t0, build_seconds)
+    today = _now().strftime("%Y-%m-%d")
+    names = [p.txt_name for p in prepared]
+    with _changing(paths, f"`geo add` of {', '.join(names)}", "added") as change:
+        _check_duplicates(prepared, paths)
+        before = load_corpus(paths.docs).documents
+        docs = change.begin()
+        rows = _read_manifest(docs / MANIFEST_NAME)
+        for prep in prepared:
+            storage.write_new_file(docs / prep.txt_name, prep.txt_bytes())
+            if prep.original_name:
+                storage.make_dir(docs / ORIGINALS_DIR)
+                storage.write_new_file(docs / ORIGINALS_DIR / prep.original_name, prep.data)
+            kept = f"; original kept as {ORIGINALS_DIR}/{prep.original_name}" if prep.original_name else ""
+            titles = "; ".join(_describe(d) for d in prep.documents)
+            rows.append(
+                {
+                    "file": prep.txt_name,
+                    "original_name": _cell(prep.name),
+                    "sha256": prep.sha256,
+                    "contents": _cell(f"{ADDED_MARKER} {today}{kept}: {titles}"),
+                }
+            )
+        storage.remove_file(docs / MANIFEST_NAME)  # a hard link to the current one: replace, never edit
+        storage.write_new_file(docs / MANIFEST_NAME, _manifest_text(rows))
+        staged = load_corpus(docs)  # parsed once: the build below and the result reuse it
+        _check_ids_kept(before, staged.documents)
+        build_seconds = _build_staged(change, paths, progress)
+    added = set(names)
+    out = [d for d in staged.documents if any(s.file in added for s in d.sources)]
+    return IngestResult(out, sorted(added), time.perf_counter() - t0, build_seconds)
 
 
 def add_documents(
@@ -392,44 +412,32 @@ def remove_document_report(
 
     t0 = time.perf_counter()
     paths = IngestPaths.of(root)
-    corpus = load_corpus(paths.docs)
-    doc = corpus.document(doc_id)  # UnknownDocumentError with suggestions
-    added = user_files(paths.root)
-    files = sorted({s.file for s in doc.sources})
-    embedded = [f for f in files if f not in added]
-    if embedded:
-        raise UnknownDocumentError(
-            f"{doc_id} is part of the embedded corpus ({', '.join(embedded)}), not a document added "
-            "with `geo add`; only added documents can be removed"
-        )
-    removed = [d for d in corpus.documents if any(s.file in files for s in d.sources)]
-    tx = _Transaction()
-    with _lock(paths):
-        try:
-            for name in files:
-                tx.delete(paths.docs / name)
-                stem = Path(name).stem
-                if paths.originals.is_dir():
-                    for orig in sorted(paths.originals.glob(f"{stem}.*")):
-                        tx.delete(orig)
-            rows = [r for r in _read_manifest(paths.manifest) if r["file"] not in files]
-            tx.write(paths.manifest, _manifest_text(rows))
-            originals_empty = paths.originals.is_dir() and not any(paths.originals.iterdir())
-            if originals_empty:
-                paths.originals.rmdir()
-            t1 = time.perf_counter()
-            try:
-                rebuild_layers(paths.root, progress=progress)
-            except BaseException:
-                if originals_empty:
-                    paths.originals.mkdir()
-                raise
-            build_seconds = time.perf_counter() - t1
-        except BaseException as exc:
-            tx.rollback()
-            if isinstance(exc, KeyboardInterrupt | SystemExit):
-                raise
-            raise _failed(exc, "nothing was removed") from exc
+    with _changing(paths, f"`geo remove` of {doc_id}", "removed") as change:
+        corpus = load_corpus(paths.docs)
+        doc = corpus.document(doc_id)  # UnknownDocumentError with suggestions
+        added = user_files(paths.root)
+        files = sorted({s.file for s in doc.sources})
+        embedded = [f for f in files if f not in added]
+        if embedded:
+            raise UnknownDocumentError(
+                f"{doc_id} is part of the embedded corpus ({', '.join(embedded)}), not a document added "
+                "with `geo add`; only added documents can be removed"
+            )
+        removed = [d for d in corpus.documents if any(s.file in files for s in d.sources)]
+        docs = change.begin()
+        for name in files:
+            storage.remove_file(docs / name)
+            originals = docs / ORIGINALS_DIR
+            if originals.is_dir():
+                for orig in sorted(originals.glob(f"{Path(name).stem}.*")):
+                    storage.remove_file(orig)
+        rows = [r for r in _read_manifest(docs / MANIFEST_NAME) if r["file"] not in files]
+        storage.remove_file(docs / MANIFEST_NAME)
+        storage.write_new_file(docs / MANIFEST_NAME, _manifest_text(rows))
+        originals = docs / ORIGINALS_DIR
+        if originals.is_dir() and not any(originals.iterdir()):
+            originals.rmdir()
+        build_seconds = _build_staged(change, paths, progress)
     return IngestResult(removed, files, time.perf_counter() - t0, build_seconds)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.corpus import read_document_file
+from geo.corpus import read_bounded
 from geo.errors import LayersError
 from geo.models import Clause, Document, Mention
 
@@ -156,7 +156,7 @@ def analyse_upload(
     from geo.ingest.add import _slug
 
     data = bytes(data)
-    text = read_document_file((name, data))
+    text = read_bounded((name, data))  # .docx/.pdf in a child process with memory and time caps
     name = Path(name).name
     sha = hashlib.sha256(data).hexdigest()
     documents = parse_text(text, f"{_slug(name, sha)}.txt")

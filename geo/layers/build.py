@@ -29,7 +29,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from geo import settings
+from geo import settings, storage
 from geo.errors import LayersError, PlanAtlasError
 from geo.layers._assemble import (
     ADMIN_LAYERS,
@@ -53,6 +53,7 @@ __all__ = [
     "LayerSet",
     "build_layers",
     "input_checksums",
+    "layers_older_than_data",
     "load_inputs",
     "read_layers",
     "stale_inputs",
@@ -410,10 +411,10 @@ def build_layers(
         tick("inputs")
         files = assemble(inputs, tick)
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", suffix=".tmp", dir=out.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", suffix=f".{os.getpid()}.tmp", dir=out.parent))
         try:
             for name, text in files.items():
-                (tmp / name).write_bytes(text.encode("utf-8"))
+                storage.write_new_file(tmp / name, text.encode("utf-8"))
             _add_atlas(tmp, files)
             os.chmod(tmp, 0o755)  # mkdtemp makes it private; layers/ is a normal folder
             problems = validate_layers(tmp)
@@ -451,24 +452,29 @@ def _add_atlas(tmp: Path, files: dict[str, str]) -> None:
     manifest = json.loads(files[MANIFEST_FILE])
     manifest["atlas"] = entry
     files[MANIFEST_FILE] = dumps(manifest) + "\n"
-    (tmp / MANIFEST_FILE).write_bytes(files[MANIFEST_FILE].encode("utf-8"))
+    storage.write_new_file(tmp / MANIFEST_FILE, files[MANIFEST_FILE].encode("utf-8"))
 
 
 def _swap_in(tmp: Path, out: Path) -> None:
-    """Replace `out` by `tmp` with two renames (the old folder is kept until the new one is in place)."""
+    """Replace `out` by `tmp` with two renames (the old folder is kept until the new one is in place).
+
+    A kill between the renames leaves `.<out>-old-<pid>.tmp` and no `out`: `geo.ingest.journal.recover`
+    (run by every `geo` command) puts it back.
+    """
+    storage.fsync_dir(tmp)
     if not out.exists():
-        os.rename(tmp, out)
+        storage.rename(tmp, out)
         return
     old = out.with_name(f".{out.name}-old-{os.getpid()}.tmp")
     if old.exists():
         shutil.rmtree(old)
-    os.rename(out, old)
+    storage.rename(out, old)
     try:
-        os.rename(tmp, out)
+        storage.rename(tmp, out)
     except OSError:
         os.rename(old, out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    storage.remove_tree(old)
 
 
 # -- checks ---------------------------------------------------------------------------------------
@@ -515,11 +521,27 @@ def validate_layers(layers_dir: Path | str | None = None) -> list[str]:
     return problems
 
 
-def stale_inputs(layers_dir: Path | str | None = None) -> list[str]:
-    """Inputs whose sha256 differs from the manifest's (e.g. ["corpus_sha256"]); [] when fresh.
+def stale_inputs(
+    layers_dir: Path | str | None = None, docs_dir: Path | None = None, gazetteer_dir: Path | None = None
+) -> list[str]:
+    """Inputs whose sha256 differs from the one layers/manifest.json records (e.g.
+    ["corpus_sha256"]); [] when layers/ was built from the data as it is now.
 
-    Cheap (hashes data/, builds nothing); the app can use it to warn that layers/ is stale.
+    Cheap (reads manifest.json only, hashes data/; builds nothing): the app uses it to warn
+    that layers/ is older than data/. Raises LayersError when manifest.json cannot be read.
     """
-    ls = read_layers(layers_dir)
-    recorded = ls.manifest.get("inputs", {})
-    return sorted(k for k, v in input_checksums().items() if recorded.get(k) != v)
+    root = Path(layers_dir) if layers_dir is not None else settings.LAYERS_DIR
+    manifest = _read_json(root / MANIFEST_FILE)
+    recorded = manifest.get("inputs", {}) if isinstance(manifest, dict) else {}
+    current = input_checksums(docs_dir, gazetteer_dir)
+    return sorted(k for k, v in current.items() if recorded.get(k) != v)
+
+
+def layers_older_than_data(root: Path | str | None = None) -> bool:
+    """Whether layers/ under `root` (default settings.ROOT) was built from other data than data/
+    holds now (or is missing): the viewer then warns that the map is stale."""
+    base = Path(root) if root is not None else settings.ROOT
+    try:
+        return bool(stale_inputs(base / "layers", base / "data" / "docs", base / "data" / "gazetteer"))
+    except LayersError:
+        return True

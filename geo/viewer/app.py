@@ -425,13 +425,19 @@ def map_and_panel(layers_dir: str) -> None:
 def main() -> None:
     """The whole page (called by app.py)."""
     st.set_page_config(page_title="成渝规划地图 Plan Atlas", layout="wide")
+    from geo.viewer.auth import render_sign_in, show_error_details
+    from geo.viewer.integrity import startup_checks
+
+    lang = st.session_state["vs"].lang if "vs" in st.session_state else "zh"
+    startup_checks(lang)  # finish an interrupted geo add/remove; warn when layers/ is older than data/
     layers_dir = str(default_layers_dir())
     try:
         _, catalog, search_index = load_data(layers_dir)
-    except PlanAtlasError as exc:  # say what to do, no traceback
+    except PlanAtlasError as exc:  # say what to do, no traceback (details in development mode only)
         lang = normalize_lang(st.query_params.get("lang"))
         st.error(t("layers_missing", lang))
-        st.caption(t("error_details", lang, detail=exc))
+        if show_error_details():
+            st.caption(t("error_details", lang, detail=exc))
         st.stop()
     if assets_missing():
         st.error(t("assets_missing", normalize_lang(st.query_params.get("lang"))))
@@ -458,6 +464,7 @@ def main() -> None:
         header(vs)
         map_and_panel(layers_dir)
     sidebar(catalog, search_index, layers_dir)
+    render_sign_in(vs.lang)
     if vs.presenter:  # a view of its own over the page, last so that the page's elements keep their places
         from geo.viewer import presenter
 

@@ -1,7 +1,10 @@
 """The app's upload panel: add a .txt, .docx or .pdf plan and see its places (Streamlit, composition only).
 
-All logic is in geo.upload (analyse_upload, keep_upload) and geo.readers; this module only lays
-out widgets. Text from the upload is shown with st.table / st.text (rendered as text, never as
+All logic is in geo.ingest (analyse_upload, keep_upload); the file is read in a bounded child
+process (geo.corpus.read_bounded: memory cap, timeout), so a hostile upload cannot take the server
+with it. Anyone may analyse and download an upload in their own session; "保存到语料库" (the only
+write into data/) is offered to signed-in editors only (geo.viewer.auth.is_editor, checked again
+right before the write). This module only lays out widgets. Text from the upload is shown with st.table / st.text (rendered as text, never as
 HTML or Markdown), errors with st.error. The analysis of a file is kept in st.session_state by
 its sha256, so reruns do not redo it. The caller (app.py) draws `UploadResult.feature_collection`
 on the map as an extra layer (see the module docstring of geo.upload for its contract).
@@ -25,10 +28,13 @@ from typing import Any
 import streamlit as st
 
 from geo import settings
-from geo.corpus import SUPPORTED_EXTENSIONS, limit_text
+from geo.corpus import limit_text
+from geo.corpus.readers import supported_extensions
 from geo.errors import InputFileError, LayersError, PlanAtlasError
 from geo.ingest import UploadResult, analyse_upload, keep_upload
+from geo.viewer.auth import is_editor
 from geo.viewer.i18n import label, t
+from geo.viewer.integrity import data_changed
 
 __all__ = ["error_message", "places_rows", "render_upload_panel"]
 
@@ -77,10 +83,10 @@ def render_upload_panel(
     lang: the interface language (geo.viewer.i18n); every string and code label is shown in it.
     """
     st.subheader(t("upload_title", lang))
-    limit_mb = max(1, settings.MAX_UPLOAD_BYTES // (1024 * 1024))
+    limit_mb = max(1, settings.MAX_FILE_BYTES // (1024 * 1024))
     uploaded = st.file_uploader(
-        t("upload_label", lang, limit=limit_text()),
-        type=[ext.lstrip(".") for ext in SUPPORTED_EXTENSIONS],
+        t("upload_label", lang, limit=limit_text(), exts=("、" if lang == "zh" else ", ").join(supported_extensions())),
+        type=[ext.lstrip(".") for ext in supported_extensions()],
         key=f"{key}:file",
         max_upload_size=limit_mb,
     )
@@ -126,15 +132,20 @@ def render_upload_panel(
     if st.session_state.get(kept_key) == sha:
         ids = ", ".join(st.session_state.get(f"{key}:kept_ids", []))
         st.success(t("upload_kept", lang, ids=ids))
+    elif not is_editor():
+        st.info(t("editor_needed", lang))
     elif st.button(t("upload_keep", lang), key=f"{key}:keep"):
         try:
             with st.spinner(t("upload_keeping", lang)):
+                if not is_editor():  # checked again where the write happens
+                    raise PlanAtlasError(t("editor_needed", lang))
                 docs = keep_upload(result, root)
         except PlanAtlasError as exc:
             _show_error(exc, lang)
         else:
             st.session_state[kept_key] = sha
             st.session_state[f"{key}:kept_ids"] = [d.id for d in docs]
+            data_changed()
             st.cache_data.clear()
             st.cache_resource.clear()
             st.rerun()  # the app reads the rebuilt layers/ on the rerun

@@ -39,7 +39,8 @@ def _docx(path: Path) -> Path:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     root = tmp_path_factory.mktemp("upload-root")
     shutil.copytree(ROOT / "data", root / "data")
-    with AppServer(Path(__file__).with_name("upload_app.py"), env={"PLAN_ATLAS_ROOT": str(root)}) as server:
+    env = {"PLAN_ATLAS_ROOT": str(root), "PLAN_ATLAS_EDITOR_PASSWORD": "e2e-editor"}
+    with AppServer(Path(__file__).with_name("upload_app.py"), env=env) as server:
         yield server
 
 
@@ -51,7 +52,7 @@ def test_upload_docx_lists_its_places(app: AppServer, chromium: Any, tmp_path: P
         pg.goto(app.url)
         file_input = pg.locator('[data-testid="stFileUploader"] input[type="file"]')
         file_input.wait_for(state="attached", timeout=60_000)
-        assert "20 MB" in pg.locator('[data-testid="stFileUploader"]').inner_text()
+        assert "20 MiB" in pg.locator('[data-testid="stFileUploader"]').inner_text()
         file_input.set_input_files(str(_docx(tmp_path / "plan.docx")))
         table = pg.locator('[data-testid="stTable"]')
         table.wait_for(timeout=60_000)
@@ -61,7 +62,14 @@ def test_upload_docx_lists_its_places(app: AppServer, chromium: Any, tmp_path: P
         body = pg.locator("body").inner_text()
         assert "紫云港" in body  # unresolved, shown as text
         assert "session layer:" in body
-        assert pg.get_by_role("button", name="保存到语料库").count() == 1
+        keep = pg.get_by_role("button", name="保存到语料库")
+        assert keep.count() == 0  # a viewer: no way to write into data/
+        assert "只有登录的编辑可以保存到语料库" in body
+        pg.get_by_text("编辑登录").click()  # the editor signs in (sidebar)
+        pg.locator('input[type="password"]').fill("e2e-editor")
+        pg.get_by_role("button", name="登录").click()
+        keep.wait_for(timeout=60_000)
+        assert keep.count() == 1
         assert dialogs == []  # no script from the document ran
         assert blocked == [], blocked
     finally:

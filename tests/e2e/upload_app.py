@@ -11,9 +11,11 @@ import streamlit as st
 from geo import settings
 from geo.errors import LayersError
 from geo.layers.build import read_layers
+from geo.viewer.auth import render_sign_in
 from geo.viewer.upload_view import render_upload_panel
 
 st.set_page_config(page_title="Plan Atlas upload", layout="wide")
+render_sign_in("zh")
 try:
     layerset = read_layers(settings.LAYERS_DIR)
 except LayersError:
