@@ -6,6 +6,10 @@ them) every 1 km and measures each sample's distance to the line now in layers/l
 median and 90th percentile in km, plus how the line was built (named / network-followed /
 routed / schematic, from its precision). Prints a Markdown table and writes it to
 docs/courses_report.md (`--no-write` to only print).
+
+`--old-rev REV` takes the old schematic line from layers/lines.geojson as committed at git
+revision REV wherever it was still schematic there (for lines whose nodes were changed since, e.g.
+stations instead of city seats); elsewhere the gazetteer's current nodes stand for it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -53,11 +58,23 @@ def offsets_km(old: shapely.LineString, new: shapely.geometry.base.BaseGeometry)
     return float(np.median(d)), float(np.percentile(d, 90))
 
 
-def rows(layers_dir: Path | None = None) -> list[dict[str, object]]:
+def old_schematic(rev: str) -> dict[str, shapely.geometry.base.BaseGeometry]:
+    """The lines still schematic in layers/lines.geojson at git revision `rev`: id → geometry."""
+    try:
+        text = subprocess.run(["git", "show", f"{rev}:layers/lines.geojson"], cwd=settings.ROOT, check=True,
+                              capture_output=True, text=True, encoding="utf-8").stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise SystemExit(f"cannot read layers/lines.geojson at git revision {rev!r}: {exc}") from exc
+    return {f["id"]: shapely.geometry.shape(f["geometry"]) for f in json.loads(text)["features"]
+            if f["properties"].get("precision") == "schematic"}
+
+
+def rows(layers_dir: Path | None = None, old_rev: str | None = None) -> list[dict[str, object]]:
     """One row per line of LINES: id, name, method, precision, median and p90 km, geometry_source."""
     from geo.places import geometry, load_gazetteer
 
     gaz = load_gazetteer()
+    before = old_schematic(old_rev) if old_rev else {}
     fc = json.loads(((layers_dir or settings.LAYERS_DIR) / "lines.geojson").read_text(encoding="utf-8"))
     feats = {f["id"]: f for f in fc["features"]}
     out: list[dict[str, object]] = []
@@ -65,7 +82,7 @@ def rows(layers_dir: Path | None = None) -> list[dict[str, object]]:
         f = feats.get(pid)
         if f is None:
             continue
-        old = geometry.place_geometry(gaz.get(pid), gaz)
+        old = before.get(pid) or geometry.place_geometry(gaz.get(pid), gaz)
         new = shapely.geometry.shape(f["geometry"])
         med, p90 = offsets_km(old, new)
         props = f["properties"]
@@ -77,7 +94,7 @@ def rows(layers_dir: Path | None = None) -> list[dict[str, object]]:
     return out
 
 
-def markdown(table: list[dict[str, object]]) -> str:
+def markdown(table: list[dict[str, object]], old_rev: str | None = None) -> str:
     head = ("| line | id | built | status | old→new median km | p90 km | note |\n"
             "|---|---|---|---|---|---|---|\n")
     body = ""
@@ -92,6 +109,9 @@ def markdown(table: list[dict[str, object]]) -> str:
         f"{STEP_KM:g} km; a schematic line is unchanged, so 0). Methods: named = 1:4M hydrography by name, "
         "network-followed = WDBII river network between the gazetteer's points, routed = scgraph-data "
         "OSM rail/road graph through the line's nodes, schematic = kept (reason in the note).\n\n"
+        + (f"Old line: as committed in layers/lines.geojson at `{old_rev}` where it was schematic there "
+           "(lines whose nodes were changed since), else the gazetteer's nodes joined straight.\n\n"
+           if old_rev else "")
         + head + body
     )
 
@@ -99,8 +119,9 @@ def markdown(table: list[dict[str, object]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--no-write", action="store_true", help="print only, do not write docs/courses_report.md")
+    ap.add_argument("--old-rev", help="git revision whose layers/lines.geojson holds the old schematic lines")
     args = ap.parse_args(argv)
-    text = markdown(rows())
+    text = markdown(rows(old_rev=args.old_rev), args.old_rev)
     print(text)
     if not args.no_write:
         OUT.parent.mkdir(parents=True, exist_ok=True)
