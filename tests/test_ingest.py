@@ -182,3 +182,23 @@ def test_cli_add_bad_file_message(plan_root: Path, tmp_path: Path) -> None:
     run = _cli(plan_root, "add", "-q", str(empty))
     assert run.returncode == 1
     assert run.stderr.strip() == "error: empty.docx: file is empty (no text to read)"
+
+
+def test_an_add_parses_each_file_once(plan_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus is parsed once per ingest: the duplicate checks, the staged corpus (hard links of the
+    same files) and the build reuse the parse of each file; the new plan is parsed once too."""
+    import geo.corpus.load as corpus_load
+
+    corpus_load._parse_cached.cache_clear()
+    corpus_load._load_cached.cache_clear()
+    parsed: list[int] = []
+    real = corpus_load.prepare_lines
+
+    def counting(text: str) -> object:
+        parsed.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(corpus_load, "prepare_lines", counting)
+    files = len(list((plan_root / "data" / "docs").glob("*.txt")))
+    add_documents([make_gbk_txt(tmp_path / "plan.txt")], plan_root)
+    assert len(parsed) == files + 1

@@ -17,6 +17,7 @@ the paragraphs under the same key.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import unicodedata
@@ -152,10 +153,20 @@ def _clauses(part: DocPart, doc_id: str, file_name: str) -> list[Clause]:
 
 
 def parse_text(text: str, file_name: str) -> list[Document]:
-    """All documents of one file's text, each with its clauses (no cross-file merging)."""
+    """All documents of one file's text, each with its clauses (no cross-file merging).
+
+    Each (text, file name) is parsed once per process and the result copied, so an ingest that reads
+    the corpus, the new plan and the staged corpus (hard links of the same files) parses every file
+    once; callers may change the documents they get (ids, clauses) without touching the cache.
+    """
+    return copy.deepcopy(list(_parse_cached(text, file_name)))
+
+
+@lru_cache(maxsize=64)
+def _parse_cached(text: str, file_name: str) -> tuple[Document, ...]:
     lines = prepare_lines(text)
     seen: set[str] = set()
-    return [_doc_from_part(p, file_name, seen) for p in split_documents(lines) if p.lines]
+    return tuple(_doc_from_part(p, file_name, seen) for p in split_documents(lines) if p.lines)
 
 
 @dataclass
