@@ -15,7 +15,7 @@ $(STAMP): requirements.txt
 	@touch $(STAMP)
 
 # Leaflet and jQuery come from PyPI's XStatic packages; copied into static/ for offline serving.
-static/.ready: $(STAMP) geo/assets.py
+static/.ready: $(STAMP) geo/viewer/assets.py
 	$(PY) -m geo assets
 
 # Build layers/ only when missing (they are committed; `make build` forces a rebuild).
