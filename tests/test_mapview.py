@@ -144,3 +144,19 @@ def test_click_highlight_in_the_browser_and_its_clearing(layerset: Any) -> None:
 
     assert "window.__paClearSel();" in group_js(True)
     assert "if (window.__paClearSel)" not in group_js(False)
+
+
+def test_precision_reaches_the_map_and_approximate_points_are_hollow() -> None:
+    """The published display features carry each point's precision and each line's dash flag, as the
+    real layers have them, and the map script draws approximate points as rings (no fill)."""
+    real = read_layers()
+    points = [mapview.display_feature(f) for f in real.collections["points"]["features"]]
+    precisions = {f["properties"]["precision"] for f in points}
+    assert "approximate point" in precisions and precisions - {"approximate point"}  # both kinds occur
+    lines = [(f, mapview.display_feature(f)) for f in real.collections["lines"]["features"]]
+    assert {d["properties"].get("s") for f, d in lines if f["properties"]["precision"] == "schematic"} == {1}
+    routed = [d for f, d in lines if f["properties"]["precision"].startswith("routed on")
+              and f["properties"].get("status") == "existing"]
+    assert routed and all("s" not in d["properties"] for d in routed)  # real courses solid
+    html = _html(mapview.build_map(mapview.MapSpec(layer_urls={})))
+    assert 'p.precision === "approximate point"' in html and "out.fillOpacity = 0" in html

@@ -272,6 +272,14 @@ class RemoteLayers(MacroElement):
   fitHome();
   var loaded = 0;
   map.getContainer().setAttribute("data-pa-loaded", "0");
+  // a point placed only approximately (precision "approximate point") is drawn hollow: a ring in its colour
+  function pointStyle(p, st) {
+    var out = L.extend({}, st.point, {radius: st.point.radius * (cfg.presenter ? 1.6 : 1)});
+    if (p.precision === "approximate point") {
+      out.color = color(p.kind); out.weight = Math.max(out.weight || 1, 2); out.fillOpacity = 0;
+    }
+    return out;
+  }
   cfg.layers.forEach(function (spec, i) {
     var pane = "pa-" + spec.name;
     map.createPane(pane).style.zIndex = 300 + i;  // below overlayPane (400): the selection highlight stays on top
@@ -288,7 +296,7 @@ class RemoteLayers(MacroElement):
         var p = f.properties, hit = inDocs(p), c = color(p.kind), st = styleOf(p.kind);
         var faint = p.precision === "schematic" ? cfg.schematicOpacity : 1;
         if (f.geometry && /Point$/.test(f.geometry.type)) {  // circle markers (areas shown at their anchor too)
-          return L.extend({}, st.point, {radius: st.point.radius * (cfg.presenter ? 1.6 : 1)});
+          return pointStyle(p, st);
         }
         if (spec.name === "lines") {  // real courses solid; schematic, planned and under-construction lines dashed
           return L.extend({}, st.line, {opacity: st.line.opacity * faint, dashArray: p.s === 1 ? "7 5" : null,
@@ -302,8 +310,7 @@ class RemoteLayers(MacroElement):
         return L.extend({}, st.area, {opacity: faint});
       },
       pointToLayer: function (f, latlng) {
-        var st = styleOf(f.properties.kind).point;
-        return L.circleMarker(latlng, L.extend({pane: pane}, st, {radius: st.radius * (cfg.presenter ? 1.6 : 1)}));
+        return L.circleMarker(latlng, L.extend({pane: pane}, pointStyle(f.properties, styleOf(f.properties.kind))));
       },
       onEachFeature: function (f, l) {
         tip(f, l);
