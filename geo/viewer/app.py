@@ -22,7 +22,7 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import ask, basemaps, here_view, layout, mapview, panel, panel_view, review_view
+from geo.viewer import ask, basemaps, docview_view, here_view, layout, mapview, panel, panel_view, review_view
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, default_layers_dir, load_layerset
 from geo.viewer.downloads import download_section
@@ -321,7 +321,8 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     spec = map_spec(catalog, vs, layers_dir)
     fmap = mapview.build_map(spec)
     base = basemaps.BASEMAPS.get(vs.basemap)
-    ids = vs.highlighted(catalog)
+    docview_view.prepare_map(catalog, vs)  # the document view: its places highlighted, fitted once
+    ids = docview_view.highlight_ids(catalog, vs, vs.highlighted(catalog))
     # a selection made by clicking the map is highlighted by the map itself (no re-send of the map)
     by_click = vs.selected is not None and st.session_state.get("click_selected") == vs.selected
     if by_click and not vs.presenter and not vs.clause:
@@ -385,6 +386,7 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
     if vs.reader_doc != doc_id:
         set_state(vs.with_(reader_doc=doc_id))
     st.caption(t("reader_hint", lang))
+    docview_view.reader_button(doc_id, lang)
     base = state()
 
     def href(pid: str) -> str:
@@ -418,6 +420,7 @@ def map_and_panel(layers_dir: str) -> None:
                     f'data-testid="pa-permalink">{escape(t("permalink", vs.lang))}</a></div>',
                     unsafe_allow_html=True)
         with st.container(border=False, key=layout.PANEL_KEY):
+            docview_view.render(catalog, state())
             panel_view.clause_panel(catalog, state(), here_index(layers_dir))
     sync_query_params()
 
