@@ -22,7 +22,18 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import ask, basemaps, docview_view, here_view, layout, mapview, panel, panel_view, review_view
+from geo.viewer import (
+    ask,
+    basemaps,
+    docview_view,
+    here_view,
+    layout,
+    mapview,
+    panel,
+    panel_view,
+    review_view,
+    upload_map,
+)
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, default_layers_dir, load_layerset
 from geo.viewer.downloads import download_section
@@ -335,6 +346,7 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     upload = uploaded_layer()
     if upload is not None and upload.get("features"):
         groups.append(mapview.session_group(upload, gcj02=bool(base and base.gcj02)))
+    upload_map.fly_on_new_upload(st.session_state, UPLOAD_KEY)  # a new upload: fit its places
     fly = st.session_state.get("fly")
     value = streamlit_folium.st_folium(
         fmap,
@@ -373,6 +385,14 @@ def upload_view(layers_dir: str) -> None:
         )
 
 
+def uploaded_clauses(place_id: str) -> None:
+    """In the upload view's panel: the uploaded plan's own clauses about the selected place."""
+    found = upload_map.upload_of(st.session_state, UPLOAD_KEY)
+    html = upload_map.upload_clauses_html(found[1], place_id, state().lang) if found else ""
+    if html:
+        st.markdown(html, unsafe_allow_html=True)
+
+
 def reader(catalog: Catalog, vs: ViewState) -> None:
     lang = vs.lang
     docs = list(catalog.documents)
@@ -405,23 +425,31 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
 
 
 @st.fragment
-def map_and_panel(layers_dir: str) -> None:
-    """The map and the clause panel. A map click or a panel button reruns only this fragment."""
+def map_and_panel(layers_dir: str, upload: bool = False) -> None:
+    """The map and the clause panel. A map click or a panel button reruns only this fragment.
+    `upload`: the upload panel heads the right column (the map stays in view beside it)."""
     _, catalog, _ = load_data(layers_dir)
     # presenter mode is a view of its own drawn over this page (geo.viewer.presenter): the map beneath
     # stays as it is, so leaving presenter mode shows it at once
     vs = state().with_(presenter=False)
     left, right = st.columns(list(layout.COLUMNS), gap="small")
+    with right:
+        link_slot = st.empty()
+        box = st.container(border=False, key=layout.PANEL_KEY)
+    extra = None
+    if upload:  # analysed before the map is drawn, so the map shows (and fits) the upload at once
+        with box, st.expander(t("view_upload", vs.lang), expanded=not state().selected):
+            upload_view(layers_dir)
+        extra = uploaded_clauses
     with left:
         draw_map(catalog, vs, layers_dir, height=layout.MAP_HEIGHT)
-    with right:
-        link = panel.permalink(viewstate.to_query_params(state()))
-        st.markdown(f'<div class="pa-permalink"><a href="{escape(link)}" target="_self" '
-                    f'data-testid="pa-permalink">{escape(t("permalink", vs.lang))}</a></div>',
-                    unsafe_allow_html=True)
-        with st.container(border=False, key=layout.PANEL_KEY):
-            docview_view.render(catalog, state())
-            panel_view.clause_panel(catalog, state(), here_index(layers_dir))
+    link = panel.permalink(viewstate.to_query_params(state()))
+    link_slot.markdown(f'<div class="pa-permalink"><a href="{escape(link)}" target="_self" '
+                       f'data-testid="pa-permalink">{escape(t("permalink", vs.lang))}</a></div>',
+                       unsafe_allow_html=True)
+    with box:
+        docview_view.render(catalog, state())
+        panel_view.clause_panel(catalog, state(), here_index(layers_dir), extra)
     sync_query_params()
 
 
@@ -454,9 +482,7 @@ def main() -> None:
                    open_clause_in_reader)
     elif vs.view == "upload":
         header(vs)
-        with st.expander(t("view_upload", vs.lang), expanded=True):
-            upload_view(layers_dir)
-        map_and_panel(layers_dir)
+        map_and_panel(layers_dir, upload=True)
     else:
         header(vs)
         map_and_panel(layers_dir)
