@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+import streamlit.components.v1 as components
 import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -29,6 +30,7 @@ from geo.viewer import (
     here_view,
     layout,
     mapview,
+    navlinks,
     panel,
     panel_view,
     review_view,
@@ -263,6 +265,8 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
             from geo.viewer import mapimage_view
 
             mapimage_view.downloads(full_layerset(layers_dir), catalog, state())
+        # the app's own links navigate inside the session; the reader's "jump back" (geo.viewer.navlinks)
+        components.html(navlinks.install_html(lang), height=0)
 
 
 def apply_widgets(catalog: Catalog) -> ViewState:
