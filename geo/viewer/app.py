@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-import streamlit.components.v1 as components
 import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -266,7 +265,7 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
 
             mapimage_view.downloads(full_layerset(layers_dir), catalog, state())
         # the app's own links navigate inside the session; the reader's "jump back" (geo.viewer.navlinks)
-        components.html(navlinks.install_html(lang), height=0)
+        st.html(navlinks.install_html(lang), unsafe_allow_javascript=True)
 
 
 def apply_widgets(catalog: Catalog) -> ViewState:

@@ -2,7 +2,7 @@
 
 The reader's place links and the permalink are plain relative links (`?sel=…`, built by
 geo.viewer.panel), so they work when copied, opened in a new tab or without script. In the page,
-a small script (installed once into the app's document from a zero-height component) turns a
+a small script (installed once into the app's document by st.html, no iframe) turns a
 plain left click on such a link into browser history navigation: `history.pushState` with the
 link's address, then a `popstate` event, on which Streamlit reruns the script with the new query
 (the app's init_state restores the view the address holds). The session, its caches and the map
@@ -86,14 +86,11 @@ NAV_SCRIPT = r"""
 
 
 def install_html(lang: str) -> str:
-    """The zero-height component's page: puts the button's label (in `lang`) on the app's document
-    and adds the navigation script to it once (it lives in the app's page, not in this frame)."""
+    """The script for st.html(…, unsafe_allow_javascript=True): puts the button's label (in `lang`) on
+    the app's document and installs the navigation script once."""
     back = json.dumps(t("reader_back", lang)).replace("</", "<\\/")
-    code = json.dumps(NAV_SCRIPT).replace("</", "<\\/")
     return (
-        "<script>(function(){var d=window.parent.document;"
-        f"d.documentElement.setAttribute('data-pa-back',{back});"
-        "if(!d.getElementById('pa-nav-script')){var s=d.createElement('script');s.id='pa-nav-script';"
-        f"s.textContent={code};d.head.appendChild(s);}}"
-        "})();</script>"
+        f"<script>document.documentElement.setAttribute('data-pa-back',{back});"
+        + NAV_SCRIPT.replace("</", "<\\/")
+        + "</script>"
     )
