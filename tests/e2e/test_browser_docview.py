@@ -58,6 +58,8 @@ def test_reader_to_document_view_highlights_and_zooms(app: AppServer, chromium: 
         pg.goto(app.url + f"?view=reader&doc={WDK}")
         pg.get_by_role("button", name="在地图上显示本文件的地点").click()
         pg.get_by_test_id("pa-docplaces").wait_for(timeout=60_000)
+        # one map (the reader's page is replaced by the map view: a stale frame may linger a moment)
+        pg.wait_for_function(f"() => document.querySelectorAll('{MAP_FRAME}').length === 1", timeout=30_000)
         frame = pg.frame_locator(MAP_FRAME)
         frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=60_000)
         pg.wait_for_function(
