@@ -49,7 +49,7 @@ def prepare_map(catalog: Catalog, vs: ViewState) -> None:
         st.session_state["home_fit"] = box
         return
     w, s, e, n = box
-    st.session_state["fly"] = ([(s + n) / 2, (w + e) / 2], mapview.fit_zoom(box))
+    st.session_state["fly"] = ([(s + n) / 2, (w + e) / 2], mapview.fit_zoom(box, *mapview.FIT_ROOM_PX))
 
 
 def highlight_ids(catalog: Catalog, vs: ViewState, ids: list[str]) -> list[str]:

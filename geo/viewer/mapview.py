@@ -508,6 +508,9 @@ def session_group(feature_collection: Mapping[str, Any], gcj02: bool = False) ->
     return group
 
 
+FIT_ROOM_PX: tuple[int, int] = (480, 420)  # the part of the map a fly-to-fit aims at (room for the legend)
+
+
 def fit_zoom(bbox: tuple[float, float, float, float] | None, width_px: int = 900, height_px: int = 640) -> int:
     """A Web-Mercator zoom level at which `bbox` (w, s, e, n) fits the given pixel box (4…10; points: 10)."""
     if bbox is None:

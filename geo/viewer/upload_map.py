@@ -52,7 +52,7 @@ def fly_on_new_upload(session: MutableMapping[str, Any], key: str = "upload") ->
     box = fit_box(fc) if isinstance(fc, dict) else None
     if box is not None:
         w, s, e, n = box
-        session["fly"] = ([(s + n) / 2, (w + e) / 2], mapview.fit_zoom(box))
+        session["fly"] = ([(s + n) / 2, (w + e) / 2], mapview.fit_zoom(box, *mapview.FIT_ROOM_PX))
 
 
 def upload_clauses(result: Any, place_id: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:

@@ -28,6 +28,11 @@ def app() -> Iterator[AppServer]:
         yield server
 
 
+def _one_map(pg: Any) -> None:
+    """Wait until the page holds one map frame (a stale frame of a previous run may linger a moment)."""
+    pg.wait_for_function(f"() => document.querySelectorAll('{MAP_FRAME}').length === 1", timeout=30_000)
+
+
 def _bounds(frame: Any) -> list[float]:
     return frame.locator("body").evaluate(
         f"() => {{ const b = ({MAP_JS}).getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }}")
@@ -51,6 +56,7 @@ def test_reader_to_document_view_highlights_and_zooms(app: AppServer, chromium: 
     context, pg, blocked = offline_page(chromium, size)
     try:
         pg.goto(app.url)
+        _one_map(pg)
         frame = pg.frame_locator(MAP_FRAME)
         frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=60_000)
         pg.wait_for_timeout(500)
@@ -58,8 +64,7 @@ def test_reader_to_document_view_highlights_and_zooms(app: AppServer, chromium: 
         pg.goto(app.url + f"?view=reader&doc={WDK}")
         pg.get_by_role("button", name="在地图上显示本文件的地点").click()
         pg.get_by_test_id("pa-docplaces").wait_for(timeout=60_000)
-        # one map (the reader's page is replaced by the map view: a stale frame may linger a moment)
-        pg.wait_for_function(f"() => document.querySelectorAll('{MAP_FRAME}').length === 1", timeout=30_000)
+        _one_map(pg)
         frame = pg.frame_locator(MAP_FRAME)
         frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=60_000)
         pg.wait_for_function(
