@@ -20,6 +20,7 @@ __all__ = ["FITTED_KEY", "highlight_ids", "prepare_map", "reader_button", "rende
 
 FITTED_KEY = "docview_fitted"  # the document the map was last fitted to
 _CACHE_KEY = "docview_cache"
+ROOM = 0.25  # share of the box's size added at each side when a link opens on the document
 
 
 def places_of(catalog: Catalog, doc_id: str) -> docview.DocumentPlaces:
@@ -46,7 +47,9 @@ def prepare_map(catalog: Catalog, vs: ViewState) -> None:
     if box is None:
         return
     if first and st.session_state.get("home_fit") is not None:  # a link to the document: its first view
-        st.session_state["home_fit"] = box
+        w, s, e, n = box  # the first view fits with room for the legend and the map's edges
+        dx, dy = (e - w) * ROOM, (n - s) * ROOM
+        st.session_state["home_fit"] = (w - dx, s - dy, e + dx, n + dy)
         return
     w, s, e, n = box
     st.session_state["fly"] = ([(s + n) / 2, (w + e) / 2], mapview.fit_zoom(box, *mapview.FIT_ROOM_PX))
