@@ -22,7 +22,19 @@ import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
-from geo.viewer import ask, basemaps, here_view, layout, mapview, panel, panel_view, review_view
+from geo.viewer import (
+    ask,
+    basemaps,
+    docview_view,
+    here_view,
+    layout,
+    mapview,
+    navlinks,
+    panel,
+    panel_view,
+    review_view,
+    upload_map,
+)
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, default_layers_dir, load_layerset
 from geo.viewer.downloads import download_section
@@ -252,6 +264,8 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
             from geo.viewer import mapimage_view
 
             mapimage_view.downloads(full_layerset(layers_dir), catalog, state())
+        # the app's own links navigate inside the session; the reader's "jump back" (geo.viewer.navlinks)
+        st.html(navlinks.install_html(lang), unsafe_allow_javascript=True)
 
 
 def apply_widgets(catalog: Catalog) -> ViewState:
@@ -321,7 +335,8 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     spec = map_spec(catalog, vs, layers_dir)
     fmap = mapview.build_map(spec)
     base = basemaps.BASEMAPS.get(vs.basemap)
-    ids = vs.highlighted(catalog)
+    docview_view.prepare_map(catalog, vs)  # the document view: its places highlighted, fitted once
+    ids = docview_view.highlight_ids(catalog, vs, vs.highlighted(catalog))
     # a selection made by clicking the map is highlighted by the map itself (no re-send of the map)
     by_click = vs.selected is not None and st.session_state.get("click_selected") == vs.selected
     if by_click and not vs.presenter and not vs.clause:
@@ -334,6 +349,7 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     upload = uploaded_layer()
     if upload is not None and upload.get("features"):
         groups.append(mapview.session_group(upload, gcj02=bool(base and base.gcj02)))
+    upload_map.fly_on_new_upload(st.session_state, UPLOAD_KEY)  # a new upload: fit its places
     fly = st.session_state.get("fly")
     value = streamlit_folium.st_folium(
         fmap,
@@ -372,6 +388,14 @@ def upload_view(layers_dir: str) -> None:
         )
 
 
+def uploaded_clauses(place_id: str) -> None:
+    """In the upload view's panel: the uploaded plan's own clauses about the selected place."""
+    found = upload_map.upload_of(st.session_state, UPLOAD_KEY)
+    html = upload_map.upload_clauses_html(found[1], place_id, state().lang) if found else ""
+    if html:
+        st.markdown(html, unsafe_allow_html=True)
+
+
 def reader(catalog: Catalog, vs: ViewState) -> None:
     lang = vs.lang
     docs = list(catalog.documents)
@@ -385,6 +409,7 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
     if vs.reader_doc != doc_id:
         set_state(vs.with_(reader_doc=doc_id))
     st.caption(t("reader_hint", lang))
+    docview_view.reader_button(doc_id, lang)
     base = state()
 
     def href(pid: str) -> str:
@@ -403,22 +428,31 @@ def reader(catalog: Catalog, vs: ViewState) -> None:
 
 
 @st.fragment
-def map_and_panel(layers_dir: str) -> None:
-    """The map and the clause panel. A map click or a panel button reruns only this fragment."""
+def map_and_panel(layers_dir: str, upload: bool = False) -> None:
+    """The map and the clause panel. A map click or a panel button reruns only this fragment.
+    `upload`: the upload panel heads the right column (the map stays in view beside it)."""
     _, catalog, _ = load_data(layers_dir)
     # presenter mode is a view of its own drawn over this page (geo.viewer.presenter): the map beneath
     # stays as it is, so leaving presenter mode shows it at once
     vs = state().with_(presenter=False)
     left, right = st.columns(list(layout.COLUMNS), gap="small")
+    with right:
+        link_slot = st.empty()
+        box = st.container(border=False, key=layout.PANEL_KEY)
+    extra = None
+    if upload:  # analysed before the map is drawn, so the map shows (and fits) the upload at once
+        with box, st.expander(t("view_upload", vs.lang), expanded=not state().selected):
+            upload_view(layers_dir)
+        extra = uploaded_clauses
     with left:
         draw_map(catalog, vs, layers_dir, height=layout.MAP_HEIGHT)
-    with right:
-        link = panel.permalink(viewstate.to_query_params(state()))
-        st.markdown(f'<div class="pa-permalink"><a href="{escape(link)}" target="_self" '
-                    f'data-testid="pa-permalink">{escape(t("permalink", vs.lang))}</a></div>',
-                    unsafe_allow_html=True)
-        with st.container(border=False, key=layout.PANEL_KEY):
-            panel_view.clause_panel(catalog, state(), here_index(layers_dir))
+    link = panel.permalink(viewstate.to_query_params(state()))
+    link_slot.markdown(f'<div class="pa-permalink"><a href="{escape(link)}" target="_self" '
+                       f'data-testid="pa-permalink">{escape(t("permalink", vs.lang))}</a></div>',
+                       unsafe_allow_html=True)
+    with box:
+        docview_view.render(catalog, state())
+        panel_view.clause_panel(catalog, state(), here_index(layers_dir), extra)
     sync_query_params()
 
 
@@ -457,9 +491,7 @@ def main() -> None:
                    open_clause_in_reader)
     elif vs.view == "upload":
         header(vs)
-        with st.expander(t("view_upload", vs.lang), expanded=True):
-            upload_view(layers_dir)
-        map_and_panel(layers_dir)
+        map_and_panel(layers_dir, upload=True)
     else:
         header(vs)
         map_and_panel(layers_dir)

@@ -439,6 +439,15 @@ class _ClearClientSelection(MacroElement):
     )
 
 
+def point_parts(feature: dict[str, Any]) -> list[dict[str, Any]]:
+    """A MultiPoint feature as one Point feature per part (folium's marker and tooltip code calls
+    getElement() on each layer, which a MultiPoint's layer group does not have); others as they are."""
+    geom = feature.get("geometry") or {}
+    if geom.get("type") != "MultiPoint":
+        return [feature]
+    return [{**feature, "geometry": {"type": "Point", "coordinates": c}} for c in geom.get("coordinates") or []]
+
+
 def highlight_group(
     features: Iterable[Mapping[str, Any]],
     selected: str | None = None,
@@ -466,11 +475,11 @@ def highlight_group(
             "color": HIGHLIGHT_COLOR if is_sel else "#ff7f0e",
             "weight": 4 if is_sel else 3,
             "fillColor": "#ffd166",
-            "fillOpacity": 0.3 if is_sel else 0.15,
+            "fillOpacity": 0.3 if is_sel else 0.06,  # many areas at once (a document) stay readable
             "opacity": 0.95,
         }
         gj = folium.GeoJson(
-            {"type": "FeatureCollection", "features": [slim]},
+            {"type": "FeatureCollection", "features": point_parts(slim)},
             style_function=lambda _f, s=style: s,
             marker=folium.CircleMarker(radius=10 if presenter else 7, color=style["color"], weight=3,
                                        fill=True, fill_color="#ffd166", fill_opacity=0.9),
@@ -496,7 +505,7 @@ def session_group(feature_collection: Mapping[str, Any], gcj02: bool = False) ->
         if slim["geometry"] is None:
             continue
         gj = folium.GeoJson(
-            {"type": "FeatureCollection", "features": [slim]},
+            {"type": "FeatureCollection", "features": point_parts(slim)},
             style_function=lambda _f, s=style: s,
             marker=folium.CircleMarker(radius=6, color=SESSION_COLOR, weight=2, fill=True,
                                        fill_color=SESSION_COLOR, fill_opacity=0.7),
@@ -504,6 +513,9 @@ def session_group(feature_collection: Mapping[str, Any], gcj02: bool = False) ->
         folium.Tooltip(escape(str(slim["properties"].get("name") or "")), class_name="pa-tip").add_to(gj)
         gj.add_to(group)
     return group
+
+
+FIT_ROOM_PX: tuple[int, int] = (480, 420)  # the part of the map a fly-to-fit aims at (room for the legend)
 
 
 def fit_zoom(bbox: tuple[float, float, float, float] | None, width_px: int = 900, height_px: int = 640) -> int:

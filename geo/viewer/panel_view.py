@@ -10,6 +10,7 @@ with counts. A clause's "show its places" highlights them on the map.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -85,8 +86,10 @@ def _sections(catalog: Catalog, index: HereIndex, place: PlaceInfo, docs: list[s
     return [(place.id, panel.clauses_for_place(catalog, place.id, docs))]
 
 
-def clause_panel(catalog: Catalog, vs: ViewState, index: HereIndex) -> None:
-    """The whole panel for the current view."""
+def clause_panel(catalog: Catalog, vs: ViewState, index: HereIndex,
+                 extra: Callable[[str], None] | None = None) -> None:
+    """The whole panel for the current view; `extra(place_id)` draws more about the selected place
+    below its header (the uploaded plan's own clauses, geo.viewer.upload_map)."""
     lang = vs.lang
     st.markdown(panel.PANEL_CSS, unsafe_allow_html=True)
     if vs.clause and vs.clause in catalog.clauses:
@@ -98,6 +101,8 @@ def clause_panel(catalog: Catalog, vs: ViewState, index: HereIndex) -> None:
     place = catalog.places[vs.selected]
     st.markdown(panel.place_header_html(place, lang, provenance.describe(place.source, catalog, lang)),
                 unsafe_allow_html=True)
+    if extra is not None:
+        extra(place.id)
     docs = viewstate.visible_docs(vs, catalog) if vs.docs is not None else None
     inside = dossier_mod.places_inside(index, place.id)
     wide = bool(inside) and st.toggle(t("dossier_toggle", lang, count=len(inside)), key=f"dossier:{place.id}",
