@@ -33,9 +33,9 @@ def _stale(root: str) -> bool:
 def startup_checks(lang: str) -> None:
     """Recover an interrupted change (once per process) and warn when layers/ is older than data/."""
     root = str(settings.ROOT)
-    # two slots drawn on every run, filled or not: the elements below keep their places, so the
-    # map is not re-mounted when a message comes or goes
-    note_slot, stale_slot = st.empty(), st.empty()
+    # two slots in the sidebar, drawn on every run, filled or not: a message above the map shifted the
+    # page under the map's frame and its clicks were lost (seen in Chromium); the sidebar moves nothing
+    note_slot, stale_slot = st.sidebar.empty(), st.sidebar.empty()
     note = _recovered_once(root)
     if note and not st.session_state.get("integrity:note_shown"):
         st.session_state["integrity:note_shown"] = True
