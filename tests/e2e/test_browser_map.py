@@ -287,6 +287,9 @@ def test_what_is_here_in_wanzhou_and_the_yibin_dossier(app: AppServer, chromium:
         pg.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
         here = pg.locator(".st-key-pa_here")
         here.wait_for(timeout=15_000)
+        pg.wait_for_function("() => (document.querySelector('.st-key-pa_here') || {}).innerText"
+                             " && document.querySelector('.st-key-pa_here').innerText.includes('万州区')",
+                             timeout=15_000)  # the list fills in after its container appears
         names = here.inner_text()
         for name in ("万州区", "重庆市", "万达开川渝统筹发展示范区", "成渝地区双城经济圈"):
             assert name in names, names
