@@ -14,6 +14,7 @@ import statistics
 import time
 from typing import Any
 
+from bench.bench_viewer import _CHANGED_JS, _HEADINGS_JS, _targets
 from bench.timing import Row
 from geo.layers import read_layers
 from geo.viewer.data import Catalog, default_layers_dir
@@ -21,27 +22,6 @@ from tests.support.browser import MAP_FRAME, ROOT, AppServer, launch_chromium, o
 
 SESSIONS = (1, 5, 10)
 TARGETS = 3
-_HEADINGS_JS = """() => JSON.stringify(Array.from(document.querySelectorAll('h3')).map(h => h.innerText.trim()))"""
-_CHANGED_JS = """(before) => JSON.stringify(Array.from(document.querySelectorAll('h3')).map(h => h.innerText.trim()))
-  !== before"""
-
-
-def _targets(catalog: Catalog, layerset: Any, n: int) -> list[tuple[float, float]]:
-    out: list[tuple[float, float]] = []
-    for f in layerset.collections["points"]["features"]:
-        g = f.get("geometry") or {}
-        p = catalog.places.get(f.get("id"))
-        if g.get("type") != "Point" or p is None or not p.clause_ids:
-            continue
-        lon, lat = g["coordinates"][:2]
-        if not (28.5 < lat < 32.0 and 103.0 < lon < 108.0):
-            continue
-        if any(abs(lat - a) < 0.25 and abs(lon - b) < 0.25 for a, b in out):
-            continue
-        out.append((lat, lon))
-        if len(out) == n:
-            break
-    return out
 
 
 def _open(browser: Any, url: str) -> tuple[Any, Any]:
@@ -82,7 +62,7 @@ def run() -> list[Row]:
 
     layerset = read_layers(default_layers_dir())
     catalog = Catalog.from_layerset(layerset)
-    targets = _targets(catalog, layerset, TARGETS)
+    targets = [(lat, lon) for _, lat, lon in _targets(catalog, layerset, TARGETS)]
     results: dict[int, tuple[list[float], float]] = {}
     with AppServer(ROOT / "app.py") as app, sync_playwright() as p:
         browser = launch_chromium(p)
