@@ -18,7 +18,7 @@ from bench.bench_viewer import _CHANGED_JS, _HEADINGS_JS, _targets
 from bench.timing import Row
 from geo.layers import read_layers
 from geo.viewer.data import Catalog, default_layers_dir
-from tests.support.browser import MAP_FRAME, ROOT, AppServer, launch_chromium, offline_page
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, launch_chromium, offline_page, wait_map
 
 SESSIONS = (1, 5, 10)
 TARGETS = 3
@@ -27,8 +27,7 @@ TARGETS = 3
 def _open(browser: Any, url: str) -> tuple[Any, Any]:
     context, page, _ = offline_page(browser)
     page.goto(url)
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=120_000)
+    wait_map(page, 120_000)
     page.wait_for_timeout(1500)
     return context, page
 

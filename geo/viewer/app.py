@@ -12,6 +12,7 @@ the view that address holds.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from html import escape
 from pathlib import Path
@@ -175,9 +176,11 @@ def on_lang_change() -> None:
 
 
 def sync_query_params() -> None:
-    """Write the current view to the address bar (the permalink)."""
+    """Write the current view to the address bar (the permalink). A change of what is shown is a new
+    browser history entry (Streamlit pushes it); a move of the map alone is not: the map keeps the
+    address's position current in place (geo.viewer.mapview), so Back steps through views, not pans."""
     wanted = viewstate.to_query_params(state())
-    if st.query_params.to_dict() != wanted:
+    if viewstate.without_position(st.query_params.to_dict()) != viewstate.without_position(wanted):
         st.query_params.from_dict(wanted)  # Streamlit adds a browser history entry
     st.session_state["qp_written"] = wanted
 
@@ -332,10 +335,12 @@ def presenter_label_ids(catalog: Catalog, vs: ViewState) -> tuple[str, ...]:
 
 
 def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> None:
-    spec = map_spec(catalog, vs, layers_dir)
+    # the document view: its places highlighted, fitted once. Before the spec: a first fit changes
+    # the spec's `fit`, and a spec that changes on the next run re-mounts the map
+    docview_view.prepare_map(catalog, vs)
+    spec = dataclasses.replace(map_spec(catalog, vs, layers_dir), address=True)
     fmap = mapview.build_map(spec)
     base = basemaps.BASEMAPS.get(vs.basemap)
-    docview_view.prepare_map(catalog, vs)  # the document view: its places highlighted, fitted once
     ids = docview_view.highlight_ids(catalog, vs, vs.highlighted(catalog))
     # a selection made by clicking the map is highlighted by the map itself (no re-send of the map)
     by_click = vs.selected is not None and st.session_state.get("click_selected") == vs.selected

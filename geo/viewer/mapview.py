@@ -194,6 +194,7 @@ class MapSpec:
     attribution: str = ""  # plain text credited for the lines layer (manifest attributions: © OSM …)
     fit: tuple[float, float, float, float] | None = None  # (w, s, e, n) the first view fits, if any
     lang: str = "zh"  # the legend's language
+    address: bool = False  # the page address follows the map's position (the main map only)
 
 
 def _js_json(value: Any) -> str:
@@ -270,6 +271,19 @@ class RemoteLayers(MacroElement):
   window.addEventListener("resize", function () { map.invalidateSize(); fitHome(); });
   map.invalidateSize();
   fitHome();
+  // the page address follows the map's position in place (history.replaceState): a pan is no new
+  // history entry, so Back and Forward step through views, not pans (geo.viewer.app.sync_query_params)
+  if (cfg.address) {
+    map.on("moveend", function () {
+      try {
+        var w = window.parent, u = new URL(w.location.href), c = map.getCenter();
+        u.searchParams.set("lat", c.lat.toFixed(5));
+        u.searchParams.set("lon", c.lng.toFixed(5));
+        u.searchParams.set("z", String(map.getZoom()));
+        w.history.replaceState(w.history.state, "", u.pathname + u.search);
+      } catch (e) { /* not the app's own page: the permalink still carries the position */ }
+    });
+  }
   var loaded = 0;
   map.getContainer().setAttribute("data-pa-loaded", "0");
   // a point placed only approximately (precision "approximate point") is drawn hollow: a ring in its colour
@@ -371,6 +385,7 @@ class RemoteLayers(MacroElement):
                 "labelIds": list(spec.label_ids) if spec.presenter else [],
                 "attribution": escape(spec.attribution),  # Leaflet shows attributions as HTML
                 "fit": [[spec.fit[1], spec.fit[0]], [spec.fit[3], spec.fit[2]]] if spec.fit else None,
+                "address": spec.address,
             }
         )
 

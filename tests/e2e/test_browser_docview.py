@@ -13,7 +13,7 @@ import pytest
 
 from geo.layers.build import read_layers
 from geo.viewer.data import default_layers_dir
-from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page, wait_map
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +26,6 @@ MAP_JS = "Object.values(window).find(v => v && v._leaflet_id && v.getBounds)"
 def app() -> Iterator[AppServer]:
     with AppServer(ROOT / "app.py") as server:
         yield server
-
-
-def _one_map(pg: Any) -> None:
-    """Wait until the page holds one map frame (a stale frame of a previous run may linger a moment)."""
-    pg.wait_for_function(f"() => document.querySelectorAll('{MAP_FRAME}').length === 1", timeout=30_000)
 
 
 def _bounds(frame: Any) -> list[float]:
@@ -56,17 +51,13 @@ def test_reader_to_document_view_highlights_and_zooms(app: AppServer, chromium: 
     context, pg, blocked = offline_page(chromium, size)
     try:
         pg.goto(app.url)
-        _one_map(pg)
-        frame = pg.frame_locator(MAP_FRAME)
-        frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=60_000)
+        frame = wait_map(pg)
         pg.wait_for_timeout(500)
         before = _bounds(frame)
         pg.goto(app.url + f"?view=reader&doc={WDK}")
         pg.get_by_role("button", name="在地图上显示本文件的地点").click()
         pg.get_by_test_id("pa-docplaces").wait_for(timeout=60_000)
-        _one_map(pg)
-        frame = pg.frame_locator(MAP_FRAME)
-        frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=60_000)
+        frame = wait_map(pg)
         pg.wait_for_function(
             f"() => {{ const f = document.querySelector('{MAP_FRAME}'); const w = f && f.contentWindow;"
             " if (!w) return false; const m = Object.values(w).find(v => v && v._leaflet_id && v.getBounds);"

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page, wait_map
 from tests.support.fixture import HOSTILE_NAME, write_fixture_layers
 
 pytestmark = pytest.mark.browser
@@ -33,8 +33,7 @@ def test_hostile_texts_render_literally(app: AppServer, chromium: Any) -> None:
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
         pg.goto(app.url + "?sel=airport:tfu")
-        frame = pg.frame_locator(MAP_FRAME)
-        frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=30_000)
+        frame = wait_map(pg, 30_000)
         pg.locator(".pa-clause").first.wait_for(timeout=15_000)
         panel = pg.locator(".pa-clause").all_inner_texts()
         assert any('<script>alert("x")</script>' in t for t in panel), panel
@@ -45,7 +44,7 @@ def test_hostile_texts_render_literally(app: AppServer, chromium: Any) -> None:
         # a place whose name is markup: its hover tooltip (built in the browser) and, once clicked,
         # its panel heading and selection label (built in Python) are text
         pg.goto(app.url + "?sel=airport:tfu&lat=30.0&lon=105.2&z=9")
-        frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=30_000)
+        frame = wait_map(pg, 30_000)
         pg.locator(".pa-place h3").wait_for(timeout=15_000)
         pg.wait_for_timeout(500)
         box = pg.locator(MAP_FRAME).bounding_box()

@@ -15,7 +15,7 @@ import pytest
 
 from geo.layers.build import read_layers
 from geo.viewer.data import Catalog, default_layers_dir
-from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page, wait_map
 
 pytestmark = pytest.mark.browser
 
@@ -38,9 +38,7 @@ def _page(chromium: Any, size: tuple[int, int] = (1400, 900)) -> tuple[Any, Any,
 
 
 def _wait_map(pg: Any, timeout: float = 60_000) -> Any:
-    frame = pg.frame_locator(MAP_FRAME)
-    frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=timeout)
-    return frame
+    return wait_map(pg, timeout)
 
 
 def _query(pg: Any) -> dict[str, str]:

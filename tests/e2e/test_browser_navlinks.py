@@ -1,6 +1,7 @@
 """End to end, navigation inside the session (issue 11, item 6): the reader's place links and the
 permalink change the view without reloading the page (a marker set on the page's window survives),
-Back returns to the reader, and the reader offers to jump back to the paragraph the link was in.
+the map's moves follow in the address without history entries of their own, Back returns to the
+reader (Forward to the map again), and the reader offers to jump back to the paragraph the link was in.
 Real app and layers/, Debian chromium with every non-local request blocked."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page, wait_map
 
 pytestmark = pytest.mark.browser
 
@@ -51,13 +52,27 @@ def test_reader_link_permalink_back_and_jump_back(app: AppServer, chromium: Any)
         pg.get_by_test_id("pa-permalink").click()
         pg.wait_for_timeout(1500)
         assert pg.evaluate("window.__paMark") == "same page"
-        # Back to the reader (the permalink's entry first, then the reader's)
-        for _ in range(3):
-            if _query(pg).get("view") == "reader":
-                break
+        selected = _query(pg)["sel"]
+        # the map's moves (its fly to the place, a pan) follow in the address, with no history entry
+        # of their own: Back steps through views, not pans
+        length = pg.evaluate("history.length")
+        box = pg.locator(MAP_FRAME).bounding_box()
+        assert box is not None
+        lat = _query(pg).get("lat")
+        pg.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+        pg.mouse.down()
+        pg.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.3, steps=8)
+        pg.mouse.up()
+        pg.wait_for_function(f"() => new URLSearchParams(location.search).get('lat') !== {lat!r}", timeout=30_000)
+        pg.wait_for_timeout(1500)
+        assert pg.evaluate("history.length") == length
+        # Back to the reader: the permalink's entry first, then the reader's
+        presses = 0
+        while _query(pg).get("view") != "reader" and presses < 2:
             pg.go_back()
+            presses += 1
             pg.wait_for_timeout(1500)
-        assert _query(pg).get("view") == "reader"
+        assert _query(pg).get("view") == "reader", (presses, pg.url)
         button = pg.get_by_test_id("pa-reader-back")
         button.wait_for(timeout=60_000)
         assert button.inner_text() == "回到刚才阅读的位置"
@@ -70,6 +85,14 @@ def test_reader_link_permalink_back_and_jump_back(app: AppServer, chromium: Any)
         assert pg.evaluate("window.__paMark") == "same page"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "reader-jump-back-1400x900.png"))
+        # and Forward: the map again, on the place the link chose
+        pg.go_forward()
+        pg.wait_for_function("() => new URLSearchParams(location.search).get('view') !== 'reader'", timeout=30_000)
+        assert _query(pg)["sel"] == selected
+        wait_map(pg)
+        pg.locator(".pa-place h3").wait_for(timeout=30_000)  # the place's panel beside the map
+        assert pg.locator(".pa-reader").count() == 0
+        assert pg.evaluate("window.__paMark") == "same page"
         assert blocked == []
     finally:
         context.close()

@@ -15,7 +15,7 @@ import pytest
 
 from geo.layers.build import read_layers
 from geo.viewer.data import Catalog, default_layers_dir
-from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page, wait_map
 
 pytestmark = pytest.mark.browser
 
@@ -39,10 +39,8 @@ def page(chromium: Any) -> Iterator[tuple[Any, list[str]]]:
 
 
 def _wait_map(pg: Any, timeout: float = 30_000) -> Any:
-    frame = pg.frame_locator(MAP_FRAME)
+    frame = wait_map(pg, timeout)  # every layer file fetched and drawn
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=timeout)
-    # every layer file fetched and drawn
-    frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=timeout)
     return frame
 
 

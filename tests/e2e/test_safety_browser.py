@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.hostile_files import docx_many_paragraphs
-from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page, wait_map
 
 pytestmark = pytest.mark.browser
 POINTS = ".leaflet-pa-points-pane path.leaflet-interactive"
@@ -65,9 +65,8 @@ def _upload(pg: Any, app: AppServer, path: Path) -> None:
 
 
 def _point_targets(pg: Any) -> list[list[float]]:
-    frame = pg.frame_locator(MAP_FRAME)
+    frame = wait_map(pg, 60_000)
     frame.locator(POINTS).first.wait_for(state="attached", timeout=60_000)
-    frame.locator('.leaflet-container[data-pa-loaded="6"]').wait_for(timeout=60_000)
     return frame.locator("body").evaluate(
         """(b, sel) => {
              const out = [];

@@ -31,6 +31,12 @@ CHROMIUM_ARGS: list[str] = [
     "--disable-sync",
 ]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# one map frame on the page (no stale frame of an earlier run beside it), every layer file drawn
+_MAP_READY_JS = (
+    "(loaded) => { const f = document.querySelectorAll('" + MAP_FRAME + "');"
+    " if (f.length !== 1) return false; const d = f[0].contentDocument;"
+    " return !!(d && d.querySelector('.leaflet-container[data-pa-loaded=\"' + loaded + '\"]')); }"
+)
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
@@ -134,3 +140,9 @@ def offline_page(browser: Any, viewport: tuple[int, int] = (1500, 950)) -> tuple
     context.route("**/*", route)
     page = context.new_page()
     return context, page, blocked
+
+
+def wait_map(page: Any, timeout: float = 60_000, loaded: int = 6) -> Any:
+    """Wait until the page holds one map frame with all `loaded` layer files drawn; its FrameLocator."""
+    page.wait_for_function(_MAP_READY_JS, arg=loaded, timeout=timeout)
+    return page.frame_locator(MAP_FRAME)
