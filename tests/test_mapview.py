@@ -160,3 +160,20 @@ def test_precision_reaches_the_map_and_approximate_points_are_hollow() -> None:
     assert routed and all("s" not in d["properties"] for d in routed)  # real courses solid
     html = _html(mapview.build_map(mapview.MapSpec(layer_urls={})))
     assert 'p.precision === "approximate point"' in html and "out.fillOpacity = 0" in html
+
+
+def test_a_selected_area_is_labelled_at_a_point_well_inside_it() -> None:
+    """宜宾市's selection label sits inside its boundary (the real layers), away from the edge; a point
+    keeps its tooltip beside it; the label is permanent and escaped."""
+    from shapely.geometry import Point, shape
+
+    real = read_layers(Path(__file__).resolve().parents[1] / "layers")
+    feature = next(f for f in real.collections["admin_prefecture"]["features"] if f["id"] == "adm:511500")
+    lon, lat = mapview.label_point(feature["geometry"])
+    area = shape(feature["geometry"])
+    assert area.contains(Point(lon, lat))
+    assert area.boundary.distance(Point(lon, lat)) > 0.1  # degrees: well inside, not on an edge
+    assert mapview.label_point({"type": "Point", "coordinates": [104.6, 28.8]}) is None
+    group = mapview.highlight_group([feature], selected="adm:511500")
+    html = folium.Map().add_child(group).get_root().render()
+    assert html.count('"permanent": true') == 1 and "宜宾市" in html

@@ -265,8 +265,15 @@ class RemoteLayers(MacroElement):
 {{ this.labels_js }}
   // the map fills its frame, whose height the page sets from the viewport (geo.viewer.layout)
   var fitted = false;
+  // an open legend covers the map's top right: the first view keeps its places clear of it
+  var legendRoom = function () {
+    return map.getContainer().querySelector(".pa-legend details[open]") ? 240 : 0;
+  };
   var fitHome = function () {
-    if (cfg.fit && !fitted && map.getSize().y > 50) { map.fitBounds(cfg.fit, {padding: [6, 6]}); fitted = true; }
+    if (cfg.fit && !fitted && map.getSize().y > 50) {
+      map.fitBounds(cfg.fit, {paddingTopLeft: [6, 6], paddingBottomRight: [6 + legendRoom(), 6]});
+      fitted = true;
+    }
   };
   window.addEventListener("resize", function () { map.invalidateSize(); fitHome(); });
   map.invalidateSize();
@@ -499,14 +506,43 @@ def highlight_group(
             marker=folium.CircleMarker(radius=10 if presenter else 7, color=style["color"], weight=3,
                                        fill=True, fill_color="#ffd166", fill_opacity=0.9),
         )
-        folium.Tooltip(
-            escape(str(slim["properties"].get("name") or "")),
-            permanent=presenter or is_sel,
-            class_name="pa-label",
-            sticky=False,
-        ).add_to(gj)
+        name = escape(str(slim["properties"].get("name") or ""))
+        inside = label_point(slim["geometry"]) if is_sel and not presenter else None
+        folium.Tooltip(name, permanent=(presenter or is_sel) and inside is None, class_name="pa-label",
+                       sticky=False).add_to(gj)
         gj.add_to(group)
+        if inside is not None:  # an area's or a line's name: at a point well inside it, not on its edge
+            anchor = folium.CircleMarker(location=[inside[1], inside[0]], radius=0, opacity=0, fill_opacity=0,
+                                         interactive=False)
+            folium.Tooltip(name, permanent=True, direction="center", class_name="pa-label").add_to(anchor)
+            anchor.add_to(group)
     return group
+
+
+def label_point(geometry: Mapping[str, Any] | None) -> tuple[float, float] | None:
+    """(lon, lat) where an area's or a line's label goes: the pole of inaccessibility of its largest
+    polygon (shapely's polylabel), or a line's middle; None for points (their tooltip sits beside them)."""
+    from shapely.geometry import shape
+    from shapely.ops import polylabel
+
+    if not geometry or str(geometry.get("type", "")).endswith("Point"):
+        return None
+    try:
+        geom = shape(geometry)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if geom.is_empty:
+        return None
+    parts = list(getattr(geom, "geoms", [geom]))
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        largest = max(parts, key=lambda g: g.area)
+        pt = polylabel(largest, tolerance=max(largest.length / 2000, 1e-4))
+    elif geom.geom_type in ("LineString", "MultiLineString"):
+        longest = max(parts, key=lambda g: g.length)
+        pt = longest.interpolate(0.5, normalized=True)
+    else:
+        pt = geom.representative_point()
+    return round(pt.x, 6), round(pt.y, 6)
 
 
 def session_group(feature_collection: Mapping[str, Any], gcj02: bool = False) -> folium.FeatureGroup:

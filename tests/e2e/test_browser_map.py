@@ -333,8 +333,12 @@ def test_back_returns_to_the_previous_selection(app: AppServer, chromium: Any, c
                              timeout=20_000)
         pg.wait_for_timeout(1000)
         assert _query(pg).get("sel") == "adm:511500"
-        # (Forward is not asserted: the map's move after Back writes a new history entry, which ends
-        # the forward history — Streamlit pushes every address change)
+        # Forward: the map's moves replace the address's position in place (no history entry of their
+        # own), so the later selection is still ahead
+        pg.go_forward()
+        pg.wait_for_function("() => document.querySelector('.pa-place h3')?.innerText.trim() === '宜宾港'",
+                             timeout=20_000)
+        assert _query(pg).get("sel") == "port:yibin"
         assert blocked == []
     finally:
         context.close()
@@ -359,6 +363,41 @@ def test_city_labels_never_overlap(app: AppServer, chromium: Any, catalog: Catal
                 assert a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2], (a, b)
         if zoom is None:
             assert "成都市" in names and "重庆市" in names
+        assert blocked == []
+    finally:
+        context.close()
+
+
+def test_a_selected_city_is_labelled_once(app: AppServer, chromium: Any) -> None:
+    """The selection's own label names 宜宾市; the city label beneath it steps aside (never twice),
+    and the other city labels keep clear of the selection's label."""
+    context, pg, blocked = _page(chromium, (1920, 1080))
+    try:
+        pg.goto(app.url + "?sel=adm:511500")
+        frame = _wait_map(pg)
+        pg.locator(".pa-place h3").wait_for(timeout=30_000)
+        frame.locator(".leaflet-tooltip.pa-label", has_text="宜宾市").wait_for(timeout=30_000)
+        pg.wait_for_timeout(3000)  # the fly to the selection, then the labels' layout
+        boxes = frame.locator("body").evaluate(
+            """() => Array.from(document.querySelectorAll('.pa-city, .leaflet-tooltip.pa-label'))
+                 .filter(e => getComputedStyle(e).visibility !== 'hidden')
+                 .map(e => { const r = e.getBoundingClientRect();
+                             return [e.textContent.trim(), r.left, r.top, r.right, r.bottom]; })""")
+        names = [b[0] for b in boxes]
+        assert names.count("宜宾市") == 1, names
+        assert len(boxes) >= 4, names  # neighbouring cities are still named
+        # the selection's label is in the map and clear of the legend
+        legend, mapbox = frame.locator("body").evaluate(
+            """() => ['.pa-legend', '.leaflet-container'].map(s => {
+                 const r = document.querySelector(s).getBoundingClientRect();
+                 return [r.left, r.top, r.right, r.bottom]; })""")
+        x0, y0, x1, y1 = next(b[1:] for b in boxes if b[0] == "宜宾市")
+        assert mapbox[0] <= x0 and x1 <= mapbox[2] and mapbox[1] <= y0 and y1 <= mapbox[3], (x0, y0, mapbox)
+        assert x1 <= legend[0] or y0 >= legend[3], (x0, y0, x1, y1, legend)
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2], (a, b)
+        pg.screenshot(path=str(ARTIFACTS / "viewer-selected-city-1920x1080.png"))
         assert blocked == []
     finally:
         context.close()
