@@ -4,6 +4,8 @@ bytes, from either."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from geo.export import FORMATS, export_bytes
@@ -50,3 +52,24 @@ def test_exports_from_the_store_equal_exports_from_index_json(fmt: str, subset: 
     from_store = store_layerset(layers)
     assert from_store is not None and isinstance(from_store.index, StoreIndex)
     assert export_bytes(from_store, fmt, **subset) == export_bytes(read_layers(layers), fmt, **subset)
+
+
+def test_cli_export_and_map_read_the_store_not_index_json(tmp_path: Path) -> None:
+    """`geo export` and `geo map` query atlas.sqlite: they work on a layers folder whose index.json is
+    gone, and give the same export bytes as from index.json."""
+    import shutil
+
+    from geo.cli.main import main
+
+    layers = default_layers_dir()
+    copy = tmp_path / "layers"
+    shutil.copytree(layers, copy)
+    (copy / "index.json").unlink()
+    out = tmp_path / "wdk.geojson"
+    assert main(["export", "--format", "geojson", "--doc", "2023-wandakai-plan", "--layers", str(copy),
+                 "-o", str(out)]) == 0
+    assert out.read_bytes() == export_bytes(read_layers(layers), "geojson", doc_id="2023-wandakai-plan")
+    png = tmp_path / "wdk.png"
+    assert main(["map", "--doc", "2023-wandakai-plan", "--format", "png", "--layers", str(copy),
+                 "-o", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

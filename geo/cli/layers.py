@@ -31,10 +31,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from geo.export import export_bytes, get_format, suggested_filename
-    from geo.layers import read_layers
+    from geo.query.layerset import open_layerset
 
     spec = get_format(args.format)
-    layerset = read_layers(Path(args.layers) if args.layers else None)
+    layerset = open_layerset(args.layers)  # atlas.sqlite (index.json only for an older build)
     data = export_bytes(layerset, spec.name, doc_id=args.doc, kind=args.kind, thematic=args.thematic)
     if args.output == "-" or (args.output is None and spec.text and not sys.stdout.isatty()):
         sys.stdout.buffer.write(data)

@@ -2,7 +2,7 @@
 
     python -m geo map --doc 2020-chengyu-gangyao --theme 交通 --format png -o gangyao-transport.png
 
-Data: layers/ (geo.layers.read_layers, or --layers). Drawing: geo.render.mapimage, with the viewer's
+Data: layers/ (atlas.sqlite through geo.query.layerset, or --layers). Drawing: geo.render.mapimage, with the viewer's
 kind names (geo.viewer.i18n) and colours (geo.palette) so the image matches the app; the permalink is the
 app's query string (geo.viewer.state.to_query_params), plus `theme`, `since`, `until`, `thematic` for
 what the viewer does not encode yet. The file is written atomically (geo.storage.atomic_write_bytes).
@@ -42,13 +42,13 @@ def permalink(base: str, docs: list[str], selected: list[str], lang: str, extra:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from geo.layers import read_layers
     from geo.palette import kind_color
+    from geo.query.layerset import open_layerset
     from geo.render.mapimage import MapStyle, MapView, render_map
     from geo.render.thematic import MentionFilter, theme_filter
     from geo.viewer import i18n
 
-    layerset = read_layers(Path(args.layers) if args.layers else None)
+    layerset = open_layerset(args.layers)  # atlas.sqlite (index.json only for an older build)
     docs = {d["id"]: d for d in layerset.index.get("documents") or []}
     for d in args.doc:
         if d not in docs:
