@@ -63,7 +63,8 @@ def test_reader_link_permalink_back_and_jump_back(app: AppServer, chromium: Any)
         pg.mouse.down()
         pg.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.3, steps=8)
         pg.mouse.up()
-        pg.wait_for_function(f"() => new URLSearchParams(location.search).get('lat') !== {lat!r}", timeout=30_000)
+        pg.wait_for_function("(lat) => new URLSearchParams(location.search).get('lat') !== lat", arg=lat,
+                             timeout=30_000)
         pg.wait_for_timeout(1500)
         assert pg.evaluate("history.length") == length
         # Back to the reader: the permalink's entry first, then the reader's
