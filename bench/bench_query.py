@@ -146,7 +146,7 @@ def _viewer(atlas: Path, tmp: Path, factor: int) -> tuple[float, float, float]:
             paints.append(paint)
             page.wait_for_timeout(1500)
             for _name, lat, lon in targets:
-                clicks.append(_click_panel(page, probe, lat, lon)[0])
+                clicks.append(_click_panel(page, probe, lat, lon, here_list=False)[0])
             ctx.close()
         rss = app.rss_bytes() / 1e6
         browser.close()
