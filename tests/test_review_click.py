@@ -60,6 +60,18 @@ def test_positions_outside_china_or_not_numbers_are_never_points() -> None:
     assert in_china(x0, y0) and in_china(x1, y1) and not in_china(x0 - 0.001, y0)
 
 
+def test_a_click_on_a_gcj02_basemap_is_brought_back_to_wgs84() -> None:
+    from geo.places.geometry import wgs84_to_gcj02
+
+    x, y = wgs84_to_gcj02(104.45, 30.41)  # where the place is drawn on a Gaode map (about 500 m off)
+    assert abs(float(x) - 104.45) > 1e-3
+    assert take_click(_click(float(x), float(y)), TOKEN, None, gcj02=True) == ("point", (104.45, 30.41))
+    assert take_click(_click(-180.0, 30.2), TOKEN, None, gcj02=True) == ("outside", None)
+    m = folium.Map()
+    arm_group(TOKEN, (104.45, 30.41), "x", gcj02=True).add_to(m)
+    assert f"[{float(x)}, {float(y)}]" in m.get_root().render()  # the pending point drawn shifted too
+
+
 def test_the_arm_group_carries_the_token_and_the_pending_point_escaped() -> None:
     m = folium.Map()
     arm_group(TOKEN, (104.45, 30.41), "新地点：`${x}`<b>").add_to(m)

@@ -196,7 +196,8 @@ def apply_map_value(value: Any) -> bool:
     if not value:
         return False
     vs = state()
-    took = review_view.note_map_click(value)
+    base = basemaps.BASEMAPS.get(vs.basemap)
+    took = review_view.note_map_click(value, gcj02=bool(base and base.gcj02))
     pid = viewstate.clicked_place_id(value)
     token = repr((pid, value.get("last_object_clicked")))
     if pid and token != st.session_state.get("last_click"):
@@ -357,7 +358,7 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     upload = uploaded_layer()
     if upload is not None and upload.get("features"):
         groups.append(mapview.session_group(upload, gcj02=bool(base and base.gcj02)))
-    groups.append(review_view.map_group(vs.lang))  # the review form's click request (or none)
+    groups.append(review_view.map_group(vs.lang, gcj02=bool(base and base.gcj02)))  # the form's click request
     upload_map.fly_on_new_upload(st.session_state, UPLOAD_KEY)  # a new upload: fit its places
     fly = st.session_state.get("fly")
     value = streamlit_folium.st_folium(

@@ -10,8 +10,9 @@ when it was made (`arm`) and a per-frame click number (`n`), on the very LatLng 
 returns. `take_click` accepts a click only when it carries the current token (made after the form
 asked, while the map showed the request), is not the click already taken (the same click returned
 again by a rerun), and is a finite WGS-84 position inside `CHINA_BBOX` (the gazetteer's box,
-geo.export.plan). Data: none (the click comes from the browser; coordinates are WGS-84: the review
-form is only armed on the offline vector basemap's plain lon/lat).
+geo.export.plan). On a GCJ-02 basemap (Gaode) the map is drawn shifted, so a click is a GCJ-02
+position: it is brought back to WGS-84 (geo.places.geometry.gcj02_to_wgs84) and the pending point
+is drawn shifted. Data: none (the click comes from the browser).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.export.plan import CHINA_BBOX
+from geo.places.geometry import gcj02_to_wgs84, wgs84_to_gcj02
 
 __all__ = ["CHINA_BBOX", "PENDING_CLASS", "ClickVerdict", "arm_group", "click_identity", "in_china", "take_click"]
 
@@ -49,11 +51,12 @@ def click_identity(click: Mapping[str, Any]) -> tuple[str, str, str, str]:
 
 
 def take_click(
-    value: Mapping[str, Any] | None, token: str, taken: tuple[str, str, str, str] | None
+    value: Mapping[str, Any] | None, token: str, taken: tuple[str, str, str, str] | None, gcj02: bool = False
 ) -> tuple[ClickVerdict, tuple[float, float] | None]:
     """Judge st_folium's returned `value` for the form armed with `token` ("" when no form asks).
 
-    Returns (verdict, (lon, lat) rounded to 6 decimals when the verdict is "point"). Verdicts:
+    Returns (verdict, WGS-84 (lon, lat) rounded to 6 decimals when the verdict is "point"; `gcj02`:
+    the map is drawn in GCJ-02, so is the click). Verdicts:
     "none" no click; "stale" made while no form asked, or for another request (wrong or missing
     token; never a point); "taken" the click already judged (`taken` = its `click_identity`);
     "invalid" not a finite number; "outside" outside CHINA_BBOX; "point" a new point.
@@ -71,6 +74,9 @@ def take_click(
         return "invalid", None
     if not (math.isfinite(lon) and math.isfinite(lat)):
         return "invalid", None
+    if gcj02 and in_china(lon, lat):  # the shift is only defined (and only applied) inside China
+        x, y = gcj02_to_wgs84(lon, lat)
+        lon, lat = float(x), float(y)
     if not in_china(lon, lat):
         return "outside", None
     return "point", (round(lon, 6), round(lat, 6))
@@ -119,12 +125,18 @@ class _ArmClicks(MacroElement):
         self.css_class = _js(PENDING_CLASS)
 
 
-def arm_group(token: str, point: tuple[float, float] | None = None, tooltip: str = "") -> folium.FeatureGroup:
+def arm_group(
+    token: str, point: tuple[float, float] | None = None, tooltip: str = "", gcj02: bool = False
+) -> folium.FeatureGroup:
     """The feature group that arms the map with `token` ("" disarms) and marks the pending `point`
-    (lon, lat; drawn only while armed) with `tooltip` (plain text, escaped here).
+    (WGS-84 lon, lat; drawn only while armed, shifted on a GCJ-02 map) with `tooltip` (plain text,
+    escaped here).
 
     Always pass it to st_folium, also disarmed: a map frame keeps the last token it was given.
     """
     group = folium.FeatureGroup(name="review")
+    if token and point is not None and gcj02:
+        x, y = wgs84_to_gcj02(point[0], point[1])
+        point = (float(x), float(y))
     _ArmClicks(token, point if token else None, tooltip).add_to(group)
     return group

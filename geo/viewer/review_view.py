@@ -66,7 +66,7 @@ def _arm(key: str, surface: str) -> dict[str, Any]:
     return arm
 
 
-def map_group(lang: str = "zh") -> folium.FeatureGroup:
+def map_group(lang: str = "zh", gcj02: bool = False) -> folium.FeatureGroup:
     """The map's review group (after the form, same run): the click token and the pending point;
     without a live request it disarms the map (a map frame keeps the last token it was given)."""
     arm = st.session_state.get(ARM_KEY)
@@ -76,16 +76,17 @@ def map_group(lang: str = "zh") -> folium.FeatureGroup:
     if not isinstance(arm, dict):
         return arm_group("")
     point = st.session_state.get(f"{arm['form']}:point")
-    return arm_group(arm["token"], point, t("rv_pending", lang, name=arm["surface"]))
+    return arm_group(arm["token"], point, t("rv_pending", lang, name=arm["surface"]), gcj02=gcj02)
 
 
-def note_map_click(value: Mapping[str, Any] | None) -> bool:
+def note_map_click(value: Mapping[str, Any] | None, gcj02: bool = False) -> bool:
     """Take st_folium's `last_clicked` as the armed form's point if it may be one (see the module
-    docstring). True when the click was the form's (a new point, or one outside China, which is
-    refused with a message): the map should not also select what lies under it."""
+    docstring; `gcj02`: the map is drawn on a GCJ-02 basemap). True when the click was the form's
+    (a new point, or one outside China, which is refused with a message): the map should not also
+    select what lies under it."""
     arm = st.session_state.get(ARM_KEY)
     token = str(arm.get("token", "")) if isinstance(arm, dict) else ""
-    verdict, point = take_click(value, token, arm.get("taken") if isinstance(arm, dict) else None)
+    verdict, point = take_click(value, token, arm.get("taken") if isinstance(arm, dict) else None, gcj02)
     if verdict not in ("point", "outside", "invalid") or not isinstance(arm, dict):
         return False
     arm["taken"] = click_identity(value["last_clicked"])  # type: ignore[index]

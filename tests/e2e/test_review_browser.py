@@ -80,11 +80,18 @@ _CLEAR_SPOT_JS = """() => {
 }"""
 
 
-_ONE_POINT_JS = """() => {
+# the point's two fields once the page has settled (a rerun shows replaced fields faded until it
+# ends): [lon, lat] as shown when there is one of each and `lon` is not `not_lon`, else null
+_POINT_JS = """(notLon) => {
   const f = l => [...document.querySelectorAll('input')].filter(i => i.getAttribute('aria-label') === l);
   const lon = f('经度（WGS-84）'), lat = f('纬度（WGS-84）');
-  return lon.length === 1 && lat.length === 1 && lon[0].value !== '104.500000';
+  if (lon.length !== 1 || lat.length !== 1 || lon[0].value === notLon) return null;
+  return [lon[0].value, lat[0].value];
 }"""
+
+
+def _point_fields(pg: Any, not_lon: str | None = None) -> tuple[str, str]:
+    return tuple(pg.wait_for_function(_POINT_JS, arg=not_lon, timeout=90_000).json_value())
 
 
 _PIXEL_JS = "(p) => { const c = window.map.latLngToContainerPoint([p[1], p[0]]); return [c.x, c.y]; }"  # lon, lat
@@ -116,22 +123,20 @@ def test_upload_resolve_as_point_see_it_then_undo(app: tuple[AppServer, Path], c
         file_input.wait_for(state="attached", timeout=90_000)
         file_input.set_input_files(str(_docx(tmp_path / "plan.docx")))
         pg.get_by_text("待确认地名", exact=False).first.wait_for(timeout=90_000)
-        assert pg.get_by_label("待确认的地名").count() == 1  # the queue's picker (editor)
+        pg.get_by_label("待确认的地名").wait_for(timeout=90_000)  # the queue's picker (editor): one
         frame = wait_map(pg, timeout=90_000)
         frame.locator(MARKERS).first.wait_for(state="attached", timeout=90_000)
         before = frame.locator(MARKERS).count()
 
-        lon_field, lat_field = pg.get_by_label("经度（WGS-84）"), pg.get_by_label("纬度（WGS-84）")
-        assert (lon_field.input_value(), lat_field.input_value()) == ("104.500000", "30.200000")  # no click yet
+        assert _point_fields(pg) == ("104.500000", "30.200000")  # the default: no click yet
         leaflet = frame.locator(".leaflet-container")
         leaflet.scroll_into_view_if_needed()
         spot = _map_js(frame, _CLEAR_SPOT_JS)
         assert spot is not None, "no spot of the map clear of point markers"
         x, y = spot
         leaflet.click(position={"x": x, "y": y})  # the planner clicks the map where the new place is
-        # the page settled: one pair of fields (a rerun shows the old ones faded until it ends), showing the click
-        pg.wait_for_function(_ONE_POINT_JS, timeout=90_000)
-        lon, lat = float(lon_field.input_value()), float(lat_field.input_value())
+        shown = _point_fields(pg, not_lon="104.500000")
+        lon, lat = float(shown[0]), float(shown[1])
         taken = _map_js(frame, _PIXEL_JS, [lon, lat])
         assert _near([tuple(taken)], x, y), (taken, spot)  # the clicked place (within 2 px: sub-pixel offsets)
         frame.locator(f"path.{PENDING_CLASS}").wait_for(state="attached", timeout=30_000)
@@ -140,7 +145,7 @@ def test_upload_resolve_as_point_see_it_then_undo(app: tuple[AppServer, Path], c
         pg.get_by_label("确认人").fill("浏览器测试")
         pg.get_by_label("依据 / 理由").fill("e2e")
         pg.get_by_label("依据 / 理由").press("Enter")
-        assert (lon_field.input_value(), lat_field.input_value()) == (f"{lon:.6f}", f"{lat:.6f}")  # kept
+        assert _point_fields(pg) == shown  # kept through the reruns of the text fields
         pg.get_by_role("button", name="确认写入地名表").click()
 
         pg.get_by_text(f"已上图：{NAME}", exact=False).wait_for(timeout=SLOW)
