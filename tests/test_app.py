@@ -286,10 +286,10 @@ def test_uploaded_plan_is_drawn_as_a_session_layer(fake: FakeMap) -> None:
     at.session_state["upload:result"] = (("plan.txt", "sha"), SimpleNamespace(feature_collection=fc))
     at.run()
     assert not at.exception
-    groups = fake.last["feature_group_to_add"]
-    assert len(groups) == 2
+    groups = {g.layer_name: g for g in fake.last["feature_group_to_add"]}
+    assert list(groups) == ["selection", "upload", "review"]  # the review form's group: no request here
     m = fake.last["fig"]
-    groups[1].add_to(m)
+    groups["upload"].add_to(m)
     html = m.get_root().render()
     assert "&lt;b&gt;新地点&lt;/b&gt;" in html and "<b>新地点" not in html
     at = _run({"view": "upload"})

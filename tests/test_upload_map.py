@@ -56,10 +56,10 @@ def test_the_map_flies_to_the_uploaded_places(fake: FakeMap, result) -> None:  #
         assert abs((w + e) / 2 - lon) <= span / 2 and abs((s + n) / 2 - lat) <= span / 2
     assert 5 <= fake.last["zoom"] <= 9
     # drawn as their own layer, in the session colour
-    groups = fake.last["feature_group_to_add"]
-    assert len(groups) == 2 and groups[1].layer_name == "upload"
+    groups = {g.layer_name: g for g in fake.last["feature_group_to_add"]}
+    assert list(groups) == ["selection", "upload", "review"]
     m = fake.last["fig"]
-    groups[1].add_to(m)
+    groups["upload"].add_to(m)
     assert mapview.SESSION_COLOR in m.get_root().render()
 
 

@@ -190,23 +190,27 @@ def on_map_change() -> None:
     apply_map_value(st.session_state.get(MAP_KEY))
 
 
-def apply_map_value(value: Any) -> None:
-    """Apply what the map returned (idempotent: the same click is applied once)."""
+def apply_map_value(value: Any) -> bool:
+    """Apply what the map returned (idempotent: the same click is applied once). A click the review
+    form takes as its new point selects nothing; returns True when it took one."""
     if not value:
-        return
+        return False
     vs = state()
-    review_view.note_map_click(value)
+    base = basemaps.BASEMAPS.get(vs.basemap)
+    took = review_view.note_map_click(value, gcj02=bool(base and base.gcj02))
     pid = viewstate.clicked_place_id(value)
     token = repr((pid, value.get("last_object_clicked")))
     if pid and token != st.session_state.get("last_click"):
         st.session_state["last_click"] = token
-        st.session_state["click_selected"] = pid
-        vs = viewstate.select(vs, pid)
-        here_view.remember_click(here_index(str(default_layers_dir())), value)
+        if not took:
+            st.session_state["click_selected"] = pid
+            vs = viewstate.select(vs, pid)
+            here_view.remember_click(here_index(str(default_layers_dir())), value)
     center, zoom = viewstate.returned_view(value)
     if center is not None:
         vs = vs.with_(center=center, zoom=zoom if zoom is not None else vs.zoom)
     set_state(vs)
+    return took
 
 
 def select_place(place_id: str, fly: bool = True) -> None:
@@ -354,6 +358,7 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     upload = uploaded_layer()
     if upload is not None and upload.get("features"):
         groups.append(mapview.session_group(upload, gcj02=bool(base and base.gcj02)))
+    groups.append(review_view.map_group(vs.lang, gcj02=bool(base and base.gcj02)))  # the form's click request
     upload_map.fly_on_new_upload(st.session_state, UPLOAD_KEY)  # a new upload: fit its places
     fly = st.session_state.get("fly")
     value = streamlit_folium.st_folium(
@@ -368,7 +373,8 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
         zoom=fly[1] if fly else None,
         on_change=on_map_change,
     )
-    apply_map_value(value)
+    if apply_map_value(value):  # a point the form (drawn above, earlier in this run) has to show
+        st.rerun()
 
 
 def uploaded_layer() -> dict[str, Any] | None:
@@ -389,7 +395,7 @@ def upload_view(layers_dir: str) -> None:
         review_view.render_review_queue(
             result.unresolved, lang=state().lang, key="review-upload",
             session_features=result.feature_collection.get("features", []),
-            on_change=lambda: st.session_state.pop(f"{UPLOAD_KEY}:result", None),
+            on_change=lambda: st.session_state.pop(f"{UPLOAD_KEY}:result", None), map_clicks=True,
         )
 
 
@@ -440,6 +446,7 @@ def map_and_panel(layers_dir: str, upload: bool = False) -> None:
     # presenter mode is a view of its own drawn over this page (geo.viewer.presenter): the map beneath
     # stays as it is, so leaving presenter mode shows it at once
     vs = state().with_(presenter=False)
+    review_view.begin_map_run()  # the review form (upload panel) renews its request for a click, or it lapses
     left, right = st.columns(list(layout.COLUMNS), gap="small")
     with right:
         link_slot = st.empty()

@@ -158,6 +158,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "rv_lon": "经度（WGS-84）",
         "rv_lat": "纬度（WGS-84）",
         "rv_click_hint": "可在地图上点击取点；也可直接输入经纬度。",
+        "rv_click_outside": "点击的位置不在中国范围内（经度 {w}–{e}，纬度 {s}–{n}），未采用；请重新点击或输入经纬度。",
+        "rv_pending": "新地点：{name}",
         "rv_alias_of": "是以下地点的别名",
         "rv_members": "组成单元",
         "rv_kind": "类型",
@@ -380,6 +382,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "rv_lon": "Longitude (WGS-84)",
         "rv_lat": "Latitude (WGS-84)",
         "rv_click_hint": "Click the map to take a point, or type the coordinates.",
+        "rv_click_outside": "The click is outside China (lon {w}–{e}, lat {s}–{n}) and was not taken; click again "
+        "or type the coordinates.",
+        "rv_pending": "New place: {name}",
         "rv_alias_of": "Another name of",
         "rv_members": "Member units",
         "rv_kind": "Kind",
