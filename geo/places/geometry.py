@@ -61,6 +61,7 @@ __all__ = [
     "coverage_simplify",
     "gcj02_to_wgs84",
     "place_geometry",
+    "prefetch_admin",
     "wgs84_to_gcj02",
 ]
 
@@ -256,6 +257,41 @@ def admin_geometries(adcodes: Sequence[str]) -> list[BaseGeometry]:
                 _disk_put(_admin_cache_sub(), a, geom)
                 _ADMIN[a] = geom
         return [_ADMIN[a] for a in codes]
+
+
+# Units per batch of a background prefetch: a caller that needs a unit waits for one batch at most.
+_PREFETCH_BATCH = 24
+
+
+def prefetch_admin(adcodes: Sequence[str]) -> threading.Thread | None:
+    """Convert the units `adcodes` in a background thread, in batches (see admin_geometries), so
+    that a build reads and converts boundaries while it extracts clauses and routes lines: most
+    of that work is in GEOS and numpy, which release the GIL. Units already in memory or in the
+    disk cache are left out; None when nothing is left. The results are those admin_geometry
+    gives (the same function, per vertex); a unit that fails is left to the caller that needs it.
+    The caller joins the thread."""
+    root = cache_dir("geometry")
+    sub = _admin_cache_sub()
+    todo = [
+        a
+        for a in sorted({str(a).strip() for a in adcodes})
+        if len(a) == 6 and a.isdigit()  # a bad one is the caller's error to meet
+        and a not in _ADMIN
+        and not (root is not None and (root / sub / f"{a}.wkb").is_file())
+    ]
+    if not todo:
+        return None
+
+    def work() -> None:
+        for i in range(0, len(todo), _PREFETCH_BATCH):
+            try:
+                admin_geometries(todo[i : i + _PREFETCH_BATCH])
+            except Exception:  # noqa: BLE001 - an optimisation only: the caller meets the error itself
+                continue
+
+    thread = threading.Thread(target=work, name="admin-prefetch", daemon=True)
+    thread.start()
+    return thread
 
 
 # Country outlines are simplified to this tolerance (degrees, ≈ 1 km): they are context, not data.
