@@ -207,7 +207,6 @@ def test_presenter_mode_is_a_view_of_its_own(fake: FakeMap) -> None:
     at = _run({"presenter": "1", "docs": "2020-chengyu-gangyao"})
     # geo.viewer.presenter draws its own map over the page; the page's map beneath is the normal one
     assert '"zoomControl": false' not in fake.last["fig"].get_root().render()
-    assert fake.config()["labelIds"] == []
     md = _md(at)
     assert "stSidebar" in md and 'iframe[title="st.iframe"]' in md  # chrome hidden, frame fills the window
 

@@ -73,12 +73,6 @@ def test_config_is_script_safe(urls: dict[str, str]) -> None:
     assert "esc(p.name)" in html and "esc(label(p.kind))" in html  # tooltips are escaped in the browser
 
 
-def test_presenter_hides_controls(urls: dict[str, str]) -> None:
-    html = _html(mapview.build_map(mapview.MapSpec(layer_urls=urls, presenter=True)))
-    assert '"zoomControl": false' in html
-    assert ".pa-tip,.pa-label{font-size:20px}" in html
-
-
 def test_published_files_are_slim_and_cached(layerset: Any, tmp_path: Path) -> None:
     urls = mapview.publish_layers(layerset, tmp_path)
     assert set(urls) == set(mapview.DRAW_ORDER)
@@ -111,7 +105,7 @@ def test_highlight_group_escapes_names(layerset: Any) -> None:
     feat = json.loads(json.dumps(layerset.collections["points"]["features"][0]))
     feat["properties"]["name"] = "<img src=x onerror=alert(3)>"
     m = mapview.build_map(mapview.MapSpec(layer_urls={}))
-    group = mapview.highlight_group([feat], selected="airport:tfu", presenter=True)
+    group = mapview.highlight_group([feat], selected="airport:tfu")
     group.add_to(m)
     html = _html(m)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(3)&gt;" in html

@@ -315,23 +315,13 @@ def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpe
         docs=vs.docs,
         basemap=vs.basemap,
         tianditu_key=tianditu_key() if vs.basemap == "tianditu" else "",
-        presenter=vs.presenter,
         center=tuple(home_center),
         zoom=int(home_zoom),
         kind_labels=tuple((k, label("kind", k, vs.lang)) for k in catalog.kinds()),
-        label_ids=presenter_label_ids(catalog, vs) if vs.presenter else (),
         fit=st.session_state.get("home_fit"),
         lang=vs.lang,
         attribution=" · ".join(catalog.attributions),
     )
-
-
-def presenter_label_ids(catalog: Catalog, vs: ViewState) -> tuple[str, ...]:
-    """The most-mentioned places on the map (under the filters): labelled in presenter mode."""
-    shown = [catalog.places[i] for i in visible_place_ids(catalog, vs)]
-    shown = [p for p in shown if p.layer not in ("admin_county", "admin_province") and p.mention_count]
-    shown.sort(key=lambda p: (-p.mention_count, p.id))
-    return tuple(p.id for p in shown[: mapview.PRESENTER_LABELS])
 
 
 def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> None:
@@ -344,11 +334,11 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     ids = docview_view.highlight_ids(catalog, vs, vs.highlighted(catalog))
     # a selection made by clicking the map is highlighted by the map itself (no re-send of the map)
     by_click = vs.selected is not None and st.session_state.get("click_selected") == vs.selected
-    if by_click and not vs.presenter and not vs.clause:
+    if by_click and not vs.clause:
         ids = [i for i in ids if i != vs.selected]
     group = mapview.highlight_group(
         (catalog.features[i] for i in ids if i in catalog.features),
-        selected=vs.selected, presenter=vs.presenter, gcj02=bool(base and base.gcj02), clear_click=not by_click,
+        selected=vs.selected, gcj02=bool(base and base.gcj02), clear_click=not by_click,
     )
     groups = [group]
     upload = uploaded_layer()
@@ -511,5 +501,5 @@ def main() -> None:
 
 def header(vs: ViewState) -> None:
     """One line: the title and the subtitle beside it (the map gets the rest of the screen)."""
-    st.markdown(layout.page_css(False) + f'<div class="pa-title"><h3>{escape(t("app_title", vs.lang))}</h3>'
+    st.markdown(layout.page_css() + f'<div class="pa-title"><h3>{escape(t("app_title", vs.lang))}</h3>'
                 f'<span>{escape(t("app_subtitle", vs.lang))}</span></div>', unsafe_allow_html=True)

@@ -33,7 +33,6 @@ LABELS_JS: str = """
     });
   };
   var cityLabels = function (layerName, fc) {
-    if (cfg.presenter) { return; }
     (fc.features || []).forEach(function (f) {
       var p = f.properties || {};
       var city = layerName === "admin_prefecture" ||

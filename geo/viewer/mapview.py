@@ -9,7 +9,7 @@ Speed: the geometry is not embedded in the map script. `publish_layers` writes e
 as a slim display file (display properties only, 4 decimals ≈ 10 m) under static/_layers/<digest>/,
 and the map script fetches them. The script stays a few kilobytes, so every Streamlit rerun sends
 a few kilobytes, the browser caches the geometry, and the map is re-mounted only when the script
-changes (filters, basemap, presenter mode). The selection highlight is a separate FeatureGroup
+changes (filters, basemap). The selection highlight is a separate FeatureGroup
 (streamlit-folium's `feature_group_to_add`), so selecting does not re-mount the map.
 
 Escaping: every name from the gazetteer reaches the page as text — the tooltip strings are built
@@ -58,8 +58,6 @@ _PUBLISH_VERSION = "3"
 
 HIGHLIGHT_COLOR = "#d62728"
 SESSION_COLOR = "#6a3d9a"  # an uploaded plan's places
-# How many of the most-mentioned places get permanent large labels in presenter mode.
-PRESENTER_LABELS: int = 25
 
 
 # --- display files ------------------------------------------------------------------------------
@@ -186,11 +184,9 @@ class MapSpec:
     docs: tuple[str, ...] | None = None  # document filter; None = all
     basemap: str = "vector"
     tianditu_key: str = ""
-    presenter: bool = False
     center: tuple[float, float] = (30.1, 105.3)
     zoom: int = 7
     kind_labels: tuple[tuple[str, str], ...] = ()
-    label_ids: tuple[str, ...] = ()  # presenter mode: places with permanent large labels
     attribution: str = ""  # plain text credited for the lines layer (manifest attributions: © OSM …)
     fit: tuple[float, float, float, float] | None = None  # (w, s, e, n) the first view fits, if any
     lang: str = "zh"  # the legend's language
@@ -246,9 +242,7 @@ class RemoteLayers(MacroElement):
         if (el) { el.setAttribute("data-pa-id", p.id); }
       });
     });
-    if (cfg.presenter && cfg.labelIds.indexOf(p.id) >= 0) {  // presenter mode: large permanent labels
-      l.bindTooltip(esc(p.name), {permanent: true, direction: "center", className: "pa-label"});
-    }  // otherwise the hover tooltip names the feature a click would choose (geo.viewer.pick)
+    // the hover tooltip names the feature a click would choose (geo.viewer.pick)
   };
   // a click highlights its feature at once, in the browser (no re-send of the map); the Python
   // highlight group (selection from search, reader, permalink; clause places) clears it
@@ -288,7 +282,7 @@ class RemoteLayers(MacroElement):
   map.getContainer().setAttribute("data-pa-loaded", "0");
   // a point placed only approximately (precision "approximate point") is drawn hollow: a ring in its colour
   function pointStyle(p, st) {
-    var out = L.extend({}, st.point, {radius: st.point.radius * (cfg.presenter ? 1.6 : 1)});
+    var out = L.extend({}, st.point, {radius: st.point.radius});
     if (p.precision === "approximate point") {
       out.color = color(p.kind); out.weight = Math.max(out.weight || 1, 2); out.fillOpacity = 0;
     }
@@ -314,7 +308,7 @@ class RemoteLayers(MacroElement):
         }
         if (spec.name === "lines") {  // real courses solid; schematic, planned and under-construction lines dashed
           return L.extend({}, st.line, {opacity: st.line.opacity * faint, dashArray: p.s === 1 ? "7 5" : null,
-                                        weight: st.line.weight + (cfg.presenter ? 2 : 0)});
+                                        weight: st.line.weight});
         }
         if (basemap) {
           return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,
@@ -381,8 +375,6 @@ class RemoteLayers(MacroElement):
                 "legend": legend.legend_config(spec.lang),
                 "schematicOpacity": legend.SCHEMATIC_OPACITY,
                 "labels": dict(spec.kind_labels),
-                "presenter": spec.presenter,
-                "labelIds": list(spec.label_ids) if spec.presenter else [],
                 "attribution": escape(spec.attribution),  # Leaflet shows attributions as HTML
                 "fit": [[spec.fit[1], spec.fit[0]], [spec.fit[3], spec.fit[2]]] if spec.fit else None,
                 "address": spec.address,
@@ -390,20 +382,19 @@ class RemoteLayers(MacroElement):
         )
 
 
-def _map_css(presenter: bool) -> str:
-    size = "20px" if presenter else "13px"
+def _map_css() -> str:
     return (
         "<style>"
         ".leaflet-container{background:#eef2f5;font-family:'Noto Sans CJK SC','Noto Sans SC',"
         "'Microsoft YaHei',sans-serif}"
-        f".pa-tip,.pa-label{{font-size:{size}}}"
+        ".pa-tip,.pa-label{font-size:13px}"
         ".pa-kind{color:#777;font-size:85%}"
         "html,body{height:100%;margin:0}"
         "#map_div,#map_div2{height:100vh!important;width:100%!important}"
         # no focus rectangle around a clicked SVG path (the selection style shows what is chosen)
         "path.leaflet-interactive:focus{outline:none}"
         + LEGEND_CSS + LABELS_CSS +
-        f".pa-label{{font-weight:600;background:rgba(255,255,255,.85);{'padding:2px 6px;' if presenter else ''}}}"
+        ".pa-label{font-weight:600;background:rgba(255,255,255,.85)}"
         "</style>"
     )
 
@@ -414,8 +405,8 @@ def build_map(spec: MapSpec) -> folium.Map:
         location=list(spec.center),
         zoom_start=spec.zoom,
         tiles=None,
-        control_scale=not spec.presenter,
-        zoom_control=not spec.presenter,
+        control_scale=True,
+        zoom_control=True,
         prefer_canvas=False,
         zoom_snap=0.5,  # half zoom levels: the first view fits the economic circle more tightly
     )
@@ -441,7 +432,7 @@ def build_map(spec: MapSpec) -> folium.Map:
                 overlay=True,
                 max_zoom=base.max_zoom,
             ).add_to(m)
-    m.get_root().header.add_child(Element(_map_css(spec.presenter)), name="pa_css")
+    m.get_root().header.add_child(Element(_map_css()), name="pa_css")
     RemoteLayers(spec).add_to(m)
     return m
 
@@ -466,14 +457,13 @@ def point_parts(feature: dict[str, Any]) -> list[dict[str, Any]]:
 def highlight_group(
     features: Iterable[Mapping[str, Any]],
     selected: str | None = None,
-    presenter: bool = False,
     gcj02: bool = False,
     clear_click: bool = True,
 ) -> folium.FeatureGroup:
     """The selection highlight: the given features drawn on top, names as (escaped) tooltips.
 
     Passed to st_folium as `feature_group_to_add`, so changing it does not re-mount the map.
-    In presenter mode the names are permanent, large labels. A place selected by a click on the
+    The selected place's name is a permanent label. A place selected by a click on the
     map is highlighted in the browser at once; `clear_click` (a selection made elsewhere) removes
     that highlight when this group is drawn.
     """
@@ -496,12 +486,12 @@ def highlight_group(
         gj = folium.GeoJson(
             {"type": "FeatureCollection", "features": point_parts(slim)},
             style_function=lambda _f, s=style: s,
-            marker=folium.CircleMarker(radius=10 if presenter else 7, color=style["color"], weight=3,
+            marker=folium.CircleMarker(radius=7, color=style["color"], weight=3,
                                        fill=True, fill_color="#ffd166", fill_opacity=0.9),
         )
         folium.Tooltip(
             escape(str(slim["properties"].get("name") or "")),
-            permanent=presenter or is_sel,
+            permanent=is_sel,
             class_name="pa-label",
             sticky=False,
         ).add_to(gj)
