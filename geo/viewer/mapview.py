@@ -471,11 +471,19 @@ def highlight_group(
     group = folium.FeatureGroup(name="selection")
     if clear_click:
         _ClearClientSelection().add_to(group)
+    # two GeoJson layers, not one per place: a document highlights ~200 places, and rendering a folium
+    # element per place took seconds on every rerun; the selected place comes last (drawn on top)
+    others: list[dict[str, Any]] = []
+    chosen: list[dict[str, Any]] = []
     for f in features:
         slim = display_feature(f, fn)
         if slim["geometry"] is None:
             continue
-        is_sel = slim["id"] == selected
+        slim["properties"]["label"] = escape(str(slim["properties"].get("name") or ""))  # tooltip HTML
+        (chosen if slim["id"] == selected else others).extend(point_parts(slim))
+    for feats, is_sel in ((others, False), (chosen, True)):
+        if not feats:
+            continue
         style = {
             "color": HIGHLIGHT_COLOR if is_sel else "#ff7f0e",
             "weight": 4 if is_sel else 3,
@@ -484,17 +492,16 @@ def highlight_group(
             "opacity": 0.95,
         }
         gj = folium.GeoJson(
-            {"type": "FeatureCollection", "features": point_parts(slim)},
+            {"type": "FeatureCollection", "features": feats},
             style_function=lambda _f, s=style: s,
             marker=folium.CircleMarker(radius=7, color=style["color"], weight=3,
                                        fill=True, fill_color="#ffd166", fill_opacity=0.9),
         )
-        folium.Tooltip(
-            escape(str(slim["properties"].get("name") or "")),
-            permanent=is_sel,
-            class_name="pa-label",
-            sticky=False,
-        ).add_to(gj)
+        if is_sel:  # one place (its parts): a permanent label
+            folium.Tooltip(feats[0]["properties"]["label"], permanent=True, class_name="pa-label",
+                           sticky=False).add_to(gj)
+        else:  # each place's own (escaped) name on hover
+            folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False, class_name="pa-label").add_to(gj)
         gj.add_to(group)
     return group
 
