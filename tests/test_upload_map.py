@@ -57,7 +57,7 @@ def test_the_map_flies_to_the_uploaded_places(fake: FakeMap, result) -> None:  #
     assert 5 <= fake.last["zoom"] <= 9
     # drawn as their own layer, in the session colour
     groups = fake.last["feature_group_to_add"]
-    assert len(groups) == 2 and groups[1].layer_name == "upload"
+    assert [g.layer_name for g in groups] == ["selection", "upload", "thematic"]
     m = fake.last["fig"]
     groups[1].add_to(m)
     assert mapview.SESSION_COLOR in m.get_root().render()

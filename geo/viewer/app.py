@@ -34,6 +34,7 @@ from geo.viewer import (
     panel,
     panel_view,
     review_view,
+    thematic_view,
     upload_map,
 )
 from geo.viewer import state as viewstate
@@ -144,6 +145,9 @@ def init_state(catalog: Catalog) -> None:
         if written is not None and viewstate.without_position(url) != viewstate.without_position(written):
             restore_view(catalog, viewstate.from_query_params(url, catalog))
             st.session_state["qp_written"] = url
+        title = viewstate.clean_title(url.get("ptitle"))  # typed in presenter mode (kept in the address)
+        if title != state().title:
+            set_state(state().with_(title=title))
         return
     vs = viewstate.from_query_params(url, catalog)
     st.session_state["home"] = (vs.center or viewstate.DEFAULT_CENTER, vs.zoom or viewstate.DEFAULT_ZOOM)
@@ -180,7 +184,10 @@ def sync_query_params() -> None:
     browser history entry (Streamlit pushes it); a move of the map alone is not: the map keeps the
     address's position current in place (geo.viewer.mapview), so Back steps through views, not pans."""
     wanted = viewstate.to_query_params(state())
-    if viewstate.without_position(st.query_params.to_dict()) != viewstate.without_position(wanted):
+    current = st.query_params.to_dict()
+    # (a presenter title the address holds uncleaned, e.g. a hand-edited link, is replaced too)
+    if (viewstate.without_position(current) != viewstate.without_position(wanted)
+            or current.get("ptitle") != wanted.get("ptitle")):
         st.query_params.from_dict(wanted)  # Streamlit adds a browser history entry
     st.session_state["qp_written"] = wanted
 
@@ -261,6 +268,8 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                        placeholder=t("all_documents", lang),
                        format_func=lambda d: f"〔{catalog.documents[d].get('kind') or '—'}〕"
                        + panel.doc_label(catalog.documents[d], lang))
+        st.selectbox(t("thematic_map", lang), thematic_view.OPTIONS, key="w_thematic", help=t("thematic_help", lang),
+                     format_func=lambda o: thematic_view.option_label(o, lang))
         st.toggle(t("presenter", lang), key="w_presenter")
         downloads(catalog, layers_dir, lang)
         with st.expander(t("map_image", lang)):
@@ -344,6 +353,7 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     upload = uploaded_layer()
     if upload is not None and upload.get("features"):
         groups.append(mapview.session_group(upload, gcj02=bool(base and base.gcj02)))
+    groups.append(thematic_group(vs, layers_dir, bool(base and base.gcj02)))  # last: its script only
     upload_map.fly_on_new_upload(st.session_state, UPLOAD_KEY)  # a new upload: fit its places
     fly = st.session_state.get("fly")
     value = streamlit_folium.st_folium(
@@ -359,6 +369,14 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
         on_change=on_map_change,
     )
     apply_map_value(value)
+
+
+def thematic_group(vs: ViewState, layers_dir: str, gcj02: bool) -> Any:
+    """The thematic map's group (geo.viewer.thematic_view), sent also when off so the map clears it."""
+    if vs.thematic is None:
+        return thematic_view.group(None)
+    shift = mapview.gcj02_shift() if gcj02 else None
+    return thematic_view.group(thematic_view.payload(full_layerset(layers_dir), vs.thematic, vs.docs, vs.lang, shift))
 
 
 def uploaded_layer() -> dict[str, Any] | None:

@@ -43,6 +43,7 @@ from geo.viewer.basemaps import BASEMAPS
 from geo.viewer.labels import LABELS_CSS, LABELS_JS
 from geo.viewer.legend import LEGEND_CSS, LEGEND_JS
 from geo.viewer.pick import PICK_JS
+from geo.viewer.thematic_view import THEMATIC_CSS, THEMATIC_JS
 
 LOCAL_JS: list[tuple[str, str]] = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
 LOCAL_CSS: list[tuple[str, str]] = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
@@ -257,6 +258,7 @@ class RemoteLayers(MacroElement):
   bindHover();
 {{ this.legend_js }}
 {{ this.labels_js }}
+{{ this.thematic_js }}
   // the map fills its frame, whose height the page sets from the viewport (geo.viewer.layout)
   var fitted = false;
   var fitHome = function () {
@@ -290,6 +292,8 @@ class RemoteLayers(MacroElement):
   }
   cfg.layers.forEach(function (spec, i) {
     var pane = "pa-" + spec.name;
+    // the thematic map's symbols (geo.viewer.thematic_view): beneath the points, above the areas
+    if (spec.name === "points") { map.createPane("pa-thematic").style.zIndex = 300 + i; }
     map.createPane(pane).style.zIndex = 300 + i;  // below overlayPane (400): the selection highlight stays on top
     var basemap = spec.basemap;
     var lineW = spec.weight || 1;
@@ -311,6 +315,8 @@ class RemoteLayers(MacroElement):
                                         weight: st.line.weight});
         }
         if (basemap) {
+          var th = themStyle(spec.name, f);
+          if (th) { return th; }
           return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,
                   fillColor: hit ? c : "#ffffff", fillOpacity: hit ? 0.07 : 0.03};
         }
@@ -329,10 +335,11 @@ class RemoteLayers(MacroElement):
     var quiet = basemap ? L.geoJSON(null, {
       pane: pane, interactive: false, smoothFactor: 2,
       filter: function (f) { return !kindOn(f.properties); },
-      style: function () { return {color: "#b8c0c8", weight: lineW, fill: spec.name === "admin_county",
-                                   fillColor: "#ffffff", fillOpacity: 0.05}; }
+      style: function (f) { return themStyle(spec.name, f) || {color: "#b8c0c8", weight: lineW,
+                                   fill: spec.name === "admin_county", fillColor: "#ffffff", fillOpacity: 0.05}; }
     }) : null;
     if (quiet) { quiet.addTo(map); }
+    byName[spec.name] = quiet ? [active, quiet] : [active];
     groups.push(active);
     active.on("click", onPick(active));
     active.addTo(map);
@@ -347,6 +354,7 @@ class RemoteLayers(MacroElement):
         map.getContainer().setAttribute("data-pa-loaded", String(loaded));
       });
   });
+  if (window.__paThematicWant !== undefined) { window.__paThematic(window.__paThematicWant); }
 })();
 {% endmacro %}
 """
@@ -358,6 +366,7 @@ class RemoteLayers(MacroElement):
         self.pick_js = PICK_JS
         self.legend_js = LEGEND_JS
         self.labels_js = LABELS_JS
+        self.thematic_js = THEMATIC_JS
         layers = [
             {"name": name, "url": spec.layer_urls[name], "basemap": name in BASEMAP_LAYERS,
              "weight": layer_spec(name).outline_weight}
@@ -393,7 +402,7 @@ def _map_css() -> str:
         "#map_div,#map_div2{height:100vh!important;width:100%!important}"
         # no focus rectangle around a clicked SVG path (the selection style shows what is chosen)
         "path.leaflet-interactive:focus{outline:none}"
-        + LEGEND_CSS + LABELS_CSS +
+        + LEGEND_CSS + LABELS_CSS + THEMATIC_CSS +
         ".pa-label{font-weight:600;background:rgba(255,255,255,.85)}"
         "</style>"
     )
