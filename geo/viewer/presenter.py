@@ -1,7 +1,8 @@
 """Presenter mode: a full-viewport view of its own for projectors and screen sharing (issue 13).
 
 What it shows: a title the presenter sets (the document's or the selected place's by default;
-`ptitle` in the URL, and editable in place), the map, a legend that is always visible, and the
+editable in place, and kept as `ptitle` in the page address as it is typed, so a permalink reopens
+it: geo.viewer.state), the map, a legend that is always visible, and the
 selected clause as a large caption. Arrow keys step through the clauses of the selection (a
 place's clauses) or of the document (`docs` with one id, or the reader's `doc`), each step
 highlighting its places; Esc or the visible exit button leave the mode. `T` toggles the county
@@ -131,6 +132,8 @@ def payload(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str
     w, s_, e, n = default_extent(layerset)
     return {
         "title": title or default_title,
+        "defaultTitle": default_title,
+        "titleMax": viewstate.TITLE_CHARS,
         "doc": doc,
         "selected": vs.selected if vs.selected in places else None,
         "steps": steps,
@@ -186,6 +189,5 @@ def render(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str,
     import streamlit as st
     import streamlit.components.v1 as components
 
-    title = str(st.query_params.get("ptitle") or "")
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    components.html(cached_page(layerset, catalog, vs, layer_urls, title), height=700, scrolling=False)
+    components.html(cached_page(layerset, catalog, vs, layer_urls, vs.title), height=700, scrolling=False)
