@@ -154,3 +154,20 @@ def test_precision_reaches_the_map_and_approximate_points_are_hollow() -> None:
     assert routed and all("s" not in d["properties"] for d in routed)  # real courses solid
     html = _html(mapview.build_map(mapview.MapSpec(layer_urls={})))
     assert 'p.precision === "approximate point"' in html and "out.fillOpacity = 0" in html
+
+
+def test_highlight_group_is_the_same_on_every_rerun(layerset: Any) -> None:
+    """The highlight's parts are kept per feature between reruns; rendering (folium may renumber the
+    features of a layer) must not change what the next rerun draws."""
+    feats = [json.loads(json.dumps(f)) for f in layerset.collections["points"]["features"][:2]]
+    feats[0]["geometry"] = {"type": "MultiPoint", "coordinates": [[104.1, 30.6], [104.2, 30.7]]}
+    sel = feats[0]["id"]
+    for _ in range(2):
+        m = mapview.build_map(mapview.MapSpec(layer_urls={}))
+        group = mapview.highlight_group(feats, selected=sel)
+        group.add_to(m)
+        html = _html(m)
+        layers = [c for c in group._children.values() if hasattr(c, "data")]
+        assert [len(c.data["features"]) for c in layers] == [1, 2]  # the others, then the selection on top
+        assert {f["properties"]["id"] for f in layers[-1].data["features"]} == {sel}
+        assert html.count('"permanent": true') == 1

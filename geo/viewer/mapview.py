@@ -463,6 +463,31 @@ def point_parts(feature: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**feature, "geometry": {"type": "Point", "coordinates": c}} for c in geom.get("coordinates") or []]
 
 
+_PARTS: dict[tuple[int, bool], tuple[Mapping[str, Any], list[dict[str, Any]]]] = {}
+
+
+def _highlight_parts(
+    f: Mapping[str, Any], fn: Callable[[float, float], tuple[float, float]] | None, gcj02: bool
+) -> list[dict[str, Any]]:
+    """A feature's slim point parts for the highlight, with its escaped name as `label` (tooltip HTML).
+    Kept per feature object (the catalog's features live as long as their build of layers/; the cache
+    holds the object, so its id cannot be reused while the entry exists): a document highlights ~200
+    places on every rerun."""
+    key = (id(f), gcj02)
+    hit = _PARTS.get(key)
+    if hit is not None and hit[0] is f:
+        return hit[1]
+    slim = display_feature(f, fn)
+    parts: list[dict[str, Any]] = []
+    if slim["geometry"] is not None:
+        slim["properties"]["label"] = escape(str(slim["properties"].get("name") or ""))
+        parts = point_parts(slim)
+    if len(_PARTS) >= 8192:
+        _PARTS.clear()
+    _PARTS[key] = (f, parts)
+    return parts
+
+
 def highlight_group(
     features: Iterable[Mapping[str, Any]],
     selected: str | None = None,
@@ -485,11 +510,12 @@ def highlight_group(
     others: list[dict[str, Any]] = []
     chosen: list[dict[str, Any]] = []
     for f in features:
-        slim = display_feature(f, fn)
-        if slim["geometry"] is None:
-            continue
-        slim["properties"]["label"] = escape(str(slim["properties"].get("name") or ""))  # tooltip HTML
-        (chosen if slim["id"] == selected else others).extend(point_parts(slim))
+        # shallow copies: folium may give features of a layer new top-level ids (multipoint parts)
+        parts = [dict(p) for p in _highlight_parts(f, fn, gcj02)]
+        if parts and parts[0]["properties"]["id"] == selected:
+            chosen.extend(parts)
+        else:
+            others.extend(parts)
     for feats, is_sel in ((others, False), (chosen, True)):
         if not feats:
             continue
