@@ -44,13 +44,15 @@ ABSTRACT_LAYERS = frozenset({"regions", "admin_province"})  # labelled only whil
 CAPTION_CHARS = 220
 STRING_KEYS = ("presenter_exit", "presenter_step", "presenter_legend", "presenter_current", "presenter_thematic",
                "presenter_keys", "presenter_no_clause", "presenter_title_hint", "mentions")
-# Hide Streamlit's chrome and give the component iframe the whole viewport.
+# Hide Streamlit's chrome and give the component iframe the whole viewport. Hidden, not removed
+# (visibility and opacity, not display): the page beneath keeps its layout, so its map is not resized, which
+# would make it report a new view and rerun the app while presenter mode loads (and again on leaving).
 PAGE_CSS = (
     "<style>/*pp-presenter-css*/[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header,[data-testid=stToolbar],"
-    "[data-testid=stDecoration],[data-testid=stStatusWidget]{display:none!important}"
-    ".block-container{padding:0!important;max-width:100%!important}"
+    "[data-testid=stDecoration],[data-testid=stStatusWidget]{visibility:hidden!important;opacity:0!important;"
+    "pointer-events:none!important}"  # opacity too: widget labels set their own visibility
     'iframe[title="st.iframe"]{position:fixed!important;inset:0!important;width:100vw!important;'
-    "height:100vh!important;border:0!important;z-index:999990;background:#fff}</style>"
+    "height:100vh!important;border:0!important;z-index:2147483000!important;background:#fff}</style>"
 )
 
 

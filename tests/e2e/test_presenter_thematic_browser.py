@@ -4,7 +4,7 @@ presenter's edited title in the permalink (issue 13).
 - The sidebar's 专题图 → 各区县提及次数: the county polygons are filled in the classes' colours, the
   map's legend lists the classes, proportional symbols are drawn, and the map is not re-mounted
   (its Leaflet container is the same element); 不显示 takes it all away. Screenshot in tests/artifacts/.
-- Presenter mode: a title typed into the heading goes into the page address (ptitle); opening that
+- Presenter mode covers the whole page (nothing of the page beneath shows through); a title typed into the heading goes into the page address (ptitle); opening that
   address again shows the title.
 """
 
@@ -97,6 +97,11 @@ def test_presenter_title_goes_into_the_permalink(app: AppServer, chromium: Any) 
     try:
         pg.goto(f"{app.url}?presenter=1&docs={DOC}")
         frame = _presenter_frame(pg)
+        # the page beneath is hidden, not removed (its map keeps its size): nothing of it shows through
+        on_top = pg.evaluate("""() => [[60, 200], [150, 600], [960, 540], [1900, 1060]].map(
+          ([x, y]) => (document.elementFromPoint(x, y) || {}).title)""")
+        assert on_top == ["st.iframe"] * 4
+        assert not pg.locator('[data-testid="stSidebar"]').is_visible()
         title = frame.locator("#pp-title")
         title.click()
         pg.keyboard.press("Control+A")
