@@ -207,7 +207,6 @@ def test_presenter_mode_is_a_view_of_its_own(fake: FakeMap) -> None:
     at = _run({"presenter": "1", "docs": "2020-chengyu-gangyao"})
     # geo.viewer.presenter draws its own map over the page; the page's map beneath is the normal one
     assert '"zoomControl": false' not in fake.last["fig"].get_root().render()
-    assert fake.config()["labelIds"] == []
     md = _md(at)
     assert "stSidebar" in md and 'iframe[title="st.iframe"]' in md  # chrome hidden, frame fills the window
 
@@ -287,7 +286,7 @@ def test_uploaded_plan_is_drawn_as_a_session_layer(fake: FakeMap) -> None:
     at.run()
     assert not at.exception
     groups = {g.layer_name: g for g in fake.last["feature_group_to_add"]}
-    assert list(groups) == ["selection", "upload", "review"]  # the review form's group: no request here
+    assert list(groups) == ["selection", "upload", "review", "thematic"]  # the review form's group: no request here
     m = fake.last["fig"]
     groups["upload"].add_to(m)
     html = m.get_root().render()
@@ -518,3 +517,53 @@ def test_streamlit_config_parses() -> None:
 
     cfg = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert cfg["server"]["address"] == "127.0.0.1" and cfg["client"]["toolbarMode"] == "viewer"
+
+
+def _presenter_cfg(at: AppTest) -> dict[str, Any]:
+    srcdoc = at.get("iframe")[0].proto.srcdoc
+    return json.loads(re.search(r"const CFG = (\{.*?\});</script>", srcdoc).group(1))
+
+
+def test_presenter_title_is_kept_in_the_permalink(fake: FakeMap) -> None:
+    doc = "2020-chengyu-gangyao"
+    at = _run({"presenter": "1", "docs": doc, "ptitle": "我的<b>标题</b>\n第二行"})
+    assert at.query_params["ptitle"] == "我的<b>标题</b> 第二行"  # cleaned, kept in the address
+    srcdoc = at.get("iframe")[0].proto.srcdoc
+    assert "<b>标题" not in srcdoc  # in the page's JSON as \u003cb\u003e, set as text by presenter.js
+    assert _presenter_cfg(at)["title"] == "我的<b>标题</b> 第二行"
+    assert "ptitle=" in _md(at)  # the page's permalink carries it
+    # presenter.js writes the edited title into the address in place; the next run takes it from there
+    at.query_params["ptitle"] = "成渝 · 交通"
+    at.run()
+    assert not at.exception and _presenter_cfg(at)["title"] == "成渝 · 交通"
+    assert at.query_params["ptitle"] == "成渝 · 交通" and at.query_params["presenter"] == "1"
+    # the edit is no navigation: switching presenter mode off still works (and keeps the title)
+    at.toggle(key="w_presenter").set_value(False).run()
+    assert not at.exception and "presenter" not in at.query_params and not at.get("iframe")
+    assert at.query_params["ptitle"] == "成渝 · 交通"
+    at.toggle(key="w_presenter").set_value(True).run()
+    assert _presenter_cfg(at)["title"] == "成渝 · 交通"
+
+
+def _thematic_data(fake: FakeMap) -> Any:
+    groups = fake.last["feature_group_to_add"]
+    assert groups[-1].layer_name == "thematic"
+    m = fake.last["fig"]
+    groups[-1].add_to(m)
+    html = m.get_root().render()
+    return json.loads(re.search(r"window\.__paThematicWant = (.*?);if", html).group(1))
+
+
+def test_thematic_map_from_the_sidebar(fake: FakeMap) -> None:
+    at = _run({"docs": "2020-chengyu-gangyao"})
+    assert _thematic_data(fake) is None
+    config = fake.config()
+    at.selectbox(key="w_thematic").set_value("county").run()
+    assert not at.exception and at.query_params["thematic"] == "county"
+    data = _thematic_data(fake)
+    assert data["layer"] == "admin_county" and len(data["classes"]) >= 3 and data["symbols"]
+    assert fake.config() == config  # the map script is unchanged: the map is not re-mounted
+    at.selectbox(key="w_thematic").set_value("prefecture").run()
+    assert _thematic_data(fake)["layer"] == "admin_prefecture"
+    at.selectbox(key="w_thematic").set_value("off").run()
+    assert _thematic_data(fake) is None and "thematic" not in at.query_params

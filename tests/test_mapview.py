@@ -11,7 +11,7 @@ import folium
 import pytest
 
 from geo.layers.build import read_layers
-from geo.viewer import mapview
+from geo.viewer import highlight, mapview
 from tests.support.fixture import write_fixture_layers
 
 
@@ -59,7 +59,7 @@ def test_layers_are_fetched_not_embedded(urls: dict[str, str], layerset: Any) ->
     html = _html(mapview.build_map(mapview.MapSpec(layer_urls=urls)))
     assert all(u in html for u in urls.values())
     assert "锦江区" not in html  # the geometry and names are not in the script
-    assert len(html) < 25_000  # the map script (styles, legend, click picking), no data
+    assert len(html) < 30_000  # the map script (styles, legend, click picking, thematic restyling), no data
 
 
 def test_config_is_script_safe(urls: dict[str, str]) -> None:
@@ -71,12 +71,6 @@ def test_config_is_script_safe(urls: dict[str, str]) -> None:
     assert cfg["docs"] == ["</script><script>alert(1)//"] and cfg["kinds"] == ["county"]
     assert cfg["labels"] == {"county": "<b>县</b>"}
     assert "esc(p.name)" in html and "esc(label(p.kind))" in html  # tooltips are escaped in the browser
-
-
-def test_presenter_hides_controls(urls: dict[str, str]) -> None:
-    html = _html(mapview.build_map(mapview.MapSpec(layer_urls=urls, presenter=True)))
-    assert '"zoomControl": false' in html
-    assert ".pa-tip,.pa-label{font-size:20px}" in html
 
 
 def test_published_files_are_slim_and_cached(layerset: Any, tmp_path: Path) -> None:
@@ -111,7 +105,7 @@ def test_highlight_group_escapes_names(layerset: Any) -> None:
     feat = json.loads(json.dumps(layerset.collections["points"]["features"][0]))
     feat["properties"]["name"] = "<img src=x onerror=alert(3)>"
     m = mapview.build_map(mapview.MapSpec(layer_urls={}))
-    group = mapview.highlight_group([feat], selected="airport:tfu", presenter=True)
+    group = highlight.highlight_group([feat], selected="airport:tfu")
     group.add_to(m)
     html = _html(m)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(3)&gt;" in html
@@ -139,7 +133,7 @@ def test_click_highlight_in_the_browser_and_its_clearing(layerset: Any) -> None:
 
     def group_js(clear: bool) -> str:
         m = mapview.build_map(mapview.MapSpec(layer_urls={}))
-        mapview.highlight_group([feat], clear_click=clear).add_to(m)
+        highlight.highlight_group([feat], clear_click=clear).add_to(m)
         return _html(m)
 
     assert "window.__paClearSel();" in group_js(True)
@@ -169,11 +163,40 @@ def test_a_selected_area_is_labelled_at_a_point_well_inside_it() -> None:
 
     real = read_layers(Path(__file__).resolve().parents[1] / "layers")
     feature = next(f for f in real.collections["admin_prefecture"]["features"] if f["id"] == "adm:511500")
-    lon, lat = mapview.label_point(feature["geometry"])
+    lon, lat = highlight.label_point(feature["geometry"])
     area = shape(feature["geometry"])
     assert area.contains(Point(lon, lat))
     assert area.boundary.distance(Point(lon, lat)) > 0.1  # degrees: well inside, not on an edge
-    assert mapview.label_point({"type": "Point", "coordinates": [104.6, 28.8]}) is None
-    group = mapview.highlight_group([feature], selected="adm:511500")
+    assert highlight.label_point({"type": "Point", "coordinates": [104.6, 28.8]}) is None
+    group = highlight.highlight_group([feature], selected="adm:511500")
     html = folium.Map().add_child(group).get_root().render()
     assert html.count('"permanent": true') == 1 and "宜宾市" in html
+
+
+def test_highlight_group_is_the_same_on_every_rerun(layerset: Any) -> None:
+    """The highlight's parts are kept per feature between reruns; rendering (folium may renumber the
+    features of a layer) must not change what the next rerun draws."""
+    feats = [json.loads(json.dumps(f)) for f in layerset.collections["points"]["features"][:2]]
+    feats[0]["geometry"] = {"type": "MultiPoint", "coordinates": [[104.1, 30.6], [104.2, 30.7]]}
+    sel = feats[0]["id"]
+    for _ in range(2):
+        m = mapview.build_map(mapview.MapSpec(layer_urls={}))
+        group = highlight.highlight_group(feats, selected=sel)
+        group.add_to(m)
+        html = _html(m)
+        layers = [c for c in group._children.values() if hasattr(c, "data")]
+        assert [len(c.data["features"]) for c in layers] == [1, 2]  # the others, then the selection on top
+        assert {f["properties"]["id"] for f in layers[-1].data["features"]} == {sel}
+        assert html.count('"permanent": true') == 1
+
+
+def test_tooltip_names_cannot_end_folium_template_literal() -> None:
+    """folium writes a Tooltip's text into a JS template literal: a backtick or ${ in a name is
+    written as an entity, so the name shows literally and no script runs."""
+    hostile = {"type": "Feature", "id": "x:1", "properties": {"id": "x:1", "name": "a`+alert(1)+`${alert(2)}<b>"},
+               "geometry": {"type": "Point", "coordinates": [104.0, 30.6]}}
+    for group in (highlight.highlight_group([hostile], selected="x:1"),
+                  highlight.session_group({"type": "FeatureCollection", "features": [hostile]})):
+        html = folium.Map().add_child(group).get_root().render()
+        literals = re.findall(r"bindTooltip\(\s*`(.*?)`", html, re.S)
+        assert literals and all("a&#96;+alert(1)+&#96;&#36;{alert(2)}&lt;b&gt;" in t for t in literals), literals

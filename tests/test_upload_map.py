@@ -57,7 +57,7 @@ def test_the_map_flies_to_the_uploaded_places(fake: FakeMap, result) -> None:  #
     assert 5 <= fake.last["zoom"] <= 9
     # drawn as their own layer, in the session colour
     groups = {g.layer_name: g for g in fake.last["feature_group_to_add"]}
-    assert list(groups) == ["selection", "upload", "review"]
+    assert list(groups) == ["selection", "upload", "review", "thematic"]
     m = fake.last["fig"]
     groups["upload"].add_to(m)
     assert mapview.SESSION_COLOR in m.get_root().render()

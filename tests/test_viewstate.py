@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from geo.viewer.data import Catalog
 from geo.viewer.state import (
+    TITLE_CHARS,
     ViewState,
+    apply_widget_values,
     build_search_index,
+    clean_title,
     clicked_place_id,
     documents_grouped,
     fold_latin,
@@ -27,9 +30,10 @@ def test_permalink_round_trip(catalog: Catalog) -> None:
     vs = ViewState(
         selected="adm:510100", clause="plan-2021/1/p1", docs=("plan-2021",), kinds=("county", "airport"),
         basemap="carto", center=(30.12345, 104.5), zoom=9, presenter=True, lang="en", view="reader",
-        reader_doc="evil-2023",
+        reader_doc="evil-2023", thematic="prefecture", title="万达开 · 交通",
     )
     q = to_query_params(vs)
+    assert q["thematic"] == "prefecture" and q["ptitle"] == "万达开 · 交通"
     assert q["sel"] == "adm:510100" and q["docs"] == "plan-2021" and q["layers"] == "county,airport"
     assert from_query_params(q, catalog) == vs
 
@@ -37,12 +41,14 @@ def test_permalink_round_trip(catalog: Catalog) -> None:
 def test_unknown_or_bad_values_are_dropped(catalog: Catalog) -> None:
     vs = from_query_params(
         {"sel": "adm:999999", "clause": "nope", "docs": "plan-2021,ghost", "basemap": "bing",
-         "lat": "nan", "lon": "104", "z": "99", "lang": "fr", "view": "x", "doc": "ghost", "presenter": "0"},
+         "lat": "nan", "lon": "104", "z": "99", "lang": "fr", "view": "x", "doc": "ghost", "presenter": "0",
+         "thematic": "province"},
         catalog,
     )
     assert vs.selected is None and vs.clause is None and vs.docs == ("plan-2021",)
     assert vs.basemap == "vector" and vs.center is None and vs.zoom == 19
     assert vs.lang == "zh" and vs.view == "map" and vs.reader_doc is None and not vs.presenter
+    assert vs.thematic is None
     assert from_query_params({"docs": "ghost"}, catalog).docs is None  # nothing left → all documents
 
 
@@ -105,3 +111,21 @@ def test_stale_widget_labels_never_empty_the_map(catalog: Catalog) -> None:
     assert apply_widget_values(vs, catalog, stale) == vs.with_(lang="en")
     cleared = {**values, "w_kinds": []}  # the user removing every layer is still a choice
     assert apply_widget_values(vs, catalog, cleared).kinds == ()
+
+
+def test_presenter_title_is_cleaned_and_limited() -> None:
+    hostile = "第一行\n第二行\x00\t<script>alert(1)</script>  " + "长" * 500
+    vs = from_query_params({"presenter": "1", "ptitle": hostile})
+    assert "\n" not in vs.title and "\x00" not in vs.title and "\t" not in vs.title
+    assert vs.title.startswith("第一行 第二行 <script>") and len(vs.title) == TITLE_CHARS
+    assert clean_title("  a \r\n b ") == "a b" and clean_title(None) == ""
+    assert to_query_params(ViewState(title="x" * 999))["ptitle"] == "x" * TITLE_CHARS
+    assert "ptitle" not in to_query_params(ViewState(title=""))
+
+
+def test_thematic_widget(catalog: Catalog) -> None:
+    vs = apply_widget_values(ViewState(), catalog, {"w_thematic": "county"})
+    assert vs.thematic == "county" and to_query_params(vs)["thematic"] == "county"
+    assert apply_widget_values(vs, catalog, {"w_thematic": "off"}).thematic is None
+    assert apply_widget_values(vs, catalog, {"w_thematic": "各区县提及次数"}).thematic == "county"  # a stale label
+    assert apply_widget_values(vs, catalog, {}).thematic == "county"

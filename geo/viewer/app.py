@@ -28,12 +28,14 @@ from geo.viewer import (
     basemaps,
     docview_view,
     here_view,
+    highlight,
     layout,
     mapview,
     navlinks,
     panel,
     panel_view,
     review_view,
+    thematic_view,
     upload_map,
 )
 from geo.viewer import state as viewstate
@@ -144,6 +146,9 @@ def init_state(catalog: Catalog) -> None:
         if written is not None and viewstate.without_position(url) != viewstate.without_position(written):
             restore_view(catalog, viewstate.from_query_params(url, catalog))
             st.session_state["qp_written"] = url
+        title = viewstate.clean_title(url.get("ptitle"))  # typed in presenter mode (kept in the address)
+        if title != state().title:
+            set_state(state().with_(title=title))
         return
     vs = viewstate.from_query_params(url, catalog)
     st.session_state["home"] = (vs.center or viewstate.DEFAULT_CENTER, vs.zoom or viewstate.DEFAULT_ZOOM)
@@ -180,7 +185,10 @@ def sync_query_params() -> None:
     browser history entry (Streamlit pushes it); a move of the map alone is not: the map keeps the
     address's position current in place (geo.viewer.mapview), so Back steps through views, not pans."""
     wanted = viewstate.to_query_params(state())
-    if viewstate.without_position(st.query_params.to_dict()) != viewstate.without_position(wanted):
+    current = st.query_params.to_dict()
+    # (a presenter title the address holds uncleaned, e.g. a hand-edited link, is replaced too)
+    if (viewstate.without_position(current) != viewstate.without_position(wanted)
+            or current.get("ptitle") != wanted.get("ptitle")):
         st.query_params.from_dict(wanted)  # Streamlit adds a browser history entry
     st.session_state["qp_written"] = wanted
 
@@ -265,6 +273,8 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                        placeholder=t("all_documents", lang),
                        format_func=lambda d: f"〔{catalog.documents[d].get('kind') or '—'}〕"
                        + panel.doc_label(catalog.documents[d], lang))
+        st.selectbox(t("thematic_map", lang), thematic_view.OPTIONS, key="w_thematic", help=t("thematic_help", lang),
+                     format_func=lambda o: thematic_view.option_label(o, lang))
         st.toggle(t("presenter", lang), key="w_presenter")
         downloads(catalog, layers_dir, lang)
         with st.expander(t("map_image", lang)):
@@ -319,23 +329,13 @@ def map_spec(catalog: Catalog, vs: ViewState, layers_dir: str) -> mapview.MapSpe
         docs=vs.docs,
         basemap=vs.basemap,
         tianditu_key=tianditu_key() if vs.basemap == "tianditu" else "",
-        presenter=vs.presenter,
         center=tuple(home_center),
         zoom=int(home_zoom),
         kind_labels=tuple((k, label("kind", k, vs.lang)) for k in catalog.kinds()),
-        label_ids=presenter_label_ids(catalog, vs) if vs.presenter else (),
         fit=st.session_state.get("home_fit"),
         lang=vs.lang,
         attribution=" · ".join(catalog.attributions),
     )
-
-
-def presenter_label_ids(catalog: Catalog, vs: ViewState) -> tuple[str, ...]:
-    """The most-mentioned places on the map (under the filters): labelled in presenter mode."""
-    shown = [catalog.places[i] for i in visible_place_ids(catalog, vs)]
-    shown = [p for p in shown if p.layer not in ("admin_county", "admin_province") and p.mention_count]
-    shown.sort(key=lambda p: (-p.mention_count, p.id))
-    return tuple(p.id for p in shown[: mapview.PRESENTER_LABELS])
 
 
 def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> None:
@@ -348,17 +348,18 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     ids = docview_view.highlight_ids(catalog, vs, vs.highlighted(catalog))
     # a selection made by clicking the map is highlighted by the map itself (no re-send of the map)
     by_click = vs.selected is not None and st.session_state.get("click_selected") == vs.selected
-    if by_click and not vs.presenter and not vs.clause:
+    if by_click and not vs.clause:
         ids = [i for i in ids if i != vs.selected]
-    group = mapview.highlight_group(
+    group = highlight.highlight_group(
         (catalog.features[i] for i in ids if i in catalog.features),
-        selected=vs.selected, presenter=vs.presenter, gcj02=bool(base and base.gcj02), clear_click=not by_click,
+        selected=vs.selected, gcj02=bool(base and base.gcj02), clear_click=not by_click,
     )
     groups = [group]
     upload = uploaded_layer()
     if upload is not None and upload.get("features"):
-        groups.append(mapview.session_group(upload, gcj02=bool(base and base.gcj02)))
+        groups.append(highlight.session_group(upload, gcj02=bool(base and base.gcj02)))
     groups.append(review_view.map_group(vs.lang, gcj02=bool(base and base.gcj02)))  # the form's click request
+    groups.append(thematic_group(vs, layers_dir, bool(base and base.gcj02)))  # last: its script only
     upload_map.fly_on_new_upload(st.session_state, UPLOAD_KEY)  # a new upload: fit its places
     fly = st.session_state.get("fly")
     value = streamlit_folium.st_folium(
@@ -375,6 +376,14 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     )
     if apply_map_value(value):  # a point the form (drawn above, earlier in this run) has to show
         st.rerun()
+
+
+def thematic_group(vs: ViewState, layers_dir: str, gcj02: bool) -> Any:
+    """The thematic map's group (geo.viewer.thematic_view), sent also when off so the map clears it."""
+    if vs.thematic is None:
+        return thematic_view.group(None)
+    shift = mapview.gcj02_shift() if gcj02 else None
+    return thematic_view.group(thematic_view.payload(full_layerset(layers_dir), vs.thematic, vs.docs, vs.lang, shift))
 
 
 def uploaded_layer() -> dict[str, Any] | None:
@@ -518,5 +527,5 @@ def main() -> None:
 
 def header(vs: ViewState) -> None:
     """One line: the title and the subtitle beside it (the map gets the rest of the screen)."""
-    st.markdown(layout.page_css(False) + f'<div class="pa-title"><h3>{escape(t("app_title", vs.lang))}</h3>'
+    st.markdown(layout.page_css() + f'<div class="pa-title"><h3>{escape(t("app_title", vs.lang))}</h3>'
                 f'<span>{escape(t("app_subtitle", vs.lang))}</span></div>', unsafe_allow_html=True)

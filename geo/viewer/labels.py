@@ -20,7 +20,7 @@ LABELS_JS: str = """
   var cityTips = [];
   var declutter = function () {
     var box = map.getContainer().getBoundingClientRect(), placed = [], named = {};
-    // the selection's own permanent labels (geo.viewer.mapview.highlight_group) come first: a city
+    // the selection's own permanent labels (geo.viewer.highlight.highlight_group) come first: a city
     // they name is not labelled again, and the other labels keep clear of them
     map.getContainer().querySelectorAll(".leaflet-tooltip.pa-label").forEach(function (e) {
       named[(e.textContent || "").trim()] = true;
@@ -44,7 +44,6 @@ LABELS_JS: str = """
     });
   };
   var cityLabels = function (layerName, fc) {
-    if (cfg.presenter) { return; }
     (fc.features || []).forEach(function (f) {
       var p = f.properties || {};
       var city = layerName === "admin_prefecture" ||

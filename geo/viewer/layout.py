@@ -30,14 +30,8 @@ _ABOVE = "5.1rem"
 _BELOW = "1rem"
 
 
-def page_css(presenter: bool = False) -> str:
+def page_css() -> str:
     """The page's style sheet (a <style> block for st.markdown)."""
-    if presenter:
-        return (
-            "<style>"
-            f"{_MAP_FRAME}{{height:calc(100vh - 2.5rem)!important}}"
-            "</style>"
-        )
     return (
         "<style>"
         ".block-container{padding:2.9rem 1.2rem 0 1.2rem!important;max-width:100%!important}"

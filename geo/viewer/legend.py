@@ -85,7 +85,7 @@ def legend_config(lang: str) -> dict[str, object]:
     }
 
 
-# The legend control. Expects `map`, `cfg` (cfg.styles, cfg.legend, cfg.presenter), `esc`, `label`
+# The legend control. Expects `map`, `cfg` (cfg.styles, cfg.legend), `esc`, `label`
 # in scope; `legendAdd(kind, geom)` records a drawn kind, `legendDraw()` (re)builds the list.
 LEGEND_JS: str = """
   var drawnKinds = {};
@@ -142,7 +142,7 @@ LEGEND_JS: str = """
     options: {position: "topright"},
     onAdd: function () {
       var div = L.DomUtil.create("div", "pa-legend leaflet-bar");
-      var open = !cfg.presenter && map.getSize().x >= 900;  // a small map starts with the legend folded
+      var open = map.getSize().x >= 900;  // a small map starts with the legend folded
       div.innerHTML = '<details' + (open ? ' open' : '') + '><summary>' + esc(cfg.legend.title) +
                       '</summary><div class="pa-lg-body"></div></details>';
       L.DomEvent.disableClickPropagation(div);

@@ -9,7 +9,7 @@ Speed: the geometry is not embedded in the map script. `publish_layers` writes e
 as a slim display file (display properties only, 4 decimals ≈ 10 m) under static/_layers/<digest>/,
 and the map script fetches them. The script stays a few kilobytes, so every Streamlit rerun sends
 a few kilobytes, the browser caches the geometry, and the map is re-mounted only when the script
-changes (filters, basemap, presenter mode). The selection highlight is a separate FeatureGroup
+changes (filters, basemap). The selection highlight is a separate FeatureGroup
 (streamlit-folium's `feature_group_to_add`), so selecting does not re-mount the map.
 
 Escaping: every name from the gazetteer reaches the page as text — the tooltip strings are built
@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -43,6 +43,7 @@ from geo.viewer.basemaps import BASEMAPS
 from geo.viewer.labels import LABELS_CSS, LABELS_JS
 from geo.viewer.legend import LEGEND_CSS, LEGEND_JS
 from geo.viewer.pick import PICK_JS
+from geo.viewer.thematic_view import THEMATIC_CSS, THEMATIC_JS
 
 LOCAL_JS: list[tuple[str, str]] = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
 LOCAL_CSS: list[tuple[str, str]] = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
@@ -58,8 +59,6 @@ _PUBLISH_VERSION = "3"
 
 HIGHLIGHT_COLOR = "#d62728"
 SESSION_COLOR = "#6a3d9a"  # an uploaded plan's places
-# How many of the most-mentioned places get permanent large labels in presenter mode.
-PRESENTER_LABELS: int = 25
 
 
 # --- display files ------------------------------------------------------------------------------
@@ -186,11 +185,9 @@ class MapSpec:
     docs: tuple[str, ...] | None = None  # document filter; None = all
     basemap: str = "vector"
     tianditu_key: str = ""
-    presenter: bool = False
     center: tuple[float, float] = (30.1, 105.3)
     zoom: int = 7
     kind_labels: tuple[tuple[str, str], ...] = ()
-    label_ids: tuple[str, ...] = ()  # presenter mode: places with permanent large labels
     attribution: str = ""  # plain text credited for the lines layer (manifest attributions: © OSM …)
     fit: tuple[float, float, float, float] | None = None  # (w, s, e, n) the first view fits, if any
     lang: str = "zh"  # the legend's language
@@ -246,9 +243,7 @@ class RemoteLayers(MacroElement):
         if (el) { el.setAttribute("data-pa-id", p.id); }
       });
     });
-    if (cfg.presenter && cfg.labelIds.indexOf(p.id) >= 0) {  // presenter mode: large permanent labels
-      l.bindTooltip(esc(p.name), {permanent: true, direction: "center", className: "pa-label"});
-    }  // otherwise the hover tooltip names the feature a click would choose (geo.viewer.pick)
+    // the hover tooltip names the feature a click would choose (geo.viewer.pick)
   };
   // a click highlights its feature at once, in the browser (no re-send of the map); the Python
   // highlight group (selection from search, reader, permalink; clause places) clears it
@@ -263,6 +258,7 @@ class RemoteLayers(MacroElement):
   bindHover();
 {{ this.legend_js }}
 {{ this.labels_js }}
+{{ this.thematic_js }}
   // the map fills its frame, whose height the page sets from the viewport (geo.viewer.layout)
   var fitted = false;
   // an open legend covers the map's top right: the first view keeps its places clear of it
@@ -295,7 +291,7 @@ class RemoteLayers(MacroElement):
   map.getContainer().setAttribute("data-pa-loaded", "0");
   // a point placed only approximately (precision "approximate point") is drawn hollow: a ring in its colour
   function pointStyle(p, st) {
-    var out = L.extend({}, st.point, {radius: st.point.radius * (cfg.presenter ? 1.6 : 1)});
+    var out = L.extend({}, st.point, {radius: st.point.radius});
     if (p.precision === "approximate point") {
       out.color = color(p.kind); out.weight = Math.max(out.weight || 1, 2); out.fillOpacity = 0;
     }
@@ -303,6 +299,8 @@ class RemoteLayers(MacroElement):
   }
   cfg.layers.forEach(function (spec, i) {
     var pane = "pa-" + spec.name;
+    // the thematic map's symbols (geo.viewer.thematic_view): beneath the points, above the areas
+    if (spec.name === "points") { map.createPane("pa-thematic").style.zIndex = 300 + i; }
     map.createPane(pane).style.zIndex = 300 + i;  // below overlayPane (400): the selection highlight stays on top
     var basemap = spec.basemap;
     var lineW = spec.weight || 1;
@@ -321,9 +319,11 @@ class RemoteLayers(MacroElement):
         }
         if (spec.name === "lines") {  // real courses solid; schematic, planned and under-construction lines dashed
           return L.extend({}, st.line, {opacity: st.line.opacity * faint, dashArray: p.s === 1 ? "7 5" : null,
-                                        weight: st.line.weight + (cfg.presenter ? 2 : 0)});
+                                        weight: st.line.weight});
         }
         if (basemap) {
+          var th = themStyle(spec.name, f);
+          if (th) { return th; }
           return {color: hit ? c : "#9aa5b1", weight: hit ? lineW + 0.4 : lineW, fill: true,
                   fillColor: hit ? c : "#ffffff", fillOpacity: hit ? 0.07 : 0.03};
         }
@@ -342,10 +342,11 @@ class RemoteLayers(MacroElement):
     var quiet = basemap ? L.geoJSON(null, {
       pane: pane, interactive: false, smoothFactor: 2,
       filter: function (f) { return !kindOn(f.properties); },
-      style: function () { return {color: "#b8c0c8", weight: lineW, fill: spec.name === "admin_county",
-                                   fillColor: "#ffffff", fillOpacity: 0.05}; }
+      style: function (f) { return themStyle(spec.name, f) || {color: "#b8c0c8", weight: lineW,
+                                   fill: spec.name === "admin_county", fillColor: "#ffffff", fillOpacity: 0.05}; }
     }) : null;
     if (quiet) { quiet.addTo(map); }
+    byName[spec.name] = quiet ? [active, quiet] : [active];
     groups.push(active);
     active.on("click", onPick(active));
     active.addTo(map);
@@ -360,6 +361,7 @@ class RemoteLayers(MacroElement):
         map.getContainer().setAttribute("data-pa-loaded", String(loaded));
       });
   });
+  if (window.__paThematicWant !== undefined) { window.__paThematic(window.__paThematicWant); }
 })();
 {% endmacro %}
 """
@@ -371,6 +373,7 @@ class RemoteLayers(MacroElement):
         self.pick_js = PICK_JS
         self.legend_js = LEGEND_JS
         self.labels_js = LABELS_JS
+        self.thematic_js = THEMATIC_JS
         layers = [
             {"name": name, "url": spec.layer_urls[name], "basemap": name in BASEMAP_LAYERS,
              "weight": layer_spec(name).outline_weight}
@@ -388,8 +391,6 @@ class RemoteLayers(MacroElement):
                 "legend": legend.legend_config(spec.lang),
                 "schematicOpacity": legend.SCHEMATIC_OPACITY,
                 "labels": dict(spec.kind_labels),
-                "presenter": spec.presenter,
-                "labelIds": list(spec.label_ids) if spec.presenter else [],
                 "attribution": escape(spec.attribution),  # Leaflet shows attributions as HTML
                 "fit": [[spec.fit[1], spec.fit[0]], [spec.fit[3], spec.fit[2]]] if spec.fit else None,
                 "address": spec.address,
@@ -397,20 +398,19 @@ class RemoteLayers(MacroElement):
         )
 
 
-def _map_css(presenter: bool) -> str:
-    size = "20px" if presenter else "13px"
+def _map_css() -> str:
     return (
         "<style>"
         ".leaflet-container{background:#eef2f5;font-family:'Noto Sans CJK SC','Noto Sans SC',"
         "'Microsoft YaHei',sans-serif}"
-        f".pa-tip,.pa-label{{font-size:{size}}}"
+        ".pa-tip,.pa-label{font-size:13px}"
         ".pa-kind{color:#777;font-size:85%}"
         "html,body{height:100%;margin:0}"
         "#map_div,#map_div2{height:100vh!important;width:100%!important}"
         # no focus rectangle around a clicked SVG path (the selection style shows what is chosen)
         "path.leaflet-interactive:focus{outline:none}"
-        + LEGEND_CSS + LABELS_CSS +
-        f".pa-label{{font-weight:600;background:rgba(255,255,255,.85);{'padding:2px 6px;' if presenter else ''}}}"
+        + LEGEND_CSS + LABELS_CSS + THEMATIC_CSS +
+        ".pa-label{font-weight:600;background:rgba(255,255,255,.85)}"
         "</style>"
     )
 
@@ -421,8 +421,8 @@ def build_map(spec: MapSpec) -> folium.Map:
         location=list(spec.center),
         zoom_start=spec.zoom,
         tiles=None,
-        control_scale=not spec.presenter,
-        zoom_control=not spec.presenter,
+        control_scale=True,
+        zoom_control=True,
         prefer_canvas=False,
         zoom_snap=0.5,  # half zoom levels: the first view fits the economic circle more tightly
     )
@@ -448,122 +448,9 @@ def build_map(spec: MapSpec) -> folium.Map:
                 overlay=True,
                 max_zoom=base.max_zoom,
             ).add_to(m)
-    m.get_root().header.add_child(Element(_map_css(spec.presenter)), name="pa_css")
+    m.get_root().header.add_child(Element(_map_css()), name="pa_css")
     RemoteLayers(spec).add_to(m)
     return m
-
-
-class _ClearClientSelection(MacroElement):
-    """Removes the browser-side click highlight when the highlight group is (re)drawn."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}if (window.__paClearSel) { window.__paClearSel(); }{% endmacro %}"
-    )
-
-
-def point_parts(feature: dict[str, Any]) -> list[dict[str, Any]]:
-    """A MultiPoint feature as one Point feature per part (folium's marker and tooltip code calls
-    getElement() on each layer, which a MultiPoint's layer group does not have); others as they are."""
-    geom = feature.get("geometry") or {}
-    if geom.get("type") != "MultiPoint":
-        return [feature]
-    return [{**feature, "geometry": {"type": "Point", "coordinates": c}} for c in geom.get("coordinates") or []]
-
-
-def highlight_group(
-    features: Iterable[Mapping[str, Any]],
-    selected: str | None = None,
-    presenter: bool = False,
-    gcj02: bool = False,
-    clear_click: bool = True,
-) -> folium.FeatureGroup:
-    """The selection highlight: the given features drawn on top, names as (escaped) tooltips.
-
-    Passed to st_folium as `feature_group_to_add`, so changing it does not re-mount the map.
-    In presenter mode the names are permanent, large labels. A place selected by a click on the
-    map is highlighted in the browser at once; `clear_click` (a selection made elsewhere) removes
-    that highlight when this group is drawn.
-    """
-    fn = gcj02_shift() if gcj02 else None
-    group = folium.FeatureGroup(name="selection")
-    if clear_click:
-        _ClearClientSelection().add_to(group)
-    for f in features:
-        slim = display_feature(f, fn)
-        if slim["geometry"] is None:
-            continue
-        is_sel = slim["id"] == selected
-        style = {
-            "color": HIGHLIGHT_COLOR if is_sel else "#ff7f0e",
-            "weight": 4 if is_sel else 3,
-            "fillColor": "#ffd166",
-            "fillOpacity": 0.3 if is_sel else 0.06,  # many areas at once (a document) stay readable
-            "opacity": 0.95,
-        }
-        gj = folium.GeoJson(
-            {"type": "FeatureCollection", "features": point_parts(slim)},
-            style_function=lambda _f, s=style: s,
-            marker=folium.CircleMarker(radius=10 if presenter else 7, color=style["color"], weight=3,
-                                       fill=True, fill_color="#ffd166", fill_opacity=0.9),
-        )
-        name = escape(str(slim["properties"].get("name") or ""))
-        inside = label_point(slim["geometry"]) if is_sel and not presenter else None
-        folium.Tooltip(name, permanent=(presenter or is_sel) and inside is None, class_name="pa-label",
-                       sticky=False).add_to(gj)
-        gj.add_to(group)
-        if inside is not None:  # an area's or a line's name: at a point well inside it, not on its edge
-            anchor = folium.CircleMarker(location=[inside[1], inside[0]], radius=0, opacity=0, fill_opacity=0,
-                                         interactive=False)
-            folium.Tooltip(name, permanent=True, direction="center", class_name="pa-label").add_to(anchor)
-            anchor.add_to(group)
-    return group
-
-
-def label_point(geometry: Mapping[str, Any] | None) -> tuple[float, float] | None:
-    """(lon, lat) where an area's or a line's label goes: the pole of inaccessibility of its largest
-    polygon (shapely's polylabel), or a line's middle; None for points (their tooltip sits beside them)."""
-    from shapely.geometry import shape
-    from shapely.ops import polylabel
-
-    if not geometry or str(geometry.get("type", "")).endswith("Point"):
-        return None
-    try:
-        geom = shape(geometry)
-    except (ValueError, TypeError, AttributeError):
-        return None
-    if geom.is_empty:
-        return None
-    parts = list(getattr(geom, "geoms", [geom]))
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        largest = max(parts, key=lambda g: g.area)
-        pt = polylabel(largest, tolerance=max(largest.length / 2000, 1e-4))
-    elif geom.geom_type in ("LineString", "MultiLineString"):
-        longest = max(parts, key=lambda g: g.length)
-        pt = longest.interpolate(0.5, normalized=True)
-    else:
-        pt = geom.representative_point()
-    return round(pt.x, 6), round(pt.y, 6)
-
-
-def session_group(feature_collection: Mapping[str, Any], gcj02: bool = False) -> folium.FeatureGroup:
-    """An uploaded plan's session layer (geo.upload), drawn in purple with escaped tooltips."""
-    fn = gcj02_shift() if gcj02 else None
-    group = folium.FeatureGroup(name="upload")
-    style = {"color": SESSION_COLOR, "weight": 2.5, "fillColor": SESSION_COLOR, "fillOpacity": 0.12,
-             "opacity": 0.9, "dashArray": "2 4"}
-    for f in feature_collection.get("features", []):
-        slim = display_feature(f, fn)
-        if slim["geometry"] is None:
-            continue
-        gj = folium.GeoJson(
-            {"type": "FeatureCollection", "features": point_parts(slim)},
-            style_function=lambda _f, s=style: s,
-            marker=folium.CircleMarker(radius=6, color=SESSION_COLOR, weight=2, fill=True,
-                                       fill_color=SESSION_COLOR, fill_opacity=0.7),
-        )
-        folium.Tooltip(escape(str(slim["properties"].get("name") or "")), class_name="pa-tip").add_to(gj)
-        gj.add_to(group)
-    return group
 
 
 FIT_ROOM_PX: tuple[int, int] = (480, 420)  # the part of the map a fly-to-fit aims at (room for the legend)

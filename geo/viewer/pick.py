@@ -85,7 +85,7 @@ PICK_JS: str = """
       var lyr = best.layer;
       if (!lyr || !lyr.setStyle) { return; }
       window.__paClearSel();
-      lyr.setStyle(lyr instanceof L.CircleMarker ? {color: "#d62728", weight: 3, radius: cfg.presenter ? 10 : 8}
+      lyr.setStyle(lyr instanceof L.CircleMarker ? {color: "#d62728", weight: 3, radius: 8}
                                                  : selStyle);
       if (lyr.bringToFront) { lyr.bringToFront(); }
       window.__paSel = {group: best.group, layer: lyr};

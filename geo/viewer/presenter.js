@@ -37,6 +37,23 @@
   var titleEl = document.getElementById("pp-title");
   titleEl.textContent = CFG.title;
   titleEl.title = S.presenter_title_hint;
+  // the edited title goes into the app page's address in place (no rerun), as `ptitle`: the permalink
+  // of this view carries it (geo.viewer.state.clean_title limits it again on the way back)
+  function keepTitle() {
+    var v = titleEl.textContent.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim().slice(0, CFG.titleMax);
+    try {
+      var w = window.parent, u = new URL(w.location.href);
+      if (v && v !== CFG.defaultTitle) { u.searchParams.set("ptitle", v); } else { u.searchParams.delete("ptitle"); }
+      w.history.replaceState(w.history.state, "", u.pathname + u.search);
+    } catch (e) { /* not the app's own page */ }
+    return v;
+  }
+  titleEl.addEventListener("input", keepTitle);
+  titleEl.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); titleEl.blur(); } });
+  titleEl.addEventListener("blur", function () {
+    var v = keepTitle();
+    if (titleEl.textContent !== (v || CFG.defaultTitle)) { titleEl.textContent = v || CFG.defaultTitle; }
+  });
   var exitBtn = document.getElementById("pp-exit");
   exitBtn.textContent = "✕ " + S.presenter_exit + " (Esc)";
   exitBtn.addEventListener("click", leave);

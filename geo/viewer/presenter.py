@@ -1,7 +1,8 @@
 """Presenter mode: a full-viewport view of its own for projectors and screen sharing (issue 13).
 
 What it shows: a title the presenter sets (the document's or the selected place's by default;
-`ptitle` in the URL, and editable in place), the map, a legend that is always visible, and the
+editable in place, and kept as `ptitle` in the page address as it is typed, so a permalink reopens
+it: geo.viewer.state), the map, a legend that is always visible, and the
 selected clause as a large caption. Arrow keys step through the clauses of the selection (a
 place's clauses) or of the document (`docs` with one id, or the reader's `doc`), each step
 highlighting its places; Esc or the visible exit button leave the mode. `T` toggles the county
@@ -43,13 +44,15 @@ ABSTRACT_LAYERS = frozenset({"regions", "admin_province"})  # labelled only whil
 CAPTION_CHARS = 220
 STRING_KEYS = ("presenter_exit", "presenter_step", "presenter_legend", "presenter_current", "presenter_thematic",
                "presenter_keys", "presenter_no_clause", "presenter_title_hint", "mentions")
-# Hide Streamlit's chrome and give the component iframe the whole viewport.
+# Hide Streamlit's chrome and give the component iframe the whole viewport. Hidden, not removed
+# (visibility and opacity, not display): the page beneath keeps its layout, so its map is not resized, which
+# would make it report a new view and rerun the app while presenter mode loads (and again on leaving).
 PAGE_CSS = (
     "<style>/*pp-presenter-css*/[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],header,[data-testid=stToolbar],"
-    "[data-testid=stDecoration],[data-testid=stStatusWidget]{display:none!important}"
-    ".block-container{padding:0!important;max-width:100%!important}"
+    "[data-testid=stDecoration],[data-testid=stStatusWidget]{visibility:hidden!important;opacity:0!important;"
+    "pointer-events:none!important}"  # opacity too: widget labels set their own visibility
     'iframe[title="st.iframe"]{position:fixed!important;inset:0!important;width:100vw!important;'
-    "height:100vh!important;border:0!important;z-index:999990;background:#fff}</style>"
+    "height:100vh!important;border:0!important;z-index:2147483000!important;background:#fff}</style>"
 )
 
 
@@ -131,6 +134,8 @@ def payload(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str
     w, s_, e, n = default_extent(layerset)
     return {
         "title": title or default_title,
+        "defaultTitle": default_title,
+        "titleMax": viewstate.TITLE_CHARS,
         "doc": doc,
         "selected": vs.selected if vs.selected in places else None,
         "steps": steps,
@@ -186,6 +191,5 @@ def render(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str,
     import streamlit as st
     import streamlit.components.v1 as components
 
-    title = str(st.query_params.get("ptitle") or "")
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    components.html(cached_page(layerset, catalog, vs, layer_urls, title), height=700, scrolling=False)
+    components.html(cached_page(layerset, catalog, vs, layer_urls, vs.title), height=700, scrolling=False)

@@ -8,7 +8,9 @@ what streamlit-folium returns.
 Query parameters: `sel` place id · `clause` clause whose places are highlighted ·
 `docs` comma-separated document ids (absent: all) · `layers` comma-separated kinds (absent: the
 manifest's default view) ·
-`basemap` · `lat`, `lon`, `z` map view · `presenter=1` · `lang` (zh|en) · `view` (map|reader|upload) ·
+`basemap` · `lat`, `lon`, `z` map view · `presenter=1` · `ptitle` the presenter's own title (at most
+TITLE_CHARS characters, control characters dropped; the presenter view puts it in as text) ·
+`thematic` (county|prefecture) the thematic map on the main map · `lang` (zh|en) · `view` (map|reader|upload) ·
 `doc` the document open in the reader.
 """
 
@@ -27,6 +29,8 @@ from geo.viewer.i18n import DEFAULT_LANG, normalize_lang
 VIEWS: tuple[str, ...] = ("map", "reader", "upload", "ask")
 DEFAULT_CENTER: tuple[float, float] = (30.1, 105.3)  # between Chengdu and Chongqing
 DEFAULT_ZOOM: int = 7
+THEMATIC_LEVELS: tuple[str, ...] = ("county", "prefecture")  # geo.render.thematic.LEVELS
+TITLE_CHARS: int = 120  # the longest presenter title a link carries
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class ViewState:
     lang: str = DEFAULT_LANG
     view: str = "map"
     reader_doc: str | None = None
+    thematic: str | None = None  # the main map's thematic map level; None = off
+    title: str = ""  # presenter mode's title as the presenter set it ("" = the default title)
 
     def with_(self, **changes: Any) -> ViewState:
         """A copy with some fields changed."""
@@ -73,6 +79,14 @@ def _float(value: str | None) -> float | None:
     return f
 
 
+def clean_title(value: str | None) -> str:
+    """A presenter title as a link may carry it: control characters (line breaks, NUL …) dropped,
+    spaces collapsed, at most TITLE_CHARS characters. Escaping is the output's job (URL encoding in
+    links; the presenter view sets it as text)."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(value or ""))
+    return " ".join(text.split())[:TITLE_CHARS]
+
+
 def to_query_params(state: ViewState) -> dict[str, str]:
     """The permalink query parameters of a view (defaults left out, so links stay short)."""
     q: dict[str, str] = {}
@@ -93,6 +107,10 @@ def to_query_params(state: ViewState) -> dict[str, str]:
         q["z"] = str(int(state.zoom))
     if state.presenter:
         q["presenter"] = "1"
+    if state.title:
+        q["ptitle"] = clean_title(state.title)
+    if state.thematic in THEMATIC_LEVELS:
+        q["thematic"] = str(state.thematic)
     if state.lang != DEFAULT_LANG:
         q["lang"] = state.lang
     if state.view != "map":
@@ -103,11 +121,14 @@ def to_query_params(state: ViewState) -> dict[str, str]:
 
 
 POSITION_PARAMS: frozenset[str] = frozenset({"lat", "lon", "z"})
+# kept current in the address bar by the browser itself (history.replaceState), no rerun: the map's
+# position (geo.viewer.mapview) and the presenter's title as it is typed (geo.viewer.presenter)
+IN_PLACE_PARAMS: frozenset[str] = POSITION_PARAMS | {"ptitle"}
 
 
 def without_position(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Query parameters without the map position (lat, lon, z)."""
-    return {k: v for k, v in params.items() if k not in POSITION_PARAMS}
+    """Query parameters without those the page keeps current in place (map position, presenter title)."""
+    return {k: v for k, v in params.items() if k not in IN_PLACE_PARAMS}
 
 
 def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None) -> ViewState:
@@ -141,6 +162,7 @@ def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None)
     z = _float(get("z"))
     zoom = int(min(max(z, 1), 19)) if z is not None else None
     view = get("view") or "map"
+    thematic = get("thematic")
     return ViewState(
         selected=selected,
         clause=clause,
@@ -153,11 +175,14 @@ def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None)
         lang=normalize_lang(get("lang")),
         view=view if view in VIEWS else "map",
         reader_doc=reader_doc,
+        thematic=thematic if thematic in THEMATIC_LEVELS else None,
+        title=clean_title(get("ptitle")),
     )
 
 
 # The sidebar widgets (Streamlit session-state keys) that mirror ViewState fields.
-WIDGET_KEYS: tuple[str, ...] = ("w_lang", "w_view", "w_basemap", "w_kinds", "w_docs", "w_presenter", "w_doc")
+WIDGET_KEYS: tuple[str, ...] = ("w_lang", "w_view", "w_basemap", "w_kinds", "w_docs", "w_presenter", "w_doc",
+                                "w_thematic")
 
 
 def widget_values(state: ViewState, catalog: Catalog) -> dict[str, Any]:
@@ -169,6 +194,7 @@ def widget_values(state: ViewState, catalog: Catalog) -> dict[str, Any]:
         "w_presenter": state.presenter,
         "w_view": state.view,
         "w_doc": state.reader_doc or next(iter(catalog.documents), None),
+        "w_thematic": state.thematic or "off",
     }
 
 
@@ -187,6 +213,8 @@ def apply_widget_values(state: ViewState, catalog: Catalog, values: Mapping[str,
     docs = tuple(d for d in values.get("w_docs") or () if d in catalog.documents)
     doc = values.get("w_doc")
     doc = doc if doc in catalog.documents else state.reader_doc
+    thematic = values.get("w_thematic", state.thematic or "off")
+    thematic = thematic if thematic in THEMATIC_LEVELS + ("off",) else state.thematic or "off"
     return state.with_(
         lang=normalize_lang(values.get("w_lang")),
         view=view,
@@ -195,6 +223,7 @@ def apply_widget_values(state: ViewState, catalog: Catalog, values: Mapping[str,
         docs=docs or None,
         presenter=bool(values.get("w_presenter")),
         reader_doc=doc if view == "reader" else state.reader_doc,
+        thematic=None if thematic == "off" else thematic,
     )
 
 
