@@ -5,21 +5,26 @@ The toy readers of tests/toy_readers.py are registered from a test module, the w
 register its own: one hangs, one allocates without end, one reads. This process plays the server:
 the hanging and the allocating file are answered with their limit's message in time, and this
 process's own memory does not grow. A reader the child cannot load by name (a lambda, a nested
-function) is refused at registration with ReaderError.
+function) is refused at registration with ReaderError. A caller killed mid-read leaves neither its
+reader nor (after the next read) its temporary folder behind.
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import signal
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import toy_readers
 
 from geo import settings
 from geo.corpus import read_bounded, read_bounded_report
+from geo.corpus.bounded import TEMP_PREFIX
 from geo.corpus.readers import Reader, register_reader, unregister_reader
 from geo.errors import InputFileError, ReaderError
 
@@ -86,3 +91,45 @@ def test_a_reader_module_the_child_cannot_import_is_a_reader_error(toys: None, m
     with pytest.raises(ReaderError, match=r"reader of \.pid \(pid toy\) cannot be loaded in the bounded reader "
                                           r"process: toy_readers\.read_pid \(ModuleNotFoundError"):
         read_bounded(("plan.pid", b"x"))
+
+
+def _readers_in(folder: Path) -> list[int]:
+    """Pids of reader processes whose command line names `folder`."""
+    out = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if str(folder) in (proc / "cmdline").read_bytes().decode(errors="replace"):
+                    out.append(int(proc.name))
+            except OSError:
+                pass
+    return out
+
+
+def test_a_killed_caller_leaves_no_reader_and_no_folder_behind(toys: None) -> None:
+    """`geo add` SIGKILLed while its reader hangs: the reader dies with it (it would otherwise run
+    with nobody enforcing the time limit), and the next read removes the dead caller's folder."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the caller, killed below
+        try:
+            read_bounded(("stuck.hang", b"x"))
+        finally:
+            os._exit(0)
+    deadline = time.monotonic() + 30
+    folders: list[Path] = []
+    while not folders and time.monotonic() < deadline:
+        folders = list(Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}{pid}-*"))
+        time.sleep(0.05)
+    assert len(folders) == 1
+    while not _readers_in(folders[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    readers = _readers_in(folders[0])
+    assert readers
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    while _readers_in(folders[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _readers_in(folders[0]) == []
+    assert folders[0].exists()  # nobody cleaned up after the killed caller …
+    read_bounded(("plan.pid", b"x"))
+    assert not folders[0].exists()  # … until the next read

@@ -20,6 +20,7 @@ import json
 import os
 import resource
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,6 +37,8 @@ __all__ = ["BoundedRead", "read_bounded", "read_bounded_report"]
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent.parent)
 # the child's CPU priority below its parent's (os.setpriority): see _lower_priority
 READER_NICENESS: int = 10
+# the temporary folder of one read: "<prefix><parent pid>-<random>" in the system's temporary folder
+TEMP_PREFIX: str = "plan-atlas-reader-"
 # how often the parent samples the child's peak RSS while it waits (the child reports its own at the end)
 PEAK_SAMPLE_SECONDS: float = 0.1
 
@@ -68,12 +71,14 @@ def read_bounded_report(
     reader = reader_for(name)
     spec = asdict(reader_spec(reader)) if reader is not None else None
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="plan-atlas-reader-") as tmp:
+    _remove_orphaned_dirs()
+    with tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
         src, out = Path(tmp) / "input", Path(tmp) / "output.json"
         src.write_bytes(data)
         paths = [_PACKAGE_PARENT] + ([spec["path"]] if spec and spec["path"] else [])
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(dict.fromkeys(paths)),
-                   PLAN_ATLAS_READER_MEMORY=str(memory), PLAN_ATLAS_READER_SPEC=json.dumps(spec))
+                   PLAN_ATLAS_READER_MEMORY=str(memory), PLAN_ATLAS_READER_SPEC=json.dumps(spec),
+                   PLAN_ATLAS_READER_PARENT=str(os.getpid()))
         env.pop("PLAN_ATLAS_KILL_AT", None)  # the crash tests' hook counts the parent's writes only
         proc = subprocess.Popen(
             [sys.executable, "-m", "geo.corpus.bounded", str(src), str(out), name],
@@ -153,6 +158,31 @@ def _wait(pid: int, timeout: float) -> tuple[int, int, bool]:
             os.close(pidfd)
 
 
+def _remove_orphaned_dirs() -> None:
+    """Remove the temporary folders of reads whose parent was killed (a SIGKILLed `geo add` cannot
+    clean up; its child dies with it, see `_die_with_parent`)."""
+    from geo.storage import pid_alive
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*-*"):
+        pid = folder.name[len(TEMP_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """In the child: be SIGKILLed when the parent dies (Linux PR_SET_PDEATHSIG), so a killed `geo add`
+    or server leaves no reader behind — without it nobody enforces the wall-time limit."""
+    parent = int(os.environ.get("PLAN_ATLAS_READER_PARENT", "0") or 0)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        pass
+    if parent and os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
 def _vm_hwm(pid: int) -> int:
     """Peak RSS (VmHWM) of a running process in bytes, 0 when it is gone. Read from /proc while the
     child runs: its rusage would count the pages of this (forking) process too."""
@@ -206,6 +236,7 @@ def _load_reader(name: str, spec: dict | None) -> None:
 
 
 def _child(argv: list[str]) -> int:
+    _die_with_parent()
     src, out, name = argv
     memory = int(os.environ.get("PLAN_ATLAS_READER_MEMORY", settings.MAX_READER_MEMORY_BYTES))
     spec = json.loads(os.environ.get("PLAN_ATLAS_READER_SPEC", "null") or "null")
