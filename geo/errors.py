@@ -45,3 +45,8 @@ class QueryError(PlanAtlasError):
 
 class ThemesError(PlanAtlasError):
     """data/themes.csv is missing or malformed (the message names the file and row)."""
+
+
+class ReaderError(PlanAtlasError):
+    """A registered reader cannot run where it must: its function cannot be loaded by name in the
+    bounded reader process (geo.corpus.bounded)."""

@@ -2,19 +2,26 @@
 
 The kill hook is geo.storage's (every write, rename, unlink, mkdir of a change goes through it):
 the k-th operation SIGKILLs the process. The command runs in a forked copy of this test process
-(`geo.cli.main`, imports and caches already warm, so one run costs ~1–2 s instead of ~4 s) and,
+(`geo.cli.main`, imports and caches already warm, so one run costs ~2 s of CPU instead of ~10) and,
 for two cases, as a real `python -m geo` process. After each kill the next command (geo.journal's
 recovery, which every `geo` command runs first) must leave data/ and layers/ exactly as before or
 exactly as after an uninterrupted run — whose layers/ equal a fresh build —, and no stray file
 (staging folders, `.layers-*.tmp`, temporary files) anywhere under the root.
 
-Kill points: by default every operation except the middle ones of the run of layer files written
-into the staging folder (first and last kept); PLAN_ATLAS_CRASH_ALL=1 uses every operation.
-Random moments: PLAN_ATLAS_CRASH_RANDOM (default 20) per command.
+Kill points: every operation of the uninterrupted run. Random moments: PLAN_ATLAS_CRASH_RANDOM
+(default 20) per command.
+
+What one kill costs, and how it is kept small: the killed command's own work up to the kill (the
+bounded reader's child imports only python-docx; the build's caches are warm), nothing else —
+the work folder is put back as hard links of the start state (files are only ever replaced,
+never edited in place: checked at the end, the start state's files must still hash as before), the
+end state is compared by hashes against one snapshot of each of the two allowed states, and the
+kills run in PLAN_ATLAS_CRASH_WORKERS (default 2) forked workers, each with its own work folder.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -22,8 +29,10 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import test_upload_files
@@ -35,13 +44,30 @@ from geo.ingest import recover
 template_root = test_upload_files.template_root
 NOW = "20260101T000000"
 RANDOM_RUNS = int(os.environ.get("PLAN_ATLAS_CRASH_RANDOM", "20"))
-ALL_POINTS = os.environ.get("PLAN_ATLAS_CRASH_ALL", "") not in ("", "0")
+WORKERS = max(1, int(os.environ.get("PLAN_ATLAS_CRASH_WORKERS", "2")))
 ALLOWED_EXTRA = {"build", "build/ingest.lock"}
 
 
 def _reset(src: Path, dst: Path) -> None:
+    """dst becomes a copy of src (a real copy: src may be changed afterwards)."""
     shutil.rmtree(dst, ignore_errors=True)
     shutil.copytree(src, dst, symlinks=True)
+
+
+def _relink(src: Path, dst: Path) -> None:
+    """dst becomes src, data/ and layers/ as hard links: cheap, and safe as long as nothing edits
+    their files in place (a change replaces files, never edits them; `Scenario.check_pristine`
+    proves it afterwards). The rest is copied: build/ingest.lock must be a file of its own, as
+    an flock is held on the file, not on the name."""
+    shutil.rmtree(dst, ignore_errors=True)
+
+    def link_or_copy(s: str, d: str) -> None:
+        if Path(s).relative_to(src).parts[0] in ("data", "layers"):
+            os.link(s, d)
+        else:
+            shutil.copy2(s, d)
+
+    shutil.copytree(src, dst, symlinks=True, copy_function=link_or_copy)
 
 
 def strays(root: Path) -> list[str]:
@@ -105,19 +131,45 @@ def _ops(log: Path) -> list[tuple[int, str, str]]:
     return [(int(n), op, path) for n, op, path in rows]
 
 
-def kill_points(ops: list[tuple[int, str, str]]) -> list[int]:
-    """Every operation, or (default) all but the middle ones of each run of staged layer files."""
-    if ALL_POINTS:
-        return [n for n, _, _ in ops]
-    points = []
-    for i, (n, _, path) in enumerate(ops):
-        inner = ".layers-build-" in path
-        prev_inner = i > 0 and ".layers-build-" in ops[i - 1][2]
-        next_inner = i + 1 < len(ops) and ".layers-build-" in ops[i + 1][2]
-        if inner and prev_inner and next_inner:
-            continue
-        points.append(n)
-    return points
+def in_workers(jobs: list[Any], run: Callable[[Path, Any], str], base: Path) -> list[str]:
+    """run(work folder, job) for every job, in WORKERS forked processes (each with its own work
+    folder), in job order; a job's failed assertion comes back as "FAILED: <message>"."""
+    n = min(WORKERS, len(jobs))
+    if n <= 1:
+        return [_outcome(run, base / "work-0", job) for job in jobs]
+    readers = []
+    for w in range(n):
+        r, wfd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the worker
+            code = 1
+            try:
+                os.close(r)
+                mine = {i: _outcome(run, base / f"work-{w}", job) for i, job in enumerate(jobs) if i % n == w}
+                with os.fdopen(wfd, "w", encoding="utf-8") as fh:
+                    json.dump(mine, fh)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(wfd)
+        readers.append((pid, r))
+    results: dict[int, str] = {}
+    for pid, r in readers:
+        with os.fdopen(r, encoding="utf-8") as fh:
+            text = fh.read()
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0 and text, f"worker {pid} failed"
+        results.update({int(k): v for k, v in json.loads(text).items()})
+    return [results[i] for i in range(len(jobs))]
+
+
+def _outcome(run: Callable[[Path, Any], str], work: Path, job: Any) -> str:
+    try:
+        return run(work, job)
+    except AssertionError as exc:
+        return f"FAILED: {exc}"
+    except Exception:  # noqa: BLE001 - reported to the parent, which fails the test with it
+        return f"FAILED: {traceback.format_exc()}"
 
 
 class Scenario:
@@ -139,19 +191,24 @@ class Scenario:
         assert self.snap_after != self.snap_before
         assert strays(self.after) == []
 
-    def check(self, label: str, run: Callable[[], int]) -> str:
-        """Run (killed), then the next command's recovery; the state must be before or after."""
-        _reset(self.before, self.work)
-        run()
-        recover(self.work)
-        snap = snapshot(self.work)
-        assert strays(self.work) == [], f"{label}: stray files {strays(self.work)}"
+    def check(self, label: str, run: Callable[[Path], int], work: Path | None = None) -> str:
+        """Run (killed) in `work`, then the next command's recovery; the state must be before or after."""
+        work = work or self.work
+        _relink(self.before, work)
+        run(work)
+        recover(work)
+        snap = snapshot(work)
+        assert strays(work) == [], f"{label}: stray files {strays(work)}"
         if snap == self.snap_before:
             return "before"
         assert snap == self.snap_after, f"{label}: data/ and layers/ are neither as before nor as after: " + str(
             sorted(k for k in set(snap) | set(self.snap_after) if snap.get(k) != self.snap_after.get(k))[:8]
         )
         return "after"
+
+    def check_pristine(self) -> None:
+        """The start state still hashes as it did: no run edited a hard-linked file in place."""
+        assert snapshot(self.before) == self.snap_before
 
 
 @pytest.fixture(scope="module")
@@ -192,28 +249,38 @@ def test_uninterrupted_add_gives_layers_equal_to_a_fresh_build(scenarios: dict[s
 @pytest.mark.parametrize("command", ["add", "remove"])
 def test_killed_at_every_write(scenarios: dict[str, Scenario], command: str) -> None:
     sc = scenarios[command]
-    points = kill_points(sc.ops)
-    assert len(sc.ops) >= 20 and len(points) >= 20
-    outcomes = {}
-    for k in points:
-        outcomes[k] = sc.check(f"{command} killed at op {k} {sc.ops[k - 1][1:]}",
-                               lambda k=k: _forked(sc.work, sc.argv, kill_at=k))
+    points = [n for n, _, _ in sc.ops]
+    assert len(points) >= 20 and points == list(range(1, len(points) + 1))
+
+    def killed_at(work: Path, k: int) -> str:
+        return sc.check(f"{command} killed at op {k} {sc.ops[k - 1][1:]}",
+                        lambda w: _forked(w, sc.argv, kill_at=k), work)
+
+    outcomes = dict(zip(points, in_workers(points, killed_at, sc.base), strict=True))
+    failed = {k: v for k, v in outcomes.items() if v.startswith("FAILED")}
+    assert not failed, failed
     # before the journal is committed the change is rolled back, after it it is completed
     commit = next(n for n, op, path in sc.ops if op == "write" and path.endswith("/journal.json"))
     assert all(v == "before" for k, v in outcomes.items() if k <= commit), outcomes
     assert all(v == "after" for k, v in outcomes.items() if k > commit), outcomes
+    sc.check_pristine()
 
 
 @pytest.mark.parametrize("command", ["add", "remove"])
 def test_killed_at_random_moments(scenarios: dict[str, Scenario], command: str) -> None:
     sc = scenarios[command]
     rng = random.Random(f"{command}-{RANDOM_RUNS}")
-    seen = set()
-    for i in range(RANDOM_RUNS):
-        at = rng.uniform(0.0, sc.seconds * 1.1)
-        seen.add(sc.check(f"{command} killed after {at:.2f} s (run {i})",
-                          lambda at=at: _forked_killed_after(sc.work, sc.argv, at)))
-    assert seen <= {"before", "after"}
+    moments = [rng.uniform(0.0, sc.seconds * 1.1) for _ in range(RANDOM_RUNS)]
+
+    def killed_after(work: Path, job: tuple[int, float]) -> str:
+        i, at = job
+        return sc.check(f"{command} killed after {at:.2f} s (run {i})",
+                        lambda w: _forked_killed_after(w, sc.argv, at), work)
+
+    outcomes = in_workers(list(enumerate(moments)), killed_after, sc.base)
+    assert len(outcomes) == RANDOM_RUNS
+    assert set(outcomes) <= {"before", "after"}, [o for o in outcomes if o.startswith("FAILED")]
+    sc.check_pristine()
 
 
 def _cli(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -222,20 +289,41 @@ def _cli(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]
                           text=True, timeout=300)
 
 
+def _cli_all(runs: list[tuple[Path, list[str], dict[str, str]]]) -> list[subprocess.CompletedProcess[str]]:
+    """`_cli` for several (root, args, env) at once: started together, then waited for."""
+    procs = []
+    for root, args, env in runs:
+        full = {**os.environ, "PLAN_ATLAS_ROOT": str(root), "PYTHONPATH": str(REPO), "PLAN_ATLAS_NOW": NOW, **env}
+        procs.append((args, subprocess.Popen([sys.executable, "-m", "geo", *args], cwd=REPO, env=full, text=True,
+                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
+    out = []
+    for args, proc in procs:
+        stdout, stderr = proc.communicate(timeout=300)
+        out.append(subprocess.CompletedProcess(args, proc.returncode, stdout, stderr))
+    return out
+
+
 def test_real_process_killed_then_next_command_says_so(scenarios: dict[str, Scenario]) -> None:
+    """Two real `python -m geo add` processes (one killed just before the journal is committed,
+    one just after), side by side in their own copies; then `geo docs` in each says what it did."""
     sc = scenarios["add"]
     commit = next(n for n, op, path in sc.ops if op == "write" and path.endswith("/journal.json"))
-    for k, state, word in ((commit - 1, sc.snap_before, "rolled back"), (commit + 2, sc.snap_after, "completed")):
-        _reset(sc.before, sc.work)
-        killed = _cli(sc.work, *sc.argv, PLAN_ATLAS_KILL_AT=str(k))
-        assert killed.returncode == -signal.SIGKILL, killed.stderr
-        nxt = _cli(sc.work, "docs")
-        assert nxt.returncode == 0, nxt.stderr
-        lines = [ln for ln in nxt.stderr.splitlines() if ln.startswith("recovered:")]
-        assert len(lines) == 1 and word in lines[0], nxt.stderr
-        assert snapshot(sc.work) == state and strays(sc.work) == []
-    again = _cli(sc.work, "docs")
+    cases = [(commit - 1, sc.snap_before, "rolled back"), (commit + 2, sc.snap_after, "completed")]
+    works = [sc.base / f"real-{k}" for k, _, _ in cases]
+    for work in works:
+        _relink(sc.before, work)
+    killed = _cli_all([(work, [*sc.argv], {"PLAN_ATLAS_KILL_AT": str(k)})
+                       for work, (k, _, _) in zip(works, cases, strict=True)])
+    assert [p.returncode for p in killed] == [-signal.SIGKILL] * 2, [p.stderr for p in killed]
+    nxt = _cli_all([(work, ["docs"], {}) for work in works])
+    for work, (_, state, word), run in zip(works, cases, nxt, strict=True):
+        assert run.returncode == 0, run.stderr
+        lines = [ln for ln in run.stderr.splitlines() if ln.startswith("recovered:")]
+        assert len(lines) == 1 and word in lines[0], run.stderr
+        assert snapshot(work) == state and strays(work) == []
+    again = _cli(works[0], "docs")
     assert again.returncode == 0 and "recovered" not in again.stderr
+    sc.check_pristine()
 
 
 def test_killed_geo_build_leaves_no_stray_folder(scenarios: dict[str, Scenario]) -> None:

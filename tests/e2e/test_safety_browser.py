@@ -1,8 +1,10 @@
 """End to end, issue 16: the real app (streamlit run app.py) on a temporary copy of data/ and layers/.
 
 - A zip bomb uploaded in one session while a second session clicks places on the map: the reader
-  runs in a bounded child process, the bomb is answered with its limit, and the other session's clicks
-  keep being answered (clause panel shown; median within 1 s, none over 1.5 s); the server's RSS stays put.
+  runs in a bounded child process (at a lower CPU priority), the bomb is answered with its limit, and
+  every one of the other session's clicks is answered (clause panel shown) within 1 s — or, when the
+  machine is so loaded that the same clicks without an upload take longer, within 1.25× the slowest
+  of those; the server's RSS stays put and its CPU time is printed for both phases.
 - Without the editor sign-in there is no way to write into data/: an uploaded plan is analysed,
   but no "保存到语料库" button exists, and data/ and layers/ are byte-identical afterwards.
 """
@@ -10,8 +12,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
-import statistics
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,8 +59,16 @@ def _plan_docx(path: Path) -> Path:
     return path
 
 
+def _cpu_seconds(app: AppServer) -> float:
+    """CPU time (user + system) the streamlit server process has used so far."""
+    assert app.proc is not None
+    fields = Path(f"/proc/{app.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _upload(pg: Any, app: AppServer, path: Path) -> None:
-    pg.goto(app.url + "?view=upload")
+    if "view=upload" not in pg.url:
+        pg.goto(app.url + "?view=upload")
     file_input = pg.locator('[data-testid="stFileUploader"] input[type="file"]')
     file_input.wait_for(state="attached", timeout=60_000)
     file_input.set_input_files(str(path))
@@ -108,10 +118,16 @@ def test_zip_bomb_in_one_session_while_another_clicks(app: AppServer, chromium: 
                 times.append(time.perf_counter() - t0)
             return times
 
-        quiet = clicks(4, 0)  # the same clicks with no upload going on: what this machine gives now
+        # session A opens the upload view and its page is drawn (its first paint is not the bomb)
+        pg_a.goto(app.url + "?view=upload")
+        wait_map(pg_a, 60_000)
+        cpu0 = _cpu_seconds(app)
+        quiet = clicks(6, 0)  # the same clicks with no upload going on: what this machine gives now
+        cpu1 = _cpu_seconds(app)
         rss_before = app.rss_bytes()
         _upload(pg_a, app, bomb)
         times = clicks(6, 1)
+        cpu2 = _cpu_seconds(app)
         # the alert says in the interface language that the file cannot be read; the reader's own message
         # (naming the file and the limit) is shown beneath it
         pg_a.locator('[data-testid="stAlert"]').first.wait_for(timeout=30_000)
@@ -121,12 +137,12 @@ def test_zip_bomb_in_one_session_while_another_clicks(app: AppServer, chromium: 
         assert "bomb.docx" in message, message
         rss_after = app.rss_bytes()
         print(f"clicks during the bomb: {[round(t, 2) for t in times]} s, without: {[round(t, 2) for t in quiet]} s; "
-              f"server RSS {rss_before / 1e6:.0f} → {rss_after / 1e6:.0f} MB")
-        # the clicks keep answering: typically within 1 s (the median must be); the first one, racing the
-        # upload's own rerun for the 2 shared cores, was seen at up to 1.07 s — allowed 1.5 s, or 1.5× the
-        # slowest quiet click on a machine so loaded that even those take longer
-        assert statistics.median(times) <= max(1.0, max(quiet)), (times, quiet)
-        assert max(times) <= max(1.5, 1.5 * max(quiet)), (times, quiet)
+              f"server RSS {rss_before / 1e6:.0f} → {rss_after / 1e6:.0f} MB; server CPU {cpu1 - cpu0:.2f} s for the "
+              f"quiet clicks, {cpu2 - cpu1:.2f} s for the upload and the clicks beside it")
+        # every click keeps answering within 1 s — or, on a machine so loaded that the same clicks without
+        # any upload take longer (this shared 2-core box: up to 1.2 s), within the slowest of those plus a
+        # quarter for that load's noise (seen: ±0.3 s between runs of the same click)
+        assert max(times) <= max(1.0, 1.25 * max(quiet)), (times, quiet)
         assert rss_after - rss_before < 200e6
         assert blocked == []
     finally:

@@ -6,6 +6,11 @@ input. The built-in readers: .txt (readers/txt.py, in process), .docx (readers/d
 (readers/pdf.py), both bounded. `register_reader` adds one (a few lines, see the README);
 `supported_extensions()` is what the upload view and the CLI accept.
 
+A bounded reader, built-in or registered from any module, runs in the child process, which loads
+its function by name (`reader_spec`: module, qualified name, the folder its top package is in):
+`register_reader` refuses, with ReaderError, a bounded reader whose function cannot be loaded that
+way (a lambda, a nested function, one defined in a script run as __main__).
+
 `read_input_bytes(path)` refuses symlinks into system paths, special files and files over the one
 size limit (settings.MAX_FILE_BYTES) before reading anything. `read_document_bytes(name, data)` /
 `read_document_file(path or (name, data))` return the text or raise one InputFileError naming the
@@ -15,6 +20,8 @@ or script in the text is returned literally: escaping it is the viewer's job.
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,17 +34,19 @@ from geo.corpus.readers._common import (
     too_large,
     too_much_text,
 )
-from geo.errors import InputFileError
+from geo.errors import InputFileError, ReaderError
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
     "SYSTEM_PATHS",
     "Reader",
+    "ReaderSpec",
     "limit_text",
     "read_document_bytes",
     "read_document_file",
     "read_input_bytes",
     "reader_for",
+    "reader_spec",
     "register_reader",
     "supported_extensions",
     "unregister_reader",
@@ -48,20 +57,89 @@ Source = Path | str | tuple[str, bytes]
 
 @dataclass(frozen=True)
 class Reader:
-    """One document format: extensions (".docx"), a label for people, the read function, and
-    whether untrusted input must be read in the bounded child process."""
+    """One document format: extensions (".docx"), a label for people, the read function, whether
+    untrusted input must be read in the bounded child process, and the modules that child imports
+    before it caps its memory (the reader's libraries; the read function's module always is)."""
 
     extensions: tuple[str, ...]
     label: str
     read: Callable[[str, bytes], str]
     bounded: bool = True
+    preload: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    """What the bounded child needs to load a reader: the read function's module and qualified
+    name, the folder to put on its sys.path ("" when the module is importable anyway), the
+    modules to import before the memory cap, and the label."""
+
+    module: str
+    qualname: str
+    path: str
+    preload: tuple[str, ...]
+    label: str
 
 
 _REGISTRY: dict[str, Reader] = {}
 
 
+def _describe(reader: Reader) -> str:
+    return f"the reader of {', '.join(reader.extensions)} ({reader.label})"
+
+
+def reader_spec(reader: Reader) -> ReaderSpec:
+    """How the bounded child process loads `reader`'s function by name; ReaderError when it cannot.
+
+    The function must be a module-level name of an importable module (not a lambda, a nested
+    function, or a function of a script run as __main__ — Streamlit runs the app that way).
+    """
+    fn = reader.read
+    module = getattr(fn, "__module__", None) or ""
+    qualname = getattr(fn, "__qualname__", None) or ""
+    why = ""
+    if not module or not qualname:
+        why = "it has no module and name (a callable object)"
+    elif "<" in qualname:
+        why = f"{qualname} is a lambda or a nested function"
+    elif module == "__main__":
+        why = "it is defined in the script run as __main__"
+    mod = sys.modules.get(module)
+    if not why:
+        try:
+            mod = mod or importlib.import_module(module)
+        except ImportError as exc:
+            why = f"its module {module} cannot be imported ({exc})"
+    if not why:
+        obj: object = mod
+        for part in qualname.split("."):
+            obj = getattr(obj, part, None)
+        if obj is not fn:
+            why = f"{module}.{qualname} does not name it"
+    if why:
+        raise ReaderError(
+            f"{_describe(reader)} is bounded (read in a child process with a memory cap and a timeout), "
+            f"but the child cannot load its function by name: {why}. Define the function at the top level "
+            "of an importable module and register that, or register the reader with bounded=False if "
+            "untrusted files of that type are safe to read inside the server"
+        )
+    file = getattr(mod, "__file__", None)
+    path = ""
+    if file:  # the folder holding the module's top package, as this process found it
+        here = Path(file).resolve().parent
+        depth = module.count(".") + (1 if Path(file).name == "__init__.py" else 0)
+        path = str(here.parents[depth - 1] if depth else here)
+    return ReaderSpec(module, qualname, path, tuple(reader.preload), reader.label)
+
+
 def register_reader(reader: Reader) -> Reader:
-    """Add a reader (its extensions, lower case with the dot); a later one replaces an earlier one."""
+    """Add a reader (its extensions, lower case with the dot); a later one replaces an earlier one.
+
+    A bounded reader whose function the child process cannot load by name is refused with
+    ReaderError (see `reader_spec`).
+    """
+    if reader.bounded:
+        reader_spec(reader)
     for ext in reader.extensions:
         _REGISTRY[ext.lower()] = reader
     return reader
@@ -101,8 +179,9 @@ def _read_pdf(name: str, data: bytes) -> str:
 
 
 register_reader(Reader((".txt",), "text (UTF-8, UTF-16 with BOM, GB18030)", _read_txt, bounded=False))
-register_reader(Reader((".docx",), "Word 2007+ (.docx)", _read_docx))
-register_reader(Reader((".pdf",), "PDF with a text layer", _read_pdf))
+register_reader(Reader((".docx",), "Word 2007+ (.docx)", _read_docx, preload=("docx", "geo.corpus.readers.docx")))
+register_reader(Reader((".pdf",), "PDF with a text layer", _read_pdf,
+                       preload=("pdfplumber", "pypdfium2", "geo.corpus.readers.pdf")))
 
 # the built-in extensions (use supported_extensions() to include registered ones)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = supported_extensions()
