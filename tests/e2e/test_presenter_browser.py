@@ -122,6 +122,7 @@ def test_presenter_1080p(app: AppServer, chromium: Any, doc: str) -> None:
         pg.keyboard.press("ArrowLeft")
         assert int(_step_state(frame)[1]) == int(state[1]) - 1
 
+        pg.evaluate("window.__paMark = 'same page'")
         pg.keyboard.press("Escape")
         pp = pg.locator('iframe[title="st.iframe"]')
         pp.wait_for(state="hidden", timeout=5_000)  # the page beneath shows at once
@@ -130,6 +131,7 @@ def test_presenter_1080p(app: AppServer, chromium: Any, doc: str) -> None:
         pg.wait_for_function("() => !location.search.includes('presenter')", timeout=20_000)
         pp.wait_for(state="detached", timeout=30_000)  # and the app's rerun drops presenter mode
         assert doc in pg.url  # the view's documents are kept
+        assert pg.evaluate("window.__paMark") == "same page"  # left in the session: no page load
         assert blocked == []
     finally:
         context.close()
@@ -144,9 +146,11 @@ def test_presenter_other_screens(app: AppServer, chromium: Any, size: tuple[int,
             _visible(pg, frame, sel, size)
         _check_labels(frame, minimum=5)
         pg.screenshot(path=str(ARTIFACTS / f"presenter-{doc}-{size[0]}x{size[1]}.png"))
+        pg.evaluate("window.__paMark = 'same page'")
         frame.locator("#pp-exit").click()  # the visible exit control
         pg.locator('iframe[title="st.iframe"]').wait_for(state="detached", timeout=30_000)
         pg.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=60_000)
+        assert pg.evaluate("window.__paMark") == "same page"  # no page load
     finally:
         context.close()
 
