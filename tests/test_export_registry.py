@@ -107,3 +107,29 @@ def test_warm_makes_the_files_in_the_background(ls: LayerSet) -> None:
     assert all(s is not None and s > 0 for s in sizes)
     assert sizes == [len(d.data()) for d in items]
     assert warm(items) is None  # nothing left to make
+
+
+def test_made_files_are_kept_within_a_byte_budget(ls: LayerSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The in-process cache of made files stays within CACHE_BYTES (oldest out first); a file larger
+    than half the budget is made on every request and never kept."""
+    from geo.export import downloads as dl
+
+    items = download_list(ls, lambda k, **kw: t(k, "en", **kw))
+    sizes = {d.key: len(d.data()) for d in items}
+    small = sorted(sizes.values())[len(sizes) // 2]
+    monkeypatch.setattr(dl, "CACHE_BYTES", 3 * small)
+    monkeypatch.setattr(dl, "_CACHE", type(dl._CACHE)())
+    for d in items:
+        assert d.data()  # made (and kept only while it fits)
+        assert sum(len(v) for v in dl._CACHE.values()) <= 3 * small
+    big = max(items, key=lambda d: sizes[d.key])
+    assert sizes[big.key] > 1.5 * small and big.size_if_ready is None  # too large to keep
+
+
+def test_background_files_only_for_a_corpus_of_ordinary_size() -> None:
+    from geo.viewer.data import Catalog, default_layers_dir
+    from geo.viewer.downloads import WARM_MAX_CLAUSES, warm_wanted
+
+    real = Catalog.from_layerset(read_layers(default_layers_dir()))
+    assert warm_wanted(len(real.clauses))  # the embedded corpus: files ready before a click
+    assert not warm_wanted(100 * len(real.clauses)) and 100 * len(real.clauses) > WARM_MAX_CLAUSES

@@ -4,8 +4,8 @@ Where the data comes from: the format registry (geo.export.registry: one "whole"
 registered format) and the export layers (geo.export.plan: one GeoJSON per layer), applied to a
 `LayerSet`; plus the current filter and selection when given.
 
-Bytes are made on first use and kept per layers/ build and request (a small in-process cache), so a
-size costs one export. The whole-set exports take seconds together (the GeoPackage about one), so
+Bytes are made on first use and kept per layers/ build and request (a small in-process cache with a
+byte budget, `CACHE_BYTES`), so a size costs one export. The whole-set exports take seconds together (the GeoPackage about one), so
 `warm()` makes them in a background thread: the app shows a size once it is known
 (`Download.size_if_ready`) and never waits for it; a click makes the file if it is not ready yet.
 """
@@ -29,6 +29,9 @@ Translate = Callable[..., str]  # (key, **fields) -> text, e.g. lambda k, **kw: 
 Request = tuple[str, str, tuple[str, ...], tuple[str, ...] | None]  # layers key, format, layers, place ids
 _CACHE: OrderedDict[Request, bytes] = OrderedDict()
 _CACHE_SIZE = 48
+# the cache's byte budget: made files are kept while they fit (a large corpus's whole-set exports are
+# made again on the next click instead of staying in the server's memory)
+CACHE_BYTES: int = 64 * 2**20
 _LOCK = threading.Lock()
 _WARMING: set[Request] = set()
 
@@ -49,11 +52,22 @@ def _export(layerset: LayerSet, request: Request) -> bytes:
         return data
     _, fmt, layers, place_ids = request
     data = export_bytes(layerset, fmt, place_ids=place_ids, layers=layers or None)
+    _remember(request, data)
+    return data
+
+
+def _remember(request: Request, data: bytes) -> None:
+    """Keep a made file while the cache holds at most `_CACHE_SIZE` files and `CACHE_BYTES` bytes
+    (oldest out first); a file larger than half the budget is not kept."""
+    if len(data) > CACHE_BYTES // 2:
+        return
     with _LOCK:
         _CACHE[request] = data
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return data
+        _CACHE.move_to_end(request)
+        total = sum(len(v) for v in _CACHE.values())
+        while len(_CACHE) > _CACHE_SIZE or total > CACHE_BYTES:
+            _, old = _CACHE.popitem(last=False)
+            total -= len(old)
 
 
 @dataclass(frozen=True)

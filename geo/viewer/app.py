@@ -40,7 +40,7 @@ from geo.viewer import (
 )
 from geo.viewer import state as viewstate
 from geo.viewer.data import Catalog, default_layers_dir, load_layerset
-from geo.viewer.downloads import download_section
+from geo.viewer.downloads import download_section, warm_wanted
 from geo.viewer.here import HereIndex
 from geo.viewer.i18n import LANGS, label, normalize_lang, t
 from geo.viewer.session import set_state, state
@@ -300,7 +300,7 @@ def downloads(catalog: Catalog, layers_dir: str, lang: str) -> None:
     layerset = full_layerset(layers_dir)
     vs = state()
     download_section(layerset, lang, filter_ids=visible_place_ids(catalog, vs),
-                     selection_ids=vs.highlighted(catalog) or None)
+                     selection_ids=vs.highlighted(catalog) or None, warm_files=warm_wanted(len(catalog.clauses)))
 
 
 def visible_place_ids(catalog: Catalog, vs: ViewState) -> list[str]:

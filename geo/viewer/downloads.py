@@ -22,6 +22,15 @@ from geo.viewer.i18n import t
 
 # Seconds before the files are made in the background: the map's layer files are served first.
 WARM_DELAY: float = 2.0
+# Above this many clauses the whole-set files are not made in the background: at a hundred times
+# the corpus they would hold hundreds of MB in the server for downloads nobody asked for; a click
+# still makes its file.
+WARM_MAX_CLAUSES: int = 20_000
+
+
+def warm_wanted(n_clauses: int) -> bool:
+    """Whether the download files are made in the background for a corpus of `n_clauses` clauses."""
+    return n_clauses <= WARM_MAX_CLAUSES
 
 
 def button_label(item: Download, lang: str) -> str:
@@ -44,10 +53,13 @@ def download_section(
     lang: str,
     filter_ids: Sequence[str] | None = None,
     selection_ids: Sequence[str] | None = None,
+    warm_files: bool = True,
 ) -> list[Download]:
-    """The "下载" expander with one button per download; returns the items (for tests)."""
+    """The "下载" expander with one button per download; returns the items (for tests).
+    `warm_files`: make the files in the background (see `warm_wanted`)."""
     items = download_list(layerset, lambda key, **kw: t(key, lang, **kw), filter_ids, selection_ids)
-    warm(items, delay=WARM_DELAY)
+    if warm_files:
+        warm(items, delay=WARM_DELAY)
     with st.expander(t("downloads", lang)):
         for item in items:
             st.download_button(button_label(item, lang), data=_data(item), file_name=item.filename,
