@@ -137,3 +137,10 @@ def test_theme_choices_are_the_themes_of_the_table() -> None:
     assert thematic_view.theme_options() == ("",) + tuple(load_themes().names)
     assert thematic_view.theme_label("", "en") == "All themes" and thematic_view.theme_label("交通", "zh") == "交通"
     assert thematic_view.theme_label("交通", "en") == "Transport"
+
+
+def test_open_periods_are_named() -> None:
+    assert thematic_view.period_label(2021, None, "zh") == "2021年起"
+    assert thematic_view.period_label(None, 2022, "en") == "up to 2022"
+    assert thematic_view.period_label(2021, 2023, "zh") == "2021–2023年"
+    assert thematic_view.period_label(None, None, "en") == ""

@@ -287,8 +287,8 @@ def apply_widget_values(state: ViewState, catalog: Catalog, values: Mapping[str,
     period = values.get("w_tperiod")
     if isinstance(period, list | tuple) and len(period) == 2 and all(p in years for p in period):
         since, until = thematic_period(period[0], period[1], years)
-        since = None if since == years[0] else since  # the whole range is no period
-        until = None if until == years[-1] else until
+        if (since, until) == (years[0], years[-1]):  # the whole range is no period
+            since = until = None
     return state.with_(
         lang=normalize_lang(values.get("w_lang")),
         view=view,

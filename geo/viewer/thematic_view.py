@@ -60,19 +60,20 @@ def sidebar_controls(documents: Any, lang: str) -> None:
     st.selectbox(t("thematic_theme", lang), theme_options(), key="w_ttheme",
                  format_func=lambda th: theme_label(th, lang))
     years = document_years(documents)
-    if len(years) >= 2:
-        if st.session_state.get("w_tperiod") is None:
-            st.session_state["w_tperiod"] = (years[0], years[-1])
-        st.select_slider(t("thematic_period", lang), options=years, key="w_tperiod")
+    if len(years) >= 2:  # a range slider (the default makes it one; the view's period comes by the key)
+        st.select_slider(t("thematic_period", lang), options=years, value=(years[0], years[-1]), key="w_tperiod")
 
 
-def period_label(since: int | None, until: int | None) -> str:
-    """"2021–2023", "2022", "–2023", "2021–" or "" (no period)."""
-    if since is None and until is None:
-        return ""
-    if since == until:
-        return str(since)
-    return f"{since if since is not None else ''}–{until if until is not None else ''}"
+def period_label(since: int | None, until: int | None, lang: str) -> str:
+    """"2021–2023年", "2022年", "2021年起", "2023年及以前" (en: "2021–2023", "since 2021", "up to 2023");
+    "" when there is no period."""
+    if since is not None and until is not None:
+        return t("thematic_period_is", lang, period=str(since) if since == until else f"{since}–{until}")
+    if since is not None:
+        return t("thematic_since_is", lang, year=since)
+    if until is not None:
+        return t("thematic_until_is", lang, year=until)
+    return ""
 
 
 def title(level: str, lang: str, theme: str = "", since: int | None = None, until: int | None = None) -> str:
@@ -81,7 +82,7 @@ def title(level: str, lang: str, theme: str = "", since: int | None = None, unti
     if theme:
         parts.append(t("thematic_theme_is", lang, theme=theme_label(theme, lang)))
     if since is not None or until is not None:
-        parts.append(t("thematic_period_is", lang, period=period_label(since, until)))
+        parts.append(period_label(since, until, lang))
     return " · ".join(parts)
 
 
