@@ -142,6 +142,7 @@ def test_thematic_theme_and_period_round_trip(catalog: Catalog) -> None:
     assert bad.thematic_theme == "" and bad.thematic_since is None and bad.thematic_until is None
     assert from_query_params({"tsince": "2023", "tuntil": "2021"}, catalog).thematic_since == 2021  # swapped
     assert "ttheme" not in to_query_params(ViewState(thematic="county"))
+    assert to_query_params(ViewState(thematic_theme="交通", thematic_since=2021)) == {}  # no thematic map: no theme
 
 
 def test_thematic_theme_and_period_widgets(catalog: Catalog) -> None:

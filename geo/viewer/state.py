@@ -117,12 +117,12 @@ def to_query_params(state: ViewState) -> dict[str, str]:
         q["ptitle"] = clean_title(state.title)
     if state.thematic in THEMATIC_LEVELS:
         q["thematic"] = str(state.thematic)
-    if state.thematic_theme:
-        q["ttheme"] = state.thematic_theme
-    if state.thematic_since is not None:
-        q["tsince"] = str(state.thematic_since)
-    if state.thematic_until is not None:
-        q["tuntil"] = str(state.thematic_until)
+        if state.thematic_theme:  # the theme and period only with the thematic map they are of
+            q["ttheme"] = state.thematic_theme
+        if state.thematic_since is not None:
+            q["tsince"] = str(state.thematic_since)
+        if state.thematic_until is not None:
+            q["tuntil"] = str(state.thematic_until)
     if state.lang != DEFAULT_LANG:
         q["lang"] = state.lang
     if state.view != "map":
