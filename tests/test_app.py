@@ -567,3 +567,24 @@ def test_thematic_map_from_the_sidebar(fake: FakeMap) -> None:
     assert _thematic_data(fake)["layer"] == "admin_prefecture"
     at.selectbox(key="w_thematic").set_value("off").run()
     assert _thematic_data(fake) is None and "thematic" not in at.query_params
+
+
+def test_thematic_theme_and_period_from_the_sidebar(fake: FakeMap) -> None:
+    at = _run({"thematic": "county"})
+    assert not at.exception
+    every = _thematic_data(fake)
+    config = fake.config()
+    at.selectbox(key="w_ttheme").set_value("交通").run()
+    assert not at.exception and at.query_params["ttheme"] == "交通"
+    transport = _thematic_data(fake)
+    assert transport["fill"] != every["fill"] and "交通" in transport["title"]
+    assert fake.config() == config  # only the thematic group changed: the map is not re-mounted
+    lo, hi = at.select_slider(key="w_tperiod").value
+    assert lo < hi
+    at.select_slider(key="w_tperiod").set_value((hi, hi)).run()
+    assert not at.exception and at.query_params["tsince"] == at.query_params["tuntil"] == str(hi)
+    dated = _thematic_data(fake)
+    assert dated["fill"] != transport["fill"] and f"{hi}年" in dated["title"]
+    assert fake.config() == config
+    at.selectbox(key="w_thematic").set_value("off").run()
+    assert _thematic_data(fake) is None

@@ -168,3 +168,21 @@ def test_proportional_symbols_area_follows_mentions(layerset) -> None:
     for a, b in itertools.pairwise(big):
         ra, rb = a["properties"]["radius"], b["properties"]["radius"]
         assert ra**2 / rb**2 == pytest.approx(a["properties"]["mentions"] / b["properties"]["mentions"], rel=0.02)
+
+
+def test_theme_filter_uses_the_clause_themes_of_the_atlas() -> None:
+    from geo.query.layerset import open_layerset
+    from geo.render import theme_filter
+
+    clauses = list(open_layerset().index["clauses"])  # streamed from layers/atlas.sqlite, with `themes`
+    assert clauses and all("themes" in c for c in clauses)
+    transport = theme_filter("交通")
+    kept = [c for c in clauses if transport(c)]
+    assert kept and all("交通" in c["themes"] for c in kept)
+    assert len(kept) == sum("交通" in c["themes"] for c in clauses)
+    # the themes, not the words: some clauses mention 交通 without being on it, or the other way round
+    word = [c for c in clauses if "交通" in " ".join(c["path"]) + c["text"]]
+    assert {c["id"] for c in word} != {c["id"] for c in kept}
+    # a record without `themes` (an index.json of another build) falls back to the text
+    assert transport({"path": ["交通"], "text": ""}) and not transport({"path": ["产业"], "text": "工厂"})
+    assert not transport({"path": ["交通"], "text": "", "themes": ["产业"]})

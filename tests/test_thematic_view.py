@@ -95,3 +95,52 @@ def test_off_sends_null_and_the_map_script_does_not_change(layerset: Any) -> Non
 def test_unknown_level_is_refused(layerset: Any) -> None:
     with pytest.raises(ValueError, match="county, prefecture"):
         thematic_view.payload(layerset, "province", None, "zh")
+
+
+def test_a_theme_counts_only_its_clauses(layerset: Any) -> None:
+    from geo.render import thematic_index
+
+    idx = thematic_index(layerset)
+    every = idx.counts("county", thematic_view.mention_filter(None))
+    transport = idx.counts("county", thematic_view.mention_filter(None, "交通"))
+    assert all(transport[u].total <= every[u].total for u in every)
+    assert any(transport[u].total < every[u].total for u in every)
+    assert any(transport[u].total for u in every)
+    themed = {c["id"] for c in layerset.index["clauses"] if "交通" in (c.get("themes") or ())}
+    assert set().union(*(c.clause_ids for c in transport.values())) <= themed
+    a = thematic_view.payload(layerset, "county", None, "en")
+    b = thematic_view.payload(layerset, "county", None, "en", theme="交通")
+    assert a["fill"] != b["fill"]
+    assert b["title"] == "Mentions per county · theme: Transport"
+    assert thematic_view.payload(layerset, "county", None, "zh", theme="交通")["title"] == "各区县提及次数 · 主题：交通"
+
+
+def test_a_period_counts_only_the_documents_dated_in_it(layerset: Any) -> None:
+    from geo.render import thematic_index
+
+    years = thematic_view.document_years(layerset.index["documents"])
+    assert len(years) >= 2
+    y = years[1]
+    counts = thematic_index(layerset).counts("county", thematic_view.mention_filter(None, since=y, until=y))
+    dates = {d["id"]: str(d.get("date") or "") for d in layerset.index["documents"]}
+    docs = set().union(*(c.doc_ids for c in counts.values()))
+    assert docs and all(dates[d].startswith(str(y)) for d in docs)
+    data = thematic_view.payload(layerset, "county", None, "zh", since=y, until=y)
+    assert data["fill"] != thematic_view.payload(layerset, "county", None, "zh")["fill"]
+    assert data["title"] == f"各区县提及次数 · {y}年"
+    assert thematic_view.title("county", "en", "交通", years[0], y).endswith(f"theme: Transport · {years[0]}–{y}")
+
+
+def test_theme_choices_are_the_themes_of_the_table() -> None:
+    from geo.layers import load_themes
+
+    assert thematic_view.theme_options() == ("",) + tuple(load_themes().names)
+    assert thematic_view.theme_label("", "en") == "All themes" and thematic_view.theme_label("交通", "zh") == "交通"
+    assert thematic_view.theme_label("交通", "en") == "Transport"
+
+
+def test_open_periods_are_named() -> None:
+    assert thematic_view.period_label(2021, None, "zh") == "2021年起"
+    assert thematic_view.period_label(None, 2022, "en") == "up to 2022"
+    assert thematic_view.period_label(2021, 2023, "zh") == "2021–2023年"
+    assert thematic_view.period_label(None, None, "en") == ""

@@ -18,6 +18,7 @@ from geo.viewer.state import (
     select,
     to_query_params,
     visible_docs,
+    widget_values,
 )
 
 
@@ -129,3 +130,28 @@ def test_thematic_widget(catalog: Catalog) -> None:
     assert apply_widget_values(vs, catalog, {"w_thematic": "off"}).thematic is None
     assert apply_widget_values(vs, catalog, {"w_thematic": "各区县提及次数"}).thematic == "county"  # a stale label
     assert apply_widget_values(vs, catalog, {}).thematic == "county"
+
+
+def test_thematic_theme_and_period_round_trip(catalog: Catalog) -> None:
+    vs = ViewState(thematic="county", thematic_theme="交通", thematic_since=2021, thematic_until=2023)
+    q = to_query_params(vs)
+    assert (q["ttheme"], q["tsince"], q["tuntil"]) == ("交通", "2021", "2023")
+    assert from_query_params(q, catalog) == vs
+    assert from_query_params(q) == vs
+    bad = from_query_params({"thematic": "county", "ttheme": "不存在", "tsince": "1999", "tuntil": "20x3"}, catalog)
+    assert bad.thematic_theme == "" and bad.thematic_since is None and bad.thematic_until is None
+    assert from_query_params({"tsince": "2023", "tuntil": "2021"}, catalog).thematic_since == 2021  # swapped
+    assert "ttheme" not in to_query_params(ViewState(thematic="county"))
+    assert to_query_params(ViewState(thematic_theme="交通", thematic_since=2021)) == {}  # no thematic map: no theme
+
+
+def test_thematic_theme_and_period_widgets(catalog: Catalog) -> None:
+    vs = ViewState(thematic="county")
+    assert widget_values(vs, catalog)["w_tperiod"] == (2021, 2023)  # the fixture documents' years
+    vs = apply_widget_values(vs, catalog, {"w_thematic": "county", "w_ttheme": "交通", "w_tperiod": (2023, 2023)})
+    assert (vs.thematic_theme, vs.thematic_since, vs.thematic_until) == ("交通", 2023, 2023)
+    assert widget_values(vs, catalog)["w_tperiod"] == (2023, 2023)
+    whole = apply_widget_values(vs, catalog, {"w_thematic": "county", "w_ttheme": "", "w_tperiod": (2021, 2023)})
+    assert (whole.thematic_theme, whole.thematic_since, whole.thematic_until) == ("", None, None)
+    stale = apply_widget_values(vs, catalog, {"w_ttheme": "Transport", "w_tperiod": (1990, 2023)})
+    assert (stale.thematic_theme, stale.thematic_since) == ("交通", 2023)  # a stale label keeps the view's own

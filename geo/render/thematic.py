@@ -367,8 +367,8 @@ def proportional_symbols(
 
 
 def text_filter(words: Iterable[str]) -> ClauseFilter:
-    """A clause predicate: the heading path or text contains one of `words` (a stand-in for themes
-    until geo.query's clause themes are merged; `theme_filter` prefers those when present)."""
+    """A clause predicate: the heading path or text contains one of `words` (`theme_filter`'s
+    fallback for clause records without `themes`)."""
     ws = tuple(w for w in words if w)
 
     def ok(c: Mapping[str, Any]) -> bool:
@@ -379,13 +379,16 @@ def text_filter(words: Iterable[str]) -> ClauseFilter:
 
 
 def theme_filter(theme: str) -> ClauseFilter:
-    """The clause predicate of a theme: geo.query's `clause_has_theme(clause, theme)` when that
-    subpackage provides it, else clauses whose heading path or text contains the theme's name."""
-    try:
-        from geo import query  # type: ignore[attr-defined]
-    except ImportError:
-        query = None
-    has = getattr(query, "clause_has_theme", None)
-    if callable(has):
-        return lambda c: bool(has(c, theme))
-    return text_filter([theme])
+    """The clause predicate of a theme: the clause record's `themes` (the themes layers/atlas.sqlite
+    assigned it with data/themes.csv, geo.layers.themes; geo.query's StoreIndex streams them) when the
+    record carries that field, else (an index.json without themes) its heading path or text contains
+    the theme's name."""
+    text = text_filter([theme])
+
+    def ok(c: Mapping[str, Any]) -> bool:
+        themes = c.get("themes")
+        if themes is not None:
+            return theme in themes
+        return text(c)
+
+    return ok

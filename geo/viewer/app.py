@@ -275,6 +275,8 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                        + panel.doc_label(catalog.documents[d], lang))
         st.selectbox(t("thematic_map", lang), thematic_view.OPTIONS, key="w_thematic", help=t("thematic_help", lang),
                      format_func=lambda o: thematic_view.option_label(o, lang))
+        if ss.get("w_thematic", "off") != "off":
+            thematic_view.sidebar_controls(catalog.documents, lang)
         st.toggle(t("presenter", lang), key="w_presenter")
         downloads(catalog, layers_dir, lang)
         with st.expander(t("map_image", lang)):
@@ -383,7 +385,8 @@ def thematic_group(vs: ViewState, layers_dir: str, gcj02: bool) -> Any:
     if vs.thematic is None:
         return thematic_view.group(None)
     shift = mapview.gcj02_shift() if gcj02 else None
-    return thematic_view.group(thematic_view.payload(full_layerset(layers_dir), vs.thematic, vs.docs, vs.lang, shift))
+    return thematic_view.group(thematic_view.payload(full_layerset(layers_dir), vs.thematic, vs.docs, vs.lang, shift,
+                                                     vs.thematic_theme, vs.thematic_since, vs.thematic_until))
 
 
 def uploaded_layer() -> dict[str, Any] | None:

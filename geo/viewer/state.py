@@ -10,18 +10,21 @@ Query parameters: `sel` place id · `clause` clause whose places are highlighted
 manifest's default view) ·
 `basemap` · `lat`, `lon`, `z` map view · `presenter=1` · `ptitle` the presenter's own title (at most
 TITLE_CHARS characters, control characters dropped; the presenter view puts it in as text) ·
-`thematic` (county|prefecture) the thematic map on the main map · `lang` (zh|en) · `view` (map|reader|upload) ·
+`thematic` (county|prefecture) the thematic map on the main map, `ttheme` its theme (a theme of
+data/themes.csv), `tsince`, `tuntil` its period (years of the documents' dates) · `lang` (zh|en) · `view` (map|reader|upload) ·
 `doc` the document open in the reader.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from geo.layers import load_themes
 from geo.viewer import basemaps
 from geo.viewer.data import Catalog
 from geo.viewer.i18n import DEFAULT_LANG, normalize_lang
@@ -49,6 +52,9 @@ class ViewState:
     view: str = "map"
     reader_doc: str | None = None
     thematic: str | None = None  # the main map's thematic map level; None = off
+    thematic_theme: str = ""  # count only the clauses of this theme ("" = all themes)
+    thematic_since: int | None = None  # count only documents dated in these years (None = open)
+    thematic_until: int | None = None
     title: str = ""  # presenter mode's title as the presenter set it ("" = the default title)
 
     def with_(self, **changes: Any) -> ViewState:
@@ -111,6 +117,12 @@ def to_query_params(state: ViewState) -> dict[str, str]:
         q["ptitle"] = clean_title(state.title)
     if state.thematic in THEMATIC_LEVELS:
         q["thematic"] = str(state.thematic)
+        if state.thematic_theme:  # the theme and period only with the thematic map they are of
+            q["ttheme"] = state.thematic_theme
+        if state.thematic_since is not None:
+            q["tsince"] = str(state.thematic_since)
+        if state.thematic_until is not None:
+            q["tuntil"] = str(state.thematic_until)
     if state.lang != DEFAULT_LANG:
         q["lang"] = state.lang
     if state.view != "map":
@@ -129,6 +141,41 @@ IN_PLACE_PARAMS: frozenset[str] = POSITION_PARAMS | {"ptitle"}
 def without_position(params: Mapping[str, Any]) -> dict[str, Any]:
     """Query parameters without those the page keeps current in place (map position, presenter title)."""
     return {k: v for k, v in params.items() if k not in IN_PLACE_PARAMS}
+
+
+@functools.lru_cache(maxsize=1)
+def thematic_themes() -> tuple[str, ...]:
+    """The themes a thematic map can be counted for: data/themes.csv's (those layers/atlas.sqlite assigns)."""
+    return tuple(load_themes().names)
+
+
+def document_years(documents: Any) -> tuple[int, ...]:
+    """The years of the documents' dates (index.json records or an {id: record} mapping), ascending."""
+    records = documents.values() if isinstance(documents, Mapping) else documents
+    years = set()
+    for d in records:
+        head = str((d or {}).get("date") or "")[:4]
+        if head.isdigit():
+            years.add(int(head))
+    return tuple(sorted(years))
+
+
+def thematic_period(since: Any, until: Any, years: Iterable[int] | None = None) -> tuple[int | None, int | None]:
+    """A valid (since, until) pair of years: non-years dropped, with `years` (the documents' years) the
+    years outside them dropped, swapped when reversed."""
+    allowed = set(years) if years is not None else None
+
+    def year(v: Any) -> int | None:
+        s = str(v).strip() if v is not None else ""
+        if not re.fullmatch(r"\d{4}", s):
+            return None
+        y = int(s)
+        return y if allowed is None or y in allowed else None
+
+    lo, hi = year(since), year(until)
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = hi, lo
+    return lo, hi
 
 
 def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None) -> ViewState:
@@ -163,6 +210,9 @@ def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None)
     zoom = int(min(max(z, 1), 19)) if z is not None else None
     view = get("view") or "map"
     thematic = get("thematic")
+    ttheme = get("ttheme") or ""
+    since, until = thematic_period(get("tsince"), get("tuntil"),
+                                   document_years(catalog.documents) if catalog is not None else None)
     return ViewState(
         selected=selected,
         clause=clause,
@@ -177,12 +227,15 @@ def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None)
         reader_doc=reader_doc,
         thematic=thematic if thematic in THEMATIC_LEVELS else None,
         title=clean_title(get("ptitle")),
+        thematic_theme=ttheme if ttheme in thematic_themes() else "",
+        thematic_since=since,
+        thematic_until=until,
     )
 
 
 # The sidebar widgets (Streamlit session-state keys) that mirror ViewState fields.
 WIDGET_KEYS: tuple[str, ...] = ("w_lang", "w_view", "w_basemap", "w_kinds", "w_docs", "w_presenter", "w_doc",
-                                "w_thematic")
+                                "w_thematic", "w_ttheme", "w_tperiod")
 
 
 def widget_values(state: ViewState, catalog: Catalog) -> dict[str, Any]:
@@ -195,7 +248,19 @@ def widget_values(state: ViewState, catalog: Catalog) -> dict[str, Any]:
         "w_view": state.view,
         "w_doc": state.reader_doc or next(iter(catalog.documents), None),
         "w_thematic": state.thematic or "off",
+        "w_ttheme": state.thematic_theme,
+        "w_tperiod": period_value(state, catalog),
     }
+
+
+def period_value(state: ViewState, catalog: Catalog) -> tuple[int, int] | None:
+    """The period slider's (first, last) year for a view: the view's period within the documents' years."""
+    years = document_years(catalog.documents)
+    if not years:
+        return None
+    lo = state.thematic_since if state.thematic_since in years else years[0]
+    hi = state.thematic_until if state.thematic_until in years else years[-1]
+    return (lo, hi)
 
 
 def apply_widget_values(state: ViewState, catalog: Catalog, values: Mapping[str, Any]) -> ViewState:
@@ -215,6 +280,15 @@ def apply_widget_values(state: ViewState, catalog: Catalog, values: Mapping[str,
     doc = doc if doc in catalog.documents else state.reader_doc
     thematic = values.get("w_thematic", state.thematic or "off")
     thematic = thematic if thematic in THEMATIC_LEVELS + ("off",) else state.thematic or "off"
+    ttheme = values.get("w_ttheme", state.thematic_theme)
+    ttheme = ttheme if ttheme == "" or ttheme in thematic_themes() else state.thematic_theme
+    since, until = state.thematic_since, state.thematic_until
+    years = document_years(catalog.documents)
+    period = values.get("w_tperiod")
+    if isinstance(period, list | tuple) and len(period) == 2 and all(p in years for p in period):
+        since, until = thematic_period(period[0], period[1], years)
+        if (since, until) == (years[0], years[-1]):  # the whole range is no period
+            since = until = None
     return state.with_(
         lang=normalize_lang(values.get("w_lang")),
         view=view,
@@ -224,6 +298,9 @@ def apply_widget_values(state: ViewState, catalog: Catalog, values: Mapping[str,
         presenter=bool(values.get("w_presenter")),
         reader_doc=doc if view == "reader" else state.reader_doc,
         thematic=None if thematic == "off" else thematic,
+        thematic_theme=ttheme or "",
+        thematic_since=since,
+        thematic_until=until,
     )
 
 

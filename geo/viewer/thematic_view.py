@@ -13,6 +13,7 @@ thematic map is off, so the map drops the fills, the legend and the symbols.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -22,8 +23,10 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import shape
 
-from geo.render.thematic import LEVELS, MentionFilter, choropleth, proportional_symbols
-from geo.viewer.i18n import t
+from geo.layers import load_themes
+from geo.render.thematic import LEVELS, MentionFilter, choropleth, proportional_symbols, theme_filter
+from geo.viewer.i18n import label, t
+from geo.viewer.state import document_years
 
 OPTIONS: tuple[str, ...] = ("off",) + LEVELS  # the sidebar's choices; "off" is no thematic map
 LAYER_OF: dict[str, str] = {"county": "admin_county", "prefecture": "admin_prefecture"}
@@ -34,6 +37,53 @@ _CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}
 def option_label(option: str, lang: str) -> str:
     """The sidebar's label of a choice ("off", "county", "prefecture")."""
     return t(f"thematic_{option}", lang)
+
+
+@functools.lru_cache(maxsize=1)
+def theme_options() -> tuple[str, ...]:
+    """The theme selectbox's choices: "" (all themes), then each theme of data/themes.csv in its order
+    (the themes layers/atlas.sqlite assigns to clauses)."""
+    return ("",) + tuple(load_themes().names)
+
+
+def theme_label(theme: str, lang: str) -> str:
+    """A theme's name in the interface language (i18n `theme:NAME`, the Chinese name when there is no
+    translation); "" is all themes."""
+    return label("theme", theme, lang) if theme else t("thematic_all_themes", lang)
+
+
+def sidebar_controls(documents: Any, lang: str) -> None:
+    """The theme selectbox and the period slider (keys `w_ttheme`, `w_tperiod`, read back by
+    geo.viewer.state.apply_widget_values), drawn under the thematic map's selectbox when it is on."""
+    import streamlit as st
+
+    st.selectbox(t("thematic_theme", lang), theme_options(), key="w_ttheme",
+                 format_func=lambda th: theme_label(th, lang))
+    years = document_years(documents)
+    if len(years) >= 2:  # a range slider (the default makes it one; the view's period comes by the key)
+        st.select_slider(t("thematic_period", lang), options=years, value=(years[0], years[-1]), key="w_tperiod")
+
+
+def period_label(since: int | None, until: int | None, lang: str) -> str:
+    """"2021–2023年", "2022年", "2021年起", "2023年及以前" (en: "2021–2023", "since 2021", "up to 2023");
+    "" when there is no period."""
+    if since is not None and until is not None:
+        return t("thematic_period_is", lang, period=str(since) if since == until else f"{since}–{until}")
+    if since is not None:
+        return t("thematic_since_is", lang, year=since)
+    if until is not None:
+        return t("thematic_until_is", lang, year=until)
+    return ""
+
+
+def title(level: str, lang: str, theme: str = "", since: int | None = None, until: int | None = None) -> str:
+    """The legend's title: what is counted per unit, and the theme and period it is counted over."""
+    parts = [t(f"thematic_{level}", lang)]
+    if theme:
+        parts.append(t("thematic_theme_is", lang, theme=theme_label(theme, lang)))
+    if since is not None or until is not None:
+        parts.append(period_label(since, until, lang))
+    return " · ".join(parts)
 
 
 def _symbol_at(geom: dict[str, Any] | None) -> tuple[float, float] | None:
@@ -50,14 +100,29 @@ def _symbol_at(geom: dict[str, Any] | None) -> tuple[float, float] | None:
     return float(p.x), float(p.y)
 
 
+def mention_filter(docs: tuple[str, ...] | None, theme: str = "", since: int | None = None,
+                   until: int | None = None) -> MentionFilter:
+    """The clauses the thematic map counts: of the documents `docs` (None: all) dated in the years
+    `since`…`until` (None: open), of `theme` ("" = any; geo.render.thematic.theme_filter)."""
+    return MentionFilter(docs=frozenset(docs) if docs else None,
+                         since=str(since) if since is not None else None,
+                         until=str(until) if until is not None else None,
+                         clause=theme_filter(theme) if theme else None, label=theme)
+
+
 def payload(
     layerset: Any,
     level: str,
     docs: tuple[str, ...] | None,
     lang: str,
     shift: Callable[[float, float], tuple[float, float]] | None = None,
+    theme: str = "",
+    since: int | None = None,
+    until: int | None = None,
 ) -> dict[str, Any]:
-    """What the map script draws for `level` under the document filter `docs` (None: all documents):
+    """What the map script draws for `level` under the document filter `docs` (None: all documents),
+    counting only the clauses of `theme` ("" = all themes; the clauses' themes in layers/atlas.sqlite)
+    in the documents dated in the years `since`…`until` (None = open):
     `layer` (the display layer whose polygons are filled), `fill` (unit id → class number, 0 = none),
     `colors` (class number → fill colour), `classes` ([label, colour], lowest first), `title`,
     `method`, `symbols` ([lat, lon, radius px, name, mentions], largest first) and their legend text.
@@ -65,10 +130,10 @@ def payload(
     if level not in LEVELS:
         raise ValueError(f"thematic level must be one of {', '.join(LEVELS)}, not {level!r}")
     inputs = (getattr(layerset, "manifest", None) or {}).get("inputs") or {}
-    key = (id(layerset), tuple(sorted(inputs.items())), level, docs, lang, shift is not None)
+    key = (id(layerset), tuple(sorted(inputs.items())), level, docs, lang, shift is not None, theme, since, until)
     if key in _CACHE:
         return _CACHE[key]
-    filt = MentionFilter(docs=frozenset(docs) if docs else None)
+    filt = mention_filter(docs, theme, since, until)
     ch = choropleth(layerset, level, filt)
     cls = ch.classification
     symbols = []
@@ -86,7 +151,7 @@ def payload(
         "colors": [cls.color(c) for c in range(cls.k + 1)],
         "classes": [list(pair) for pair in cls.legend()],
         "method": cls.method,
-        "title": t(f"thematic_{level}", lang),
+        "title": title(level, lang, theme, since, until),
         "symbols": symbols,
         "symbolsLabel": t("thematic_symbols", lang),
         "symbolColor": SYMBOL_COLOR,

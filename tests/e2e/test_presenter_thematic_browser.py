@@ -3,7 +3,8 @@ presenter's edited title in the permalink (issue 13).
 
 - The sidebar's 专题图 → 各区县提及次数: the county polygons are filled in the classes' colours, the
   map's legend lists the classes, proportional symbols are drawn, and the map is not re-mounted
-  (its Leaflet container is the same element); 不显示 takes it all away. Screenshot in tests/artifacts/.
+  (its Leaflet container is the same element); the theme 交通 changes the fills and the legend's
+  title, same map element; 不显示 takes it all away. Screenshot in tests/artifacts/.
 - Presenter mode covers the whole page (nothing of the page beneath shows through); a title typed into the heading goes into the page address (ptitle); opening that
   address again shows the title.
 """
@@ -40,7 +41,8 @@ def _rgb(hex_color: str) -> str:
 
 
 def _choose(pg: Any, label: str, option: str) -> None:
-    box = pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label)
+    box = pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has=pg.get_by_text(label, exact=True))
     box.click()
     pg.get_by_role("option", name=option).click()
 
@@ -70,6 +72,19 @@ def test_thematic_map_on_the_main_map(app: AppServer, chromium: Any) -> None:
         assert frame.evaluate("() => document.querySelector('.leaflet-container').dataset.mark") == "first"
         assert "thematic=county" in pg.url
         pg.screenshot(path=str(ARTIFACTS / "thematic-county-1080p.png"))
+        # a theme: only its clauses count; the fills change, the legend names it, the map stays
+        title = frame.locator(".pa-thematic-legend .pa-th-title")
+        assert "交通" not in title.inner_text()
+        _choose(pg, "专题图主题", "交通")
+        frame.wait_for_function(
+            "() => (document.querySelector('.pa-thematic-legend .pa-th-title') || {}).textContent"
+            " === '各区县提及次数 · 主题：交通'", timeout=60_000)
+        themed = frame.evaluate(FILLS)
+        assert len(themed) == len(fills) and themed != fills
+        assert {_rgb(f) for f, _ in themed if f and f.startswith("#")} <= {c for c, _ in frame.evaluate(LEGEND)}
+        assert frame.evaluate("() => document.querySelector('.leaflet-container').dataset.mark") == "first"
+        assert "ttheme=" in pg.url
+        pg.screenshot(path=str(ARTIFACTS / "thematic-county-transport-1080p.png"))
         _choose(pg, "专题图", "不显示")
         frame.wait_for_function(
             "() => document.querySelector('.leaflet-container').dataset.paThematic === ''", timeout=60_000)
