@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from geo.viewer.data import Catalog
 from geo.viewer.state import (
     TITLE_CHARS,
@@ -155,3 +159,18 @@ def test_thematic_theme_and_period_widgets(catalog: Catalog) -> None:
     assert (whole.thematic_theme, whole.thematic_since, whole.thematic_until) == ("", None, None)
     stale = apply_widget_values(vs, catalog, {"w_ttheme": "Transport", "w_tperiod": (1990, 2023)})
     assert (stale.thematic_theme, stale.thematic_since) == ("交通", 2023)  # a stale label keeps the view's own
+
+
+def test_a_missing_theme_table_drops_the_theme_not_the_view(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The viewer runs from layers/ alone: without data/themes.csv an address's theme is dropped and
+    the rest of the view kept (it used to raise ThemesError and stop the app)."""
+    from geo import settings
+    from geo.viewer import state as viewstate
+
+    monkeypatch.setattr(settings, "DATA_DIR", tmp_path / "data")
+    viewstate.thematic_themes.cache_clear()
+    try:
+        vs = viewstate.from_query_params({"sel": "airport:tfu", "thematic": "county", "ttheme": "交通"})
+        assert vs.selected == "airport:tfu" and vs.thematic == "county" and vs.thematic_theme == ""
+    finally:
+        viewstate.thematic_themes.cache_clear()

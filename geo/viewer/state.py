@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from geo.errors import ThemesError
 from geo.layers import load_themes
 from geo.viewer import basemaps
 from geo.viewer.data import Catalog
@@ -145,8 +146,13 @@ def without_position(params: Mapping[str, Any]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def thematic_themes() -> tuple[str, ...]:
-    """The themes a thematic map can be counted for: data/themes.csv's (those layers/atlas.sqlite assigns)."""
-    return tuple(load_themes().names)
+    """The themes a thematic map can be counted for: data/themes.csv's (those layers/atlas.sqlite assigns).
+    None when the table cannot be read (the viewer runs from layers/ alone: the thematic map then
+    counts every clause, and a `ttheme` in an address is dropped)."""
+    try:
+        return tuple(load_themes().names)
+    except ThemesError:
+        return ()
 
 
 def document_years(documents: Any) -> tuple[int, ...]:
@@ -227,7 +233,7 @@ def from_query_params(params: Mapping[str, Any], catalog: Catalog | None = None)
         reader_doc=reader_doc,
         thematic=thematic if thematic in THEMATIC_LEVELS else None,
         title=clean_title(get("ptitle")),
-        thematic_theme=ttheme if ttheme in thematic_themes() else "",
+        thematic_theme=ttheme if ttheme and ttheme in thematic_themes() else "",
         thematic_since=since,
         thematic_until=until,
     )

@@ -23,10 +23,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import shape
 
-from geo.layers import load_themes
 from geo.render.thematic import LEVELS, MentionFilter, choropleth, proportional_symbols, theme_filter
 from geo.viewer.i18n import label, t
-from geo.viewer.state import document_years
+from geo.viewer.state import document_years, thematic_themes
 
 OPTIONS: tuple[str, ...] = ("off",) + LEVELS  # the sidebar's choices; "off" is no thematic map
 LAYER_OF: dict[str, str] = {"county": "admin_county", "prefecture": "admin_prefecture"}
@@ -42,8 +41,8 @@ def option_label(option: str, lang: str) -> str:
 @functools.lru_cache(maxsize=1)
 def theme_options() -> tuple[str, ...]:
     """The theme selectbox's choices: "" (all themes), then each theme of data/themes.csv in its order
-    (the themes layers/atlas.sqlite assigns to clauses)."""
-    return ("",) + tuple(load_themes().names)
+    (the themes layers/atlas.sqlite assigns to clauses); only "" when the table cannot be read."""
+    return ("",) + thematic_themes()
 
 
 def theme_label(theme: str, lang: str) -> str:
