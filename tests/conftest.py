@@ -1,5 +1,6 @@
-"""Shared fixtures: a headless Debian chromium through Playwright (tests/e2e), and the viewer's
-catalog over the tiny synthetic layers/ of geo._viewfixture (viewer unit tests).
+"""Shared fixtures: a headless Debian chromium through Playwright (tests/e2e), the viewer's
+catalog over the tiny synthetic layers/ of tests.support.fixture (viewer unit tests), and `fake`,
+st_folium replaced by a FakeMap (the AppTest tests).
 
 The e2e tests skip, with the reason, only when chromium is not installed (`make system-deps`).
 """
@@ -9,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
 from geo.layers.build import read_layers
 from geo.viewer.data import Catalog
+from tests.support.apptest import FakeMap
 from tests.support.browser import chromium_path, launch_chromium
 from tests.support.fixture import write_fixture_layers
 
@@ -36,3 +39,11 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     """The viewer's catalog over the synthetic fixture layers (one per test module)."""
     d = write_fixture_layers(Path(tmp_path_factory.mktemp("fx")) / "layers")
     return Catalog.from_layerset(read_layers(d))
+
+
+@pytest.fixture()
+def fake() -> Iterator[FakeMap]:
+    """streamlit_folium.st_folium replaced by a FakeMap for the AppTest tests (tests.support.apptest)."""
+    fm = FakeMap()
+    with patch("streamlit_folium.st_folium", fm):
+        yield fm

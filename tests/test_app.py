@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,53 +18,8 @@ from streamlit.testing.v1 import AppTest
 from geo.layers.build import read_layers
 from geo.viewer.data import Catalog, default_layers_dir
 from geo.viewer.state import from_query_params
+from tests.support.apptest import APP, FakeMap, markdown_text, run_app
 from tests.support.fixture import write_fixture_layers
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-class FakeMap:
-    """Stands in for streamlit_folium.st_folium."""
-
-    def __init__(self) -> None:
-        self.calls: list[dict[str, Any]] = []
-        self.value: dict[str, Any] | None = None
-
-    def __call__(self, fig: Any, **kw: Any) -> dict[str, Any] | None:
-        self.calls.append({"fig": fig, **kw})
-        return self.value
-
-    def click(self, place_id: str, lat: float = 30.0, lng: float = 104.0) -> None:
-        self.value = {
-            "last_active_drawing": {"type": "Feature", "properties": {"id": place_id}, "geometry": None},
-            "last_object_clicked": {"lat": lat, "lng": lng},
-            "center": {"lat": 30.1, "lng": 105.3},
-            "zoom": 7,
-        }
-
-    @property
-    def last(self) -> dict[str, Any]:
-        return self.calls[-1]
-
-    def config(self) -> dict[str, Any]:
-        html = self.last["fig"].get_root().render()
-        return json.loads(re.search(r"var cfg = (\{.*?\});\n", html).group(1))
-
-    def highlighted_names(self) -> list[str]:
-        groups = self.last["feature_group_to_add"]
-        group = groups[0] if isinstance(groups, list) else groups  # the selection comes first
-        out = []
-        for gj in group._children.values():
-            if hasattr(gj, "data"):  # GeoJson children (the group also holds a small script element)
-                out += [f["properties"]["name"] for f in gj.data["features"]]
-        return out
-
-
-@pytest.fixture()
-def fake() -> Iterator[FakeMap]:
-    fm = FakeMap()
-    with patch("streamlit_folium.st_folium", fm):
-        yield fm
 
 
 @pytest.fixture(scope="module")
@@ -81,19 +34,6 @@ def fixture_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _run(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _md(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
 def _busiest(catalog: Catalog) -> str:
     """The most-mentioned place that has a feature (and a clause with at least two places)."""
     ranked = sorted((p for p in catalog.places.values() if p.bbox and p.clause_ids),
@@ -105,7 +45,7 @@ def _busiest(catalog: Catalog) -> str:
 
 
 def test_first_view_offline_map_and_empty_panel(fake: FakeMap) -> None:
-    at = _run()
+    at = run_app()
     assert fake.calls, "the map was not drawn"
     kw = fake.last
     assert set(kw["returned_objects"]) >= {"last_active_drawing"}
@@ -119,8 +59,8 @@ def test_click_shows_clauses_of_the_place(fake: FakeMap, catalog: Catalog) -> No
     pid = _busiest(catalog)
     place = catalog.places[pid]
     fake.click(pid)
-    at = _run()
-    md = _md(at)
+    at = run_app()
+    md = markdown_text(at)
     assert f"<h3>{place.name}</h3>" in md
     assert '<div class="pa-clause">' in md and f'<mark data-place="{pid}">' in md
     assert at.query_params["sel"] == pid
@@ -136,7 +76,7 @@ def test_click_shows_clauses_of_the_place(fake: FakeMap, catalog: Catalog) -> No
 def test_show_its_places_highlights_all_places_of_the_clause(fake: FakeMap, catalog: Catalog) -> None:
     pid = _busiest(catalog)
     fake.click(pid)
-    at = _run()
+    at = run_app()
     first = next(b for b in at.button if b.label == "显示本条地点")
     clause_id = first.key.removeprefix("cp:")
     first.click().run()
@@ -145,26 +85,26 @@ def test_show_its_places_highlights_all_places_of_the_clause(fake: FakeMap, cata
     names = fake.highlighted_names()
     assert set(expected) <= set(names) and len(expected) >= 1
     assert at.query_params["clause"] == clause_id
-    assert "pa-clause-places" in _md(at)
+    assert "pa-clause-places" in markdown_text(at)
 
 
 def test_document_filter_reaches_map_and_panel(fake: FakeMap, catalog: Catalog) -> None:
     pid = _busiest(catalog)
     doc_id = catalog.places[pid].doc_ids[0]
     fake.click(pid)
-    at = _run()
+    at = run_app()
     at.multiselect(key="w_docs").set_value([doc_id]).run()
     assert not at.exception
     assert fake.config()["docs"] == [doc_id]
     assert at.query_params["docs"] == doc_id
-    md = _md(at)
+    md = markdown_text(at)
     assert md.count('<div class="pa-doc">') == 1
     title = catalog.documents[doc_id]["title"]
     assert title.replace("<", "&lt;") in md
 
 
 def test_kind_toggle_reaches_map(fake: FakeMap, catalog: Catalog) -> None:
-    at = _run()
+    at = run_app()
     kinds = catalog.kinds()
     at.multiselect(key="w_kinds").set_value(kinds[:1]).run()
     assert fake.config()["kinds"] == kinds[:1]
@@ -174,13 +114,13 @@ def test_kind_toggle_reaches_map(fake: FakeMap, catalog: Catalog) -> None:
 def test_search_flies_to_and_selects(fake: FakeMap, catalog: Catalog) -> None:
     pid = _busiest(catalog)
     place = catalog.places[pid]
-    at = _run()
+    at = run_app()
     at.text_input(key="w_search").input(place.name).run()
     hit = at.button(key=f"hit:{pid}")
     hit.click().run()
     assert not at.exception
     assert at.query_params["sel"] == pid
-    assert f"<h3>{place.name}</h3>" in _md(at)
+    assert f"<h3>{place.name}</h3>" in markdown_text(at)
     center = fake.last["center"]
     assert center is not None and abs(center[0] - place.center[0]) < 1e-6
     assert fake.last["zoom"] >= 4
@@ -193,9 +133,9 @@ def test_permalink_reopens_the_view(fake: FakeMap, catalog: Catalog) -> None:
     doc_id = catalog.clauses[clause_id]["doc_id"]
     params = {"sel": pid, "clause": clause_id, "docs": doc_id, "lat": "30.5", "lon": "104.2", "z": "9",
               "basemap": "carto", "lang": "en"}
-    at = _run(params)
+    at = run_app(params)
     assert from_query_params(dict(at.query_params)) == from_query_params(params)  # URL unchanged
-    assert f"<h3>{catalog.places[pid].name}</h3>" in _md(at)
+    assert f"<h3>{catalog.places[pid].name}</h3>" in markdown_text(at)
     assert fake.last["center"] == [30.5, 104.2] and fake.last["zoom"] == 9
     assert fake.config()["docs"] == [doc_id]
     assert "cartocdn" in fake.last["fig"].get_root().render()
@@ -204,18 +144,18 @@ def test_permalink_reopens_the_view(fake: FakeMap, catalog: Catalog) -> None:
 
 
 def test_presenter_mode_is_a_view_of_its_own(fake: FakeMap) -> None:
-    at = _run({"presenter": "1", "docs": "2020-chengyu-gangyao"})
+    at = run_app({"presenter": "1", "docs": "2020-chengyu-gangyao"})
     # geo.viewer.presenter draws its own map over the page; the page's map beneath is the normal one
     assert '"zoomControl": false' not in fake.last["fig"].get_root().render()
-    md = _md(at)
+    md = markdown_text(at)
     assert "stSidebar" in md and 'iframe[title="st.iframe"]' in md  # chrome hidden, frame fills the window
 
 
 def test_reader_links_select_on_the_map(fake: FakeMap, catalog: Catalog) -> None:
     doc_id = next(d for d, cl in catalog.clauses_by_doc.items()
                   if any(catalog.clauses[c]["mentions"] for c in cl))
-    at = _run({"view": "reader", "doc": doc_id})
-    md = _md(at)
+    at = run_app({"view": "reader", "doc": doc_id})
+    md = markdown_text(at)
     assert '<div class="pa-reader">' in md
     link = re.search(r'<a href="(\?[^"]+)" target="_self"><mark', md).group(1)
     params = dict(p.split("=", 1) for p in link[1:].replace("&amp;", "&").split("&"))
@@ -226,16 +166,16 @@ def test_reader_links_select_on_the_map(fake: FakeMap, catalog: Catalog) -> None
 
 
 def test_hostile_texts_are_shown_literally(fake: FakeMap, fixture_root: Path) -> None:
-    at = _run({"sel": "airport:tfu"})
-    md = _md(at)
+    at = run_app({"sel": "airport:tfu"})
+    md = markdown_text(at)
     assert "<script" not in md.replace("<style>", "") and "<img" not in md
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in md
     assert "&lt;img src=x onerror=alert(1)&gt;" in md
     assert "&lt;img src=x onerror=alert(2)&gt;" in md  # an alias from the gazetteer
     html = fake.last["feature_group_to_add"]
     assert html is not None
-    at = _run({"view": "reader", "doc": "evil-2023"})
-    md = _md(at)
+    at = run_app({"view": "reader", "doc": "evil-2023"})
+    md = markdown_text(at)
     assert "<script" not in md and "<img" not in md and "<i>" not in md
     assert "恶意&lt;script&gt;" in md
 
@@ -244,7 +184,7 @@ def test_basemaps_gaode_shifts_display_data_and_tianditu_needs_a_key(
     fake: FakeMap, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("TIANDITU_KEY", raising=False)
-    at = _run()
+    at = run_app()
     assert "天地图" not in at.selectbox(key="w_basemap").options  # hidden without a key
     # the key is a deployer's business: said in the README, never in the interface
     assert not any("TIANDITU_KEY" in c.value for c in at.caption)
@@ -254,7 +194,7 @@ def test_basemaps_gaode_shifts_display_data_and_tianditu_needs_a_key(
     assert "autonavi" in html and "-gcj02.json" in html
     assert at.query_params["basemap"] == "amap"
     monkeypatch.setenv("TIANDITU_KEY", "k-test")
-    at = _run({"basemap": "tianditu"})
+    at = run_app({"basemap": "tianditu"})
     assert "天地图" in at.selectbox(key="w_basemap").options
     assert "tk=k-test" in fake.last["fig"].get_root().render()
 
@@ -264,7 +204,7 @@ def test_downloads_and_their_exports(fake: FakeMap, catalog: Catalog) -> None:
     from geo.viewer.app import visible_place_ids
     from geo.viewer.state import ViewState
 
-    at = _run()
+    at = run_app()
     labels = [b.label for b in at.get("download_button")]
     assert any("GeoPackage" in x for x in labels) and any("CSV" in x for x in labels)
     assert sum("GeoJSON" in x for x in labels) >= 6  # each layer + the current filter
@@ -291,7 +231,7 @@ def test_uploaded_plan_is_drawn_as_a_session_layer(fake: FakeMap) -> None:
     groups["upload"].add_to(m)
     html = m.get_root().render()
     assert "&lt;b&gt;新地点&lt;/b&gt;" in html and "<b>新地点" not in html
-    at = _run({"view": "upload"})
+    at = run_app({"view": "upload"})
     assert at.get("file_uploader")
 
 
@@ -306,23 +246,23 @@ def test_missing_offline_assets_are_reported(fake: FakeMap, tmp_path: Path, monk
     import geo.viewer.app as viewapp
 
     monkeypatch.setattr(viewapp, "STATIC_DIR", tmp_path)
-    at = _run()
+    at = run_app()
     assert any("python -m geo assets" in e.value for e in at.error)
 
 
 def test_layers_rebuild_is_picked_up_without_restart(fixture_root: Path, fake: FakeMap) -> None:
     import os
 
-    at = _run({"sel": "site:evil"})
-    assert "<h3>" in _md(at)
+    at = run_app({"sel": "site:evil"})
+    assert "<h3>" in markdown_text(at)
     index = fixture_root / "layers" / "index.json"
     data = json.loads(index.read_text(encoding="utf-8"))
     data["places"]["site:evil"]["name"] = "重建后的名字"
     index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     manifest = fixture_root / "layers" / "manifest.json"
     os.utime(manifest, ns=(manifest.stat().st_atime_ns, manifest.stat().st_mtime_ns + 10**9))
-    at = _run({"sel": "site:evil"})
-    assert "<h3>重建后的名字</h3>" in _md(at)
+    at = run_app({"sel": "site:evil"})
+    assert "<h3>重建后的名字</h3>" in markdown_text(at)
 
 
 def test_tianditu_key_from_secrets(fake: FakeMap, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -347,7 +287,7 @@ def test_language_switch_keeps_layers_filters_and_selection(fake: FakeMap, catal
     params = {"sel": pid, "docs": doc_id, "layers": ",".join(kinds), "basemap": "carto"}
     if lang == "en":
         params["lang"] = "en"
-    at = _run(params)
+    at = run_app(params)
     other = "zh" if lang == "en" else "en"
     for target in (other, lang):
         at.radio(key="w_lang").set_value(target).run()
@@ -356,15 +296,15 @@ def test_language_switch_keeps_layers_filters_and_selection(fake: FakeMap, catal
         assert q.get("sel") == pid and q.get("docs") == doc_id and q.get("basemap") == "carto", q
         assert q.get("layers") == ",".join(kinds), q
         assert fake.config()["kinds"] == kinds and fake.config()["docs"] == [doc_id]
-        assert f"<h3>{catalog.places[pid].name}</h3>" in _md(at)
+        assert f"<h3>{catalog.places[pid].name}</h3>" in markdown_text(at)
         assert at.selectbox(key="w_basemap").value == "carto"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_provenance_is_a_document_and_clause_not_a_file(fake: FakeMap, catalog: Catalog, lang: str) -> None:
     pid = next(p.id for p in catalog.places.values() if p.source.startswith("text: ") and p.clause_ids)
-    at = _run({"sel": pid, "lang": lang})
-    md = _md(at)
+    at = run_app({"sel": pid, "lang": lang})
+    md = markdown_text(at)
     prov = re.search(r'data-testid="pa-provenance">(.*?)</div>', md).group(1)
     assert ".txt" not in md and " L" not in prov
     file = re.match(r"text: (\S+)", catalog.places[pid].source).group(1)
@@ -379,13 +319,13 @@ def test_no_clause_limit_load_more(fake: FakeMap, catalog: Catalog, lang: str) -
     pid = next(p.id for p in catalog.places.values() if p.name == "宜宾市")
     total = len(catalog.places[pid].clause_ids)
     assert total > 40
-    at = _run({"sel": pid, "lang": lang})
-    assert _md(at).count('<div class="pa-clause">') == 40
+    at = run_app({"sel": pid, "lang": lang})
+    assert markdown_text(at).count('<div class="pa-clause">') == 40
     more = at.button(key=f"more:{pid}")
     assert more.label == ("再显示 {} 条" if lang == "zh" else "Show {} more").format(min(40, total - 40))
     more.click().run()
     assert not at.exception
-    assert _md(at).count('<div class="pa-clause">') == total
+    assert markdown_text(at).count('<div class="pa-clause">') == total
     assert not [b for b in at.button if b.key == f"more:{pid}"]
     shown = ("共 {t} 条，已显示 {t} 条" if lang == "zh" else "{t} of {t} shown").format(t=total)
     assert any(c.value == shown for c in at.caption)
@@ -416,13 +356,13 @@ def test_deploy_button_hidden() -> None:
 
 
 def test_first_view_fits_the_circle_and_a_link_keeps_its_view(fake: FakeMap, catalog: Catalog) -> None:
-    at = _run()
+    at = run_app()
     w, s, e, n = catalog.places["composite:chengyu-circle"].bbox
     assert fake.config()["fit"] == [[s, w], [n, e]]
     html = fake.last["fig"].get_root().render()
     assert "path.leaflet-interactive:focus{outline:none}" in html  # no black focus rectangle
-    assert "calc(100vh" in _md(at) and "st-key-pa_panel" in _md(at)  # sized from the viewport
-    _run({"lat": "30.5", "lon": "104.2", "z": "9"})
+    assert "calc(100vh" in markdown_text(at) and "st-key-pa_panel" in markdown_text(at)  # sized from the viewport
+    run_app({"lat": "30.5", "lon": "104.2", "z": "9"})
     assert fake.config()["fit"] is None
 
 
@@ -432,7 +372,7 @@ def test_what_is_here_after_a_click_in_wanzhou(fake: FakeMap, catalog: Catalog, 
 
     wanzhou = next(p.id for p in catalog.places.values() if p.name == "万州区")
     at_pt = shape(catalog.features[wanzhou]["geometry"]).representative_point()
-    at = _run({"lang": lang} if lang == "en" else None)
+    at = run_app({"lang": lang} if lang == "en" else None)
     fake.click(wanzhou, lat=at_pt.y, lng=at_pt.x)
     at.run()
     assert not at.exception
@@ -447,7 +387,7 @@ def test_what_is_here_after_a_click_in_wanzhou(fake: FakeMap, catalog: Catalog, 
     # an entry selects that place; the list stays
     at.button(key="here:composite:wandakai").click().run()
     assert at.query_params["sel"] == "composite:wandakai"
-    assert "<h3>万达开川渝统筹发展示范区</h3>" in _md(at)
+    assert "<h3>万达开川渝统筹发展示范区</h3>" in markdown_text(at)
     assert [b for b in at.button if b.key == "here:adm:500000"]
 
 
@@ -455,7 +395,7 @@ def test_what_is_here_after_a_click_in_wanzhou(fake: FakeMap, catalog: Catalog, 
 def test_yibin_dossier_includes_its_port_and_new_area(fake: FakeMap, catalog: Catalog, lang: str) -> None:
     yibin = next(p.id for p in catalog.places.values() if p.name == "宜宾市")
     own = len(catalog.places[yibin].clause_ids)
-    at = _run({"sel": yibin, "lang": lang})
+    at = run_app({"sel": yibin, "lang": lang})
     toggle = at.toggle(key=f"dossier:{yibin}")
     assert toggle.label.startswith("包括区域内的" if lang == "zh" else "Include the")
     toggle.set_value(True).run()
@@ -464,7 +404,7 @@ def test_yibin_dossier_includes_its_port_and_new_area(fake: FakeMap, catalog: Ca
     while more:  # every page
         more[0].click().run()
         more = [b for b in at.button if b.key == f"more:{yibin}"]
-    md = _md(at)
+    md = markdown_text(at)
     # a section for 宜宾港 with its count; 三江新区 named (and marked) in the dossier
     assert re.search(r'<div class="pa-sec" data-place="port:yibin"><b>宜宾港</b>.*?(\d+)', md)
     assert '<mark data-place="new_area:sanjiang">' in md
@@ -477,7 +417,7 @@ def test_yibin_dossier_includes_its_port_and_new_area(fake: FakeMap, catalog: Ca
 
 
 def test_an_address_changed_by_back_restores_that_view(fake: FakeMap, catalog: Catalog) -> None:
-    at = _run({"sel": "adm:511500"})
+    at = run_app({"sel": "adm:511500"})
     at.text_input(key="w_search").input("宜宾港").run()
     at.button(key="hit:port:yibin").click().run()
     assert at.query_params["sel"] == "port:yibin"
@@ -486,7 +426,7 @@ def test_an_address_changed_by_back_restores_that_view(fake: FakeMap, catalog: C
     at.query_params["sel"] = "adm:511500"
     at.run()
     assert not at.exception
-    assert "<h3>宜宾市</h3>" in _md(at) and at.query_params["sel"] == "adm:511500"
+    assert "<h3>宜宾市</h3>" in markdown_text(at) and at.query_params["sel"] == "adm:511500"
     assert "宜宾市" in fake.highlighted_names()
     # a rerun without navigation keeps the session's own view
     at.run()
@@ -496,12 +436,12 @@ def test_an_address_changed_by_back_restores_that_view(fake: FakeMap, catalog: C
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_show_its_places_fits_the_map_and_names_the_document(fake: FakeMap, catalog: Catalog, lang: str) -> None:
     pid = _busiest(catalog)
-    at = _run({"sel": pid, "lang": lang})
+    at = run_app({"sel": pid, "lang": lang})
     first = next(b for b in at.button if b.key and b.key.startswith("cp:"))
     clause_id = first.key.removeprefix("cp:")
     first.click().run()
     assert not at.exception
-    head = re.search(r'data-testid="pa-clause-places">(.*?)</div>', _md(at)).group(1)
+    head = re.search(r'data-testid="pa-clause-places">(.*?)</div>', markdown_text(at)).group(1)
     title = catalog.documents[catalog.clauses[clause_id]["doc_id"]]["title"]
     assert title in head and clause_id not in head
     boxes = [catalog.places[i].bbox for i in catalog.clause_place_ids(clause_id) if catalog.places[i].bbox]
@@ -526,12 +466,12 @@ def _presenter_cfg(at: AppTest) -> dict[str, Any]:
 
 def test_presenter_title_is_kept_in_the_permalink(fake: FakeMap) -> None:
     doc = "2020-chengyu-gangyao"
-    at = _run({"presenter": "1", "docs": doc, "ptitle": "我的<b>标题</b>\n第二行"})
+    at = run_app({"presenter": "1", "docs": doc, "ptitle": "我的<b>标题</b>\n第二行"})
     assert at.query_params["ptitle"] == "我的<b>标题</b> 第二行"  # cleaned, kept in the address
     srcdoc = at.get("iframe")[0].proto.srcdoc
     assert "<b>标题" not in srcdoc  # in the page's JSON as \u003cb\u003e, set as text by presenter.js
     assert _presenter_cfg(at)["title"] == "我的<b>标题</b> 第二行"
-    assert "ptitle=" in _md(at)  # the page's permalink carries it
+    assert "ptitle=" in markdown_text(at)  # the page's permalink carries it
     # presenter.js writes the edited title into the address in place; the next run takes it from there
     at.query_params["ptitle"] = "成渝 · 交通"
     at.run()
@@ -555,7 +495,7 @@ def _thematic_data(fake: FakeMap) -> Any:
 
 
 def test_thematic_map_from_the_sidebar(fake: FakeMap) -> None:
-    at = _run({"docs": "2020-chengyu-gangyao"})
+    at = run_app({"docs": "2020-chengyu-gangyao"})
     assert _thematic_data(fake) is None
     config = fake.config()
     at.selectbox(key="w_thematic").set_value("county").run()
@@ -570,7 +510,7 @@ def test_thematic_map_from_the_sidebar(fake: FakeMap) -> None:
 
 
 def test_thematic_theme_and_period_from_the_sidebar(fake: FakeMap) -> None:
-    at = _run({"thematic": "county"})
+    at = run_app({"thematic": "county"})
     assert not at.exception
     every = _thematic_data(fake)
     config = fake.config()

@@ -6,24 +6,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
-from unittest.mock import patch
 
 import pytest
 
 from geo.layers.build import read_layers
 from geo.viewer import docview
 from geo.viewer.data import Catalog, default_layers_dir
-from tests.test_app import FakeMap, _md, _run
+from tests.support.apptest import FakeMap, markdown_text, run_app
 
 WDK = "2023-wandakai-plan"
-
-
-@pytest.fixture()
-def fake() -> Iterator[FakeMap]:
-    fm = FakeMap()
-    with patch("streamlit_folium.st_folium", fm):
-        yield fm
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +35,10 @@ def _mentions(index: dict, doc_id: str) -> Counter:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_choosing_the_wandakai_plan_lists_highlights_and_fits_its_places(
         fake: FakeMap, index: dict, lang: str) -> None:
-    at = _run({"lang": lang})
+    at = run_app({"lang": lang})
     at.multiselect(key="w_docs").set_value([WDK]).run()
     assert not at.exception
-    md = _md(at)
+    md = markdown_text(at)
     listed = re.findall(r'<span class="pa-docplace" data-place="([^"]+)" title="[^"]*">[^<]*<sup>(\d+)</sup>', md)
     counts = _mentions(index, WDK)
     assert 55 <= len(listed) == len(counts)  # the ~61 places the issue counted, each once
@@ -81,18 +72,18 @@ def test_the_fit_holds_the_wandakai_area_not_one_mention_of_asean(catalog: Catal
 
 
 def test_the_reader_opens_the_document_view(fake: FakeMap, index: dict) -> None:
-    at = _run({"view": "reader", "doc": WDK})
+    at = run_app({"view": "reader", "doc": WDK})
     at.button(key=f"docmap:{WDK}").click().run()
     assert not at.exception
     assert at.query_params["docs"] == WDK and "view" not in at.query_params
-    assert 'data-testid="pa-docplaces"' in _md(at)
+    assert 'data-testid="pa-docplaces"' in markdown_text(at)
     # a place picked from the list is selected: its clauses in the panel
     at.selectbox(key=f"docpick:{WDK}").set_value("adm:500101").run()
     assert not at.exception
-    assert at.query_params["sel"] == "adm:500101" and "<h3>万州区</h3>" in _md(at)
+    assert at.query_params["sel"] == "adm:500101" and "<h3>万州区</h3>" in markdown_text(at)
 
 
 def test_two_documents_are_no_document_view(fake: FakeMap, index: dict) -> None:
     other = next(d["id"] for d in index["documents"] if d["id"] != WDK)
-    at = _run({"docs": f"{WDK},{other}"})
-    assert 'data-testid="pa-docplaces"' not in _md(at)
+    at = run_app({"docs": f"{WDK},{other}"})
+    assert 'data-testid="pa-docplaces"' not in markdown_text(at)

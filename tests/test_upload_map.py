@@ -5,9 +5,7 @@ the map is tests.test_app's FakeMap."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html import escape
-from unittest.mock import patch
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,16 +14,9 @@ from geo.ingest import analyse_upload
 from geo.layers.build import read_layers
 from geo.viewer import mapview, upload_map
 from geo.viewer.data import bbox, default_layers_dir
-from tests.test_app import APP, FakeMap, _md
+from tests.support.apptest import APP, FakeMap, markdown_text
 
 PLAN = "第一章 总体要求\n一、发展目标\n支持宜宾港建设，推动万州区与达州市协同发展。\n二、交通\n建设成渝中线高铁。\n"
-
-
-@pytest.fixture()
-def fake() -> Iterator[FakeMap]:
-    fm = FakeMap()
-    with patch("streamlit_folium.st_folium", fm):
-        yield fm
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +61,7 @@ def test_a_click_on_an_uploaded_place_shows_its_own_and_the_corpus_clauses(
     fake.click("adm:500101", lat=30.8, lng=108.4)
     at.run()
     assert not at.exception
-    md = _md(at)
+    md = markdown_text(at)
     assert 'data-testid="pa-upload-clauses"' in md
     assert '<div class="pa-doc pa-updoc">plan.txt</div>' in md  # untitled: its file name, not an internal id
     assert '推动<mark data-place="adm:500101">万州区</mark>' in md.replace('<mark data-place="adm:500101" class="sel">',

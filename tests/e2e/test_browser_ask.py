@@ -21,12 +21,6 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
-@pytest.fixture(scope="module")
-def app() -> Iterator[AppServer]:
-    with AppServer(ROOT / "app.py") as server:
-        yield server
-
-
 @pytest.fixture()
 def page(chromium: Any) -> Iterator[tuple[Any, list[str]]]:
     context, pg, blocked = offline_page(chromium)

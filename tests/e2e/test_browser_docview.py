@@ -5,7 +5,6 @@ chromium with every non-local request blocked; screenshots at 1400×900 and 1920
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -20,12 +19,6 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
 WDK = "2023-wandakai-plan"
 MAP_JS = "Object.values(window).find(v => v && v._leaflet_id && v.getBounds)"
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[AppServer]:
-    with AppServer(ROOT / "app.py") as server:
-        yield server
 
 
 def _bounds(frame: Any) -> list[float]:

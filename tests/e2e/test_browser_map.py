@@ -7,7 +7,6 @@ aborted. Screenshots go to tests/artifacts/ (gitignored) for a person to look at
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -20,12 +19,6 @@ from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page, wait
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[AppServer]:
-    with AppServer(ROOT / "app.py") as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

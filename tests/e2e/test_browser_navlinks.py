@@ -6,7 +6,6 @@ Real app and layers/, Debian chromium with every non-local request blocked."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -18,12 +17,6 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 WDK = "2023-wandakai-plan"
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[AppServer]:
-    with AppServer(ROOT / "app.py") as server:
-        yield server
 
 
 def _query(pg: Any) -> dict[str, str]:

@@ -5,7 +5,6 @@ clauses. Debian chromium, every non-local request blocked; screenshots at 1400×
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,6 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PLAN = "第一章 总体要求\n一、发展目标\n支持宜宾港建设，推动万州区与达州市协同发展。\n"
 MAP_JS = "Object.values(window).find(v => v && v._leaflet_id && v.getBounds)"
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[AppServer]:
-    with AppServer(ROOT / "app.py") as server:
-        yield server
 
 
 @pytest.mark.parametrize("size", [(1400, 900), (1920, 1080)])

@@ -25,12 +25,6 @@ HIGHLIGHT = 'path[stroke="#d62728"], path[stroke="#ff7f0e"]'
 GROUP_HIGHLIGHT = ".leaflet-overlay-pane :is(path[stroke='#d62728'], path[stroke='#ff7f0e'])"  # drawn by Python
 
 
-@pytest.fixture(scope="module")
-def app() -> Iterator[AppServer]:
-    with AppServer(ROOT / "app.py") as server:
-        yield server
-
-
 @pytest.fixture()
 def page(chromium: Any) -> Iterator[tuple[Any, list[str]]]:
     context, pg, blocked = offline_page(chromium)

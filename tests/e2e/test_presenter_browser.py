@@ -8,7 +8,6 @@ caption and the highlighted places; Esc leaves the mode. Also the title/legend/e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,12 +26,6 @@ BOXES = """() => {
             return {text: e.textContent, pid: e.dataset.pid, hl: e.classList.contains('pp-hl'),
                     box: [r.left, r.top, r.right, r.bottom]}; })};
 }"""
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[AppServer]:
-    with AppServer(ROOT / "app.py") as server:
-        yield server
 
 
 def _open(chromium: Any, url: str, size: tuple[int, int]) -> tuple[Any, Any, Any, list[str]]:

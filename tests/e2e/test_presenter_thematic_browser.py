@@ -11,7 +11,6 @@ presenter's edited title in the permalink (issue 13).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -27,12 +26,6 @@ FILLS = """() => Array.from(document.querySelectorAll('.leaflet-pa-admin_county-
   .map(p => [p.getAttribute('fill'), p.getAttribute('fill-opacity')])"""
 LEGEND = """() => Array.from(document.querySelectorAll('.pa-thematic-legend .pa-th-row .pa-th-sw'))
   .map(s => [getComputedStyle(s).backgroundColor, s.nextElementSibling.textContent])"""
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[AppServer]:
-    with AppServer(ROOT / "app.py") as server:
-        yield server
 
 
 def _rgb(hex_color: str) -> str:
