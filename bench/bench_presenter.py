@@ -28,7 +28,7 @@ _GONE = """() => !document.querySelector('iframe[title="st.iframe"]')"""
 _MAP = """() => {
   const pp = document.querySelector('iframe[title="st.iframe"]');
   if (pp && pp.style.display !== 'none') return false;
-  const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const f = document.querySelector('iframe[data-pa-map]');
   return !!(f && f.contentDocument && f.contentDocument.querySelector('.leaflet-container[data-pa-loaded="6"]'));
 }"""
 _STEP = """(before) => Array.from(document.querySelectorAll('iframe[title="st.iframe"]')).some(f => {

@@ -45,5 +45,5 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
 def fake() -> Iterator[FakeMap]:
     """streamlit_folium.st_folium replaced by a FakeMap for the AppTest tests (tests.support.apptest)."""
     fm = FakeMap()
-    with patch("streamlit_folium.st_folium", fm):
+    with patch("geo.viewer.mapframe.st_map", fm):
         yield fm

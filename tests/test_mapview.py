@@ -37,7 +37,13 @@ def test_only_local_leaflet_no_cdn(urls: dict[str, str]) -> None:
     m = mapview.build_map(mapview.MapSpec(layer_urls=urls))
     html = _html(m)
     assets = _asset_urls(html)
-    assert assets == ["/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css"]
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    assert scripts == ["/app/static/leaflet/leaflet.js"]
+    assert "/app/static/leaflet/leaflet.css" in assets
+    # the layer files are preloaded with Leaflet (the map script's fetch takes the preloaded response)
+    preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="fetch" crossorigin="anonymous">', html)
+    assert preloads and set(preloads) == set(urls.values())
+    assert set(assets) == {"/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css", *urls.values()}
     assert not re.search(r"https?://", html.replace("https://leafletjs.com", "")), "a remote URL in the map"
     for bad in ("bootstrap", "font-awesome", "fontawesome", "awesome-markers", "jquery", "cdn"):
         assert bad not in html.lower()

@@ -19,7 +19,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 @pytest.fixture()
 def no_map() -> Iterator[None]:
-    with patch("streamlit_folium.st_folium", lambda fig, **kw: None):
+    with patch("geo.viewer.mapframe.st_map", lambda fig, **kw: None):
         yield
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-import streamlit_folium
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import PlanAtlasError
@@ -30,6 +29,7 @@ from geo.viewer import (
     here_view,
     highlight,
     layout,
+    mapframe,
     mapview,
     navlinks,
     panel,
@@ -194,7 +194,7 @@ def sync_query_params() -> None:
 
 
 def on_map_change() -> None:
-    """st_folium's callback: a click selects, a move records the view (for the permalink)."""
+    """The map's callback (geo.viewer.mapframe.st_map): a click selects, a move records the view (for the permalink)."""
     apply_map_value(st.session_state.get(MAP_KEY))
 
 
@@ -364,11 +364,11 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
     groups.append(thematic_group(vs, layers_dir, bool(base and base.gcj02)))  # last: its script only
     upload_map.fly_on_new_upload(st.session_state, UPLOAD_KEY)  # a new upload: fit its places
     fly = st.session_state.get("fly")
-    value = streamlit_folium.st_folium(
+    value = mapframe.st_map(
         fmap,
         key=MAP_KEY,
         height=height,
-        use_container_width=True,
+        title=t("map_frame_title", vs.lang),
         returned_objects=RETURNED + (["last_clicked"] if vs.view == "upload" and review_view.wants_map_clicks()
                                      else []),
         feature_group_to_add=groups,

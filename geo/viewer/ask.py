@@ -22,7 +22,6 @@ from typing import Any
 import folium
 import streamlit as st
 import streamlit.components.v1 as components
-import streamlit_folium
 
 from geo.errors import PlanAtlasError
 from geo.query import (
@@ -36,7 +35,7 @@ from geo.query import (
     side_by_side,
     timeline_dates,
 )
-from geo.viewer import mapview
+from geo.viewer import mapframe, mapview
 from geo.viewer.i18n import label, t
 
 __all__ = [
@@ -154,8 +153,8 @@ def circles_group(
 
 
 def _map(spec: mapview.MapSpec, group: folium.FeatureGroup, key: str) -> None:
-    streamlit_folium.st_folium(
-        mapview.build_map(spec), key=key, height=520, use_container_width=True, returned_objects=[],
+    mapframe.st_map(
+        mapview.build_map(spec), key=key, height=520, returned_objects=[], title=t("map_frame_title", spec.lang),
         feature_group_to_add=[group],
     )
 

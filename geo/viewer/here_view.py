@@ -23,7 +23,7 @@ HERE_KEY = "here"
 
 
 def remember_click(index: HereIndex, value: dict[str, Any]) -> None:
-    """Record what is at a map click (st_folium's value: last_object_clicked, zoom)."""
+    """Record what is at a map click (st_map's value: last_object_clicked, zoom)."""
     at = value.get("last_object_clicked") or {}
     try:
         lat, lon = float(at["lat"]), float(at["lng"])

@@ -1,5 +1,5 @@
 """The selection highlight and an uploaded plan's session layer, drawn over the main map as folium
-feature groups passed to st_folium's `feature_group_to_add` (changing them does not re-mount the map).
+feature groups passed to st_map's `feature_group_to_add` (changing them does not re-mount the map).
 
 Where the data comes from: the features of the layers (geo.layers, through the viewer's Catalog)
 and an upload's session FeatureCollection (geo.ingest.upload), slimmed for display by
@@ -78,7 +78,7 @@ def highlight_group(
 ) -> folium.FeatureGroup:
     """The selection highlight: the given features drawn on top, names as (escaped) tooltips.
 
-    Passed to st_folium as `feature_group_to_add`, so changing it does not re-mount the map.
+    Passed to st_map as `feature_group_to_add`, so changing it does not re-mount the map.
     The selected place's name is a permanent label. A place selected by a click on the
     map is highlighted in the browser at once; `clear_click` (a selection made elsewhere) removes
     that highlight when this group is drawn.

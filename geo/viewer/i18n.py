@@ -47,6 +47,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "thematic_prefecture": "各地市提及次数",
         "thematic_symbols": "圆面积：点状地点的提及次数",
         "thematic_help": "按当前文件筛选统计：提及该区县（地市）本身及其境内地点的次数，分级设色（自然断点）。",
+        "map_frame_title": "规划地图",
         "map_image": "地图图片（当前视图）",
         "map_image_png": "PNG（300 dpi，A4 横向）",
         "map_image_pdf": "PDF（A4 横向）",
@@ -296,6 +297,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "thematic_symbols": "Circle area: mentions of a point place",
         "thematic_help": "Under the document filter: mentions of each county (prefecture) and of the places inside it, "
         "in classes (natural breaks).",
+        "map_frame_title": "Plan map",
         "map_image": "Map image (this view)",
         "map_image_png": "PNG (300 dpi, A4 landscape)",
         "map_image_pdf": "PDF (A4 landscape)",

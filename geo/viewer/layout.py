@@ -11,12 +11,13 @@ Data: none (constants and CSS).
 from __future__ import annotations
 
 from geo.viewer.data import Catalog
+from geo.viewer.mapframe import MAP_FRAME
 
 __all__ = ["COLUMNS", "HOME_PLACE", "MAP_HEIGHT", "PANEL_KEY", "home_bounds", "page_css"]
 
 # map : panel widths (Streamlit columns); the map gets about 62 % of the main area
 COLUMNS: tuple[int, int] = (5, 3)
-# the pixel height handed to st_folium (its first frame); CSS then sizes the frame from the viewport
+# the pixel height handed to st_map (its first frame); CSS then sizes the frame from the viewport
 MAP_HEIGHT: int = 640
 PRESENTER_HEIGHT: int = 860
 PANEL_KEY: str = "pa_panel"  # st.container(key=...) → CSS class st-key-pa_panel
@@ -24,7 +25,7 @@ NARROW_PX: int = 640  # Streamlit stacks columns below this width
 # what the first view shows: the Chengdu–Chongqing economic circle
 HOME_PLACE: str = "composite:chengyu-circle"
 
-_MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+_MAP_FRAME = MAP_FRAME  # the map's iframe (geo.viewer.mapframe)
 # room above the map: Streamlit's top bar (made 2.75rem high) and the one-line title (2.2rem)
 _ABOVE = "5.1rem"
 _BELOW = "1rem"

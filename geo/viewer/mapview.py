@@ -406,7 +406,7 @@ def _map_css() -> str:
         ".pa-tip,.pa-label{font-size:13px}"
         ".pa-kind{color:#777;font-size:85%}"
         "html,body{height:100%;margin:0}"
-        "#map_div,#map_div2{height:100vh!important;width:100%!important}"
+        ".folium-map{height:100vh!important;width:100%!important}"
         # no focus rectangle around a clicked SVG path (the selection style shows what is chosen)
         "path.leaflet-interactive:focus{outline:none}"
         + LEGEND_CSS + LABELS_CSS + THEMATIC_CSS +
@@ -449,6 +449,13 @@ def build_map(spec: MapSpec) -> folium.Map:
                 max_zoom=base.max_zoom,
             ).add_to(m)
     m.get_root().header.add_child(Element(_map_css()), name="pa_css")
+    # the layer files start loading with Leaflet itself, not after it (the map script's fetch takes
+    # the preloaded response)
+    preload = "".join(
+        f'<link rel="preload" href="{escape(spec.layer_urls[name])}" as="fetch" crossorigin="anonymous">'
+        for name in DRAW_ORDER if name in spec.layer_urls
+    )
+    m.get_root().header.add_child(Element(preload), name="pa_preload")
     RemoteLayers(spec).add_to(m)
     return m
 

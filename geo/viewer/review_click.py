@@ -1,12 +1,12 @@
 """Which map click may become the review form's new point, and the map side of asking for one (no Streamlit).
 
-A planner resolving an unknown name as a new point clicks the map. st_folium returns the last plain
+A planner resolving an unknown name as a new point clicks the map. geo.viewer.mapframe.st_map returns the last plain
 click as `last_clicked` on every rerun, long after it was made (and a click made before the form was
 shown, or in an earlier map frame, is returned too), so "the map returned a click" does not mean
 "the planner clicked here for this form". The form therefore *arms* the map with a fresh token:
-`arm_group` is a feature group (st_folium re-sends feature groups without re-mounting the map) whose
+`arm_group` is a feature group (st_map re-sends feature groups without re-mounting the map) whose
 script sets the token in the map frame and stamps every later click with the token current there
-when it was made (`arm`) and a per-frame click number (`n`), on the very LatLng object st_folium
+when it was made (`arm`) and a per-frame click number (`n`), on the very LatLng object st_map
 returns. `take_click` accepts a click only when it carries the current token (made after the form
 asked, while the map showed the request), is not the click already taken (the same click returned
 again by a rerun), and is a finite WGS-84 position inside `CHINA_BBOX` (the gazetteer's box,
@@ -53,7 +53,7 @@ def click_identity(click: Mapping[str, Any]) -> tuple[str, str, str, str]:
 def take_click(
     value: Mapping[str, Any] | None, token: str, taken: tuple[str, str, str, str] | None, gcj02: bool = False
 ) -> tuple[ClickVerdict, tuple[float, float] | None]:
-    """Judge st_folium's returned `value` for the form armed with `token` ("" when no form asks).
+    """Judge st_map's returned `value` for the form armed with `token` ("" when no form asks).
 
     Returns (verdict, WGS-84 (lon, lat) rounded to 6 decimals when the verdict is "point"; `gcj02`:
     the map is drawn in GCJ-02, so is the click). Verdicts:
@@ -132,7 +132,7 @@ def arm_group(
     (WGS-84 lon, lat; drawn only while armed, shifted on a GCJ-02 map) with `tooltip` (plain text,
     escaped here).
 
-    Always pass it to st_folium, also disarmed: a map frame keeps the last token it was given.
+    Always pass it to st_map, also disarmed: a map frame keeps the last token it was given.
     """
     group = folium.FeatureGroup(name="review")
     if token and point is not None and gcj02:

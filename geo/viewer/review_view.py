@@ -43,7 +43,7 @@ DEFAULT_POINT = (104.50, 30.20)  # between 成都 and 重庆, until the map is c
 
 def wants_map_clicks() -> bool:
     """Whether the map should report plain clicks (an editor may be placing a point). Constant for
-    a view, so that st_folium reports every click and none is first seen later, out of its time."""
+    a view, so that st_map reports every click and none is first seen later, out of its time."""
     return is_editor()
 
 
@@ -80,7 +80,7 @@ def map_group(lang: str = "zh", gcj02: bool = False) -> folium.FeatureGroup:
 
 
 def note_map_click(value: Mapping[str, Any] | None, gcj02: bool = False) -> bool:
-    """Take st_folium's `last_clicked` as the armed form's point if it may be one (see the module
+    """Take st_map's `last_clicked` as the armed form's point if it may be one (see the module
     docstring; `gcj02`: the map is drawn on a GCJ-02 basemap). True when the click was the form's
     (a new point, or one outside China, which is refused with a message): the map should not also
     select what lies under it."""

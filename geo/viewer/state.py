@@ -311,7 +311,7 @@ def apply_widget_values(state: ViewState, catalog: Catalog, values: Mapping[str,
 
 
 def clicked_place_id(returned: Mapping[str, Any] | None) -> str | None:
-    """The place id of the feature clicked on the map, from st_folium's return value."""
+    """The place id of the feature clicked on the map, from st_map's return value."""
     if not returned:
         return None
     feature = returned.get("last_active_drawing")
@@ -324,7 +324,7 @@ def clicked_place_id(returned: Mapping[str, Any] | None) -> str | None:
 
 
 def returned_view(returned: Mapping[str, Any] | None) -> tuple[tuple[float, float] | None, int | None]:
-    """(center, zoom) of the live map from st_folium's return value (None where absent)."""
+    """(center, zoom) of the live map from st_map's return value (None where absent)."""
     if not returned:
         return None, None
     c = returned.get("center")

@@ -6,7 +6,7 @@ Data: geo.render.thematic (`choropleth`, `proportional_symbols`) over the viewer
 already holds the county and prefecture polygons (geo.viewer.mapview publishes and fetches them), so
 `payload` sends only each unit's class (a few kilobytes) and the symbols' positions, and `group` wraps
 that in a folium FeatureGroup whose script hands it to the map script (`window.__paThematic`, see
-mapview.THEMATIC_JS). st_folium passes the group as `feature_group_to_add`: switching the thematic
+mapview.THEMATIC_JS). st_map passes the group as `feature_group_to_add`: switching the thematic
 map on, off or to another level does not re-mount the map. The group is sent with `None` when the
 thematic map is off, so the map drops the fills, the legend and the symbols.
 """
@@ -184,7 +184,7 @@ class _Thematic(MacroElement):
 
 
 def group(data: dict[str, Any] | None) -> folium.FeatureGroup:
-    """The FeatureGroup for st_folium's `feature_group_to_add` (no geometry: a script with `data`)."""
+    """The FeatureGroup for st_map's `feature_group_to_add` (no geometry: a script with `data`)."""
     g = folium.FeatureGroup(name="thematic")
     _Thematic(data).add_to(g)
     return g

@@ -168,7 +168,7 @@ def test_upload_resolve_as_point_see_it_then_undo(app: tuple[AppServer, Path], c
         pg.get_by_text(f"已上图：{NAME}", exact=False).wait_for(state="detached", timeout=60_000)
         frame = wait_map(pg, timeout=SLOW)
         pg.wait_for_function(
-            "([sel, n]) => { const f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
+            "([sel, n]) => { const f = document.querySelector('iframe[data-pa-map]');"
             " return f && f.contentDocument && f.contentDocument.querySelectorAll(sel).length === n; }",
             arg=[MARKERS, before], timeout=60_000,
         )

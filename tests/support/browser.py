@@ -30,7 +30,7 @@ CHROMIUM_ARGS: list[str] = [
     "--no-first-run",
     "--disable-sync",
 ]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[data-pa-map]'  # geo.viewer.mapframe.MAP_FRAME
 # one map frame on the page (no stale frame of an earlier run beside it), every layer file drawn
 _MAP_READY_JS = (
     "(loaded) => { const f = document.querySelectorAll('" + MAP_FRAME + "');"
