@@ -28,6 +28,7 @@ import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from geo import settings
@@ -46,9 +47,11 @@ __all__ = [
 TEXT_MIN_HITS: int = 3
 TEXT_SHARE: float = 0.7
 TEXT_CHARS_PER_HIT: int = 200
+FRAME_TEXT_MIN_HITS: int = 3
 LEAD_MAX_CHARS: int = 40
 _SPLIT = re.compile(r"[、|,，;；\s]+")
 _TITLE = re.compile(r"《[^》]*》")
+_ISSUED = re.compile(r"《([^》]*)》[^《》。]{0,16}印发")  # the plan a notice issues: "现将《…》印发给你们"
 _LEAD = re.compile(rf"^[^。；！？\n]{{2,{LEAD_MAX_CHARS}}}[。；]")
 
 
@@ -72,6 +75,33 @@ def _keywords(cell: str | None) -> tuple[str, ...]:
     return tuple(k for k in _SPLIT.split((cell or "").strip()) if k)
 
 
+class _Matcher:
+    """Finds keywords of all themes at once, left to right, the longest keyword first and
+    without overlap: a keyword inside a longer one does not count ("工业互联网" is not also
+    "工业", "生态环境保护" is one occurrence of 生态环境, not also of 生态 and 环境保护)."""
+
+    def __init__(self, keywords: dict[str, set[str]]) -> None:
+        self._owners = keywords  # keyword -> names of the themes that list it
+        alternatives = sorted(keywords, key=lambda k: (-len(k), k))
+        self._pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+
+    def counts(self, text: str) -> dict[str, int]:
+        """Occurrences per theme name (themes with none left out)."""
+        out: dict[str, int] = {}
+        for m in self._pattern.finditer(text) if self._pattern else ():
+            for name in self._owners[m.group(0)]:
+                out[name] = out.get(name, 0) + 1
+        return out
+
+
+def _matcher(themes: Iterable[Theme], column: str) -> _Matcher:
+    owners: dict[str, set[str]] = {}
+    for t in themes:
+        for k in getattr(t, column):
+            owners.setdefault(k, set()).add(t.name)
+    return _Matcher(owners)
+
+
 def lead_title(text: str) -> str:
     """The clause's lead sentence when it is a short title ("加强组织领导。…"), else ""."""
     m = _LEAD.match(text)
@@ -89,24 +119,31 @@ class ThemeTable:
         """Theme names in table order."""
         return [t.name for t in self.themes]
 
+    @cached_property
+    def _heading_matcher(self) -> _Matcher:
+        return _matcher(self.themes, "heading_keywords")
+
+    @cached_property
+    def _text_matcher(self) -> _Matcher:
+        return _matcher(self.themes, "text_keywords")
+
+    @cached_property
+    def _frames(self) -> frozenset[str]:
+        return frozenset(t.name for t in self.themes if t.frame)
+
     def text_hits(self, text: str) -> dict[str, int]:
-        """Occurrences of each theme's text keywords in `text` (themes with none left out)."""
-        out: dict[str, int] = {}
-        for t in self.themes:
-            n = sum(text.count(k) for k in t.text_keywords)
-            if n:
-                out[t.name] = n
-        return out
+        """Occurrences of each theme's text keywords in `text` (themes with none left out), all
+        themes' keywords matched together, longest first, without overlap (see `_Matcher`)."""
+        return self._text_matcher.counts(text)
 
     def _named(self, heading: str, frame: bool) -> set[str]:
-        return {
-            t.name for t in self.themes if t.frame == frame and any(k in heading for k in t.heading_keywords)
-        }
+        return {n for n in self._heading_matcher.counts(heading) if (n in self._frames) == frame}
 
     def heading_themes(self, path: Sequence[str], text: str) -> set[str]:
         """Topic themes named by the lead title, else by the innermost heading that names any,
         plus frame themes named at any level (titles of other documents in 《》 left out)."""
         levels = [_TITLE.sub("", h) for h in (lead_title(text), *reversed(path))]
+        levels[0] += " " + " ".join(_ISSUED.findall(text))
         found = {n for h in levels for n in self._named(h, frame=True)}
         for heading in levels:
             topics = self._named(heading, frame=False)
@@ -122,6 +159,8 @@ class ThemeTable:
         hits = self.text_hits(_TITLE.sub("", text))
         top = max(hits.values(), default=0)
         need = min(TEXT_MIN_HITS, 2 + len(text) // TEXT_CHARS_PER_HIT)
+        if chosen & self._frames:
+            need = max(need, FRAME_TEXT_MIN_HITS)
         chosen |= {n for n, c in hits.items() if c >= need and c >= TEXT_SHARE * top}
         if not chosen:
             if hits:
