@@ -48,6 +48,7 @@ TEXT_MIN_HITS: int = 3
 TEXT_SHARE: float = 0.7
 TEXT_CHARS_PER_HIT: int = 200
 FRAME_TEXT_MIN_HITS: int = 3
+FRAME_CHARS_PER_HIT: int = 100
 LEAD_MAX_CHARS: int = 40
 _SPLIT = re.compile(r"[、|,，;；\s]+")
 _TITLE = re.compile(r"《[^》]*》")
@@ -160,7 +161,7 @@ class ThemeTable:
         top = max(hits.values(), default=0)
         need = min(TEXT_MIN_HITS, 2 + len(text) // TEXT_CHARS_PER_HIT)
         if chosen & self._frames:
-            need = max(need, FRAME_TEXT_MIN_HITS)
+            need = max(need, min(FRAME_TEXT_MIN_HITS, 2 + len(text) // FRAME_CHARS_PER_HIT))
         chosen |= {n for n, c in hits.items() if c >= need and c >= TEXT_SHARE * top}
         if not chosen:
             if hits:
