@@ -7,19 +7,30 @@ or "frame" (what part of a plan it is: 总体要求, 组织实施)) and each cla
 `path`, `text`). The layer build (geo.layers.atlas) stores the assignment in layers/atlas.sqlite;
 `python -m geo themes-eval` measures it against the hand-annotated tests/data/themes_sample.jsonl.
 
+Keywords of all themes are matched together, left to right, the longest first and without
+overlap: a keyword inside a longer one of the same column does not count (工业互联网 is
+数字经济's, not also 产业's 工业; 能源消费 is not also 产业's 消费), so a planner resolves a clash by
+adding the longer phrase to the theme it belongs to.
+
 How a clause gets its themes (every clause gets at least one):
 1. heading: frame themes whose heading keywords occur in any heading of the path or the lead
    title; topic themes whose heading keywords occur in the clause's lead sentence when that is a
-   short title ("推动化石能源清洁利用。…"); when it names none, those of the innermost heading;
+   short title ("推动化石能源清洁利用。…") or in the title of the plan a notice issues
+   ("现将《…交通…方案》印发给你们"); when those name none, the innermost heading's;
    then the next heading outwards, and so on (a chapter title speaks only for clauses whose own
-   headings say nothing). Titles of other documents in 《》 are left out;
+   headings say nothing). Other titles in 《》 are left out;
 2. strong keywords: one occurrence in the innermost heading or the text applies the theme
    ("收悉", "习近平新时代中国特色社会主义思想");
-3. text: a theme whose text keywords occur at least min(`TEXT_MIN_HITS`, 2 + length /
+3. text: a topic whose text keywords occur at least min(`TEXT_MIN_HITS`, 2 + length /
    `TEXT_CHARS_PER_HIT`) times in the text (《》 titles left out), and at least `TEXT_SHARE` times
-   as often as the most frequent theme's, applies;
+   as often as the most frequent theme's, applies. In a clause that already has a frame theme
+   (a principle, a goal, an implementation measure), where topics are mostly named in passing,
+   it needs at least min(`FRAME_TEXT_MIN_HITS`, 2 + length / `FRAME_CHARS_PER_HIT`);
 4. if nothing applied, the theme with the most text keyword hits, else the fallback theme
    (the last row of the table).
+
+The constants were set, and the table edited, looking only at the "dev" part of the annotated
+sample (tests/data/THEMES_ANNOTATION.md).
 """
 
 from __future__ import annotations
@@ -35,6 +46,9 @@ from geo import settings
 from geo.errors import ThemesError
 
 __all__ = [
+    "FRAME_CHARS_PER_HIT",
+    "FRAME_TEXT_MIN_HITS",
+    "TEXT_CHARS_PER_HIT",
     "TEXT_MIN_HITS",
     "TEXT_SHARE",
     "Theme",
