@@ -66,7 +66,7 @@ FRAME_CHARS_PER_HIT: int = 100
 LEAD_MAX_CHARS: int = 40
 _SPLIT = re.compile(r"[、|,，;；\s]+")
 _TITLE = re.compile(r"《[^》]*》")
-_ISSUED = re.compile(r"《([^》]*)》[^《》。]{0,16}印发")  # the plan a notice issues: "现将《…》印发给你们"
+_ISSUED = re.compile(r"《([^》]*)》(?:（以下简称《[^》]*》）)?[^《》。]{0,16}印发")  # "现将《…》（以下简称《规划》）印发给你们"
 _LEAD = re.compile(rf"^[^。；！？\n]{{2,{LEAD_MAX_CHARS}}}[。；]")
 
 
