@@ -16,7 +16,7 @@ How a clause gets its themes (every clause gets at least one):
 1. heading: frame themes whose heading keywords occur in any heading of the path or the lead
    title; topic themes whose heading keywords occur in the clause's lead sentence when that is a
    short title ("推动化石能源清洁利用。…") or in the title of the plan a notice issues
-   ("现将《…交通…方案》印发给你们"); when those name none, the innermost heading's;
+   ("现将《…交通…方案》（以下简称《方案》）印发给你们"); when those name none, the innermost heading's;
    then the next heading outwards, and so on (a chapter title speaks only for clauses whose own
    headings say nothing). Other titles in 《》 are left out;
 2. strong keywords: one occurrence in the innermost heading or the text applies the theme
@@ -26,8 +26,8 @@ How a clause gets its themes (every clause gets at least one):
    as often as the most frequent theme's, applies. In a clause that already has a frame theme
    (a principle, a goal, an implementation measure), where topics are mostly named in passing,
    it needs at least min(`FRAME_TEXT_MIN_HITS`, 2 + length / `FRAME_CHARS_PER_HIT`);
-4. if nothing applied, the theme with the most text keyword hits, else the fallback theme
-   (the last row of the table).
+4. if nothing applied, the theme with the most text keyword hits, else (no hits, or several
+   themes named once each: a list in passing) the fallback theme (the last row of the table).
 
 The constants were set, and the table edited, looking only at the "dev" part of the annotated
 sample (tests/data/THEMES_ANNOTATION.md).
@@ -178,7 +178,7 @@ class ThemeTable:
             need = max(need, min(FRAME_TEXT_MIN_HITS, 2 + len(text) // FRAME_CHARS_PER_HIT))
         chosen |= {n for n, c in hits.items() if c >= need and c >= TEXT_SHARE * top}
         if not chosen:
-            if hits:
+            if top > 1 or len(hits) == 1:  # not a list of topics each named once in passing
                 chosen = {max(hits, key=lambda n: (hits[n], -self.names.index(n)))}
             else:
                 chosen = {self.themes[-1].name}
