@@ -193,8 +193,8 @@ def test_themes_eval_script_reports_every_theme() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="per-theme target 0.85 met by 7 of 16 themes on the 370-line sample (micro 0.866/0.843): "
-    "产业, 科技创新, 生态环境, 开放合作, 公共服务, 体制机制, 农业, 数字经济, 空间格局 fall short; "
+    reason="per-theme target 0.85 met by 9 of 16 themes on the 370-line sample (micro 0.885/0.854): "
+    "产业, 科技创新, 开放合作, 体制机制, 农业, 数字经济, 空间格局 fall short; "
     "see the score table in tests/data/THEMES_ANNOTATION.md",
 )
 def test_theme_sample_precision_and_recall_per_theme(store: AtlasStore) -> None:
@@ -204,11 +204,11 @@ def test_theme_sample_precision_and_recall_per_theme(store: AtlasStore) -> None:
 
 
 def test_theme_sample_micro_scores_do_not_regress(store: AtlasStore) -> None:
-    # 370 annotated clauses (515 clause-theme pairs); measured 0.866 / 0.843 when last tuned
+    # 370 annotated clauses (515 clause-theme pairs); measured 0.885 / 0.854 when last tuned (second round)
     scores, _ = evaluate_themes(store)
     total = scores[-1]
     assert total.theme == "(all)" and total.support >= 500
-    assert total.precision >= 0.86 and total.recall >= 0.835, (total.precision, total.recall)
+    assert total.precision >= 0.88 and total.recall >= 0.85, (total.precision, total.recall)
 
 
 def test_theme_sample_parts_split_the_sample_without_overlap(store: AtlasStore) -> None:
