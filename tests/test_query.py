@@ -19,12 +19,12 @@ import pytest
 
 from geo import settings
 from geo.errors import LayersError, QueryError, UnknownDocumentError
-from geo.layers import date_bounds, write_atlas
+from geo.layers import date_bounds, load_themes, write_atlas
 from geo.query import open_store
 from geo.query.compare import compare, side_by_side
 from geo.query.search import Filters, parse_query, search
 from geo.query.store import AtlasStore
-from geo.query.themes_eval import evaluate_themes
+from geo.query.themes_eval import PART_LINES, evaluate_themes, sample_path
 from geo.query.timeline import new_in_period, places_up_to
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,7 +191,12 @@ def test_themes_eval_script_reports_every_theme() -> None:
     assert sum(s["support"] for t, s in scores.items() if t != "(all)") == scores["(all)"]["support"]
 
 
-@pytest.mark.xfail(strict=True, reason="per-theme target 0.85 not reached yet: see tests/data/THEMES_ANNOTATION.md")
+@pytest.mark.xfail(
+    strict=True,
+    reason="per-theme target 0.85 met by 9 of 16 themes on the 370-line sample (micro 0.885/0.854): "
+    "产业, 科技创新, 开放合作, 体制机制, 农业, 数字经济, 空间格局 fall short; "
+    "see the score table in tests/data/THEMES_ANNOTATION.md",
+)
 def test_theme_sample_precision_and_recall_per_theme(store: AtlasStore) -> None:
     scores, _ = evaluate_themes(store)
     below = [(s.theme, round(s.precision, 3), round(s.recall, 3)) for s in scores if min(s.precision, s.recall) < 0.85]
@@ -199,10 +204,31 @@ def test_theme_sample_precision_and_recall_per_theme(store: AtlasStore) -> None:
 
 
 def test_theme_sample_micro_scores_do_not_regress(store: AtlasStore) -> None:
+    # 370 annotated clauses (515 clause-theme pairs); measured 0.885 / 0.854 when last tuned (second round)
     scores, _ = evaluate_themes(store)
     total = scores[-1]
-    assert total.theme == "(all)" and total.support >= 200
-    assert total.precision >= 0.84 and total.recall >= 0.87, (total.precision, total.recall)
+    assert total.theme == "(all)" and total.support >= 500
+    assert total.precision >= 0.88 and total.recall >= 0.85, (total.precision, total.recall)
+
+
+def test_theme_sample_parts_split_the_sample_without_overlap(store: AtlasStore) -> None:
+    lines = sample_path().read_text(encoding="utf-8").splitlines()
+    for parts in (("dev", "held-out"), ("batch1", "batch2")):
+        spans = sorted(span for part in parts for span in PART_LINES[part])
+        covered = [i for a, b in spans for i in range(a, b)]
+        assert covered == list(range(len(lines))), parts
+    support = {p: evaluate_themes(store, part=p)[0][-1].support for p in ("all", "dev", "held-out")}
+    assert support["dev"] + support["held-out"] == support["all"]
+
+
+def test_theme_keywords_match_longest_first_across_themes() -> None:
+    table = load_themes()
+    assert table.text_hits("推进生态环境保护") == {"生态环境": 1}  # 生态环境, not also 生态 and 环境保护
+    hits = table.text_hits("建设工业互联网平台")
+    assert hits.get("数字经济") == 1 and "产业" not in hits  # 工业互联网 is not also 工业
+    notice = "现将《推动成渝地区双城经济圈建设加强交通基础设施建设行动方案》印发给你们，请认真贯彻执行。"
+    assert table.assign(["印发通知"], notice) == ["交通", "组织实施"]  # the plan a notice issues
+    assert table.assign(["印发通知"], "现将有关事项通知如下。") == ["组织实施"]
 
 
 # -- timeline and compare -------------------------------------------------------------------------

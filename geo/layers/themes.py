@@ -7,19 +7,30 @@ or "frame" (what part of a plan it is: 总体要求, 组织实施)) and each cla
 `path`, `text`). The layer build (geo.layers.atlas) stores the assignment in layers/atlas.sqlite;
 `python -m geo themes-eval` measures it against the hand-annotated tests/data/themes_sample.jsonl.
 
+Keywords of all themes are matched together, left to right, the longest first and without
+overlap: a keyword inside a longer one of the same column does not count (工业互联网 is
+数字经济's, not also 产业's 工业; 能源消费 is not also 产业's 消费), so a planner resolves a clash by
+adding the longer phrase to the theme it belongs to.
+
 How a clause gets its themes (every clause gets at least one):
 1. heading: frame themes whose heading keywords occur in any heading of the path or the lead
    title; topic themes whose heading keywords occur in the clause's lead sentence when that is a
-   short title ("推动化石能源清洁利用。…"); when it names none, those of the innermost heading;
+   short title ("推动化石能源清洁利用。…") or in the title of the plan a notice issues
+   ("现将《…交通…方案》（以下简称《方案》）印发给你们"); when those name none, the innermost heading's;
    then the next heading outwards, and so on (a chapter title speaks only for clauses whose own
-   headings say nothing). Titles of other documents in 《》 are left out;
+   headings say nothing). Other titles in 《》 are left out;
 2. strong keywords: one occurrence in the innermost heading or the text applies the theme
    ("收悉", "习近平新时代中国特色社会主义思想");
-3. text: a theme whose text keywords occur at least min(`TEXT_MIN_HITS`, 2 + length /
+3. text: a topic whose text keywords occur at least min(`TEXT_MIN_HITS`, 2 + length /
    `TEXT_CHARS_PER_HIT`) times in the text (《》 titles left out), and at least `TEXT_SHARE` times
-   as often as the most frequent theme's, applies;
-4. if nothing applied, the theme with the most text keyword hits, else the fallback theme
-   (the last row of the table).
+   as often as the most frequent theme's, applies. In a clause that already has a frame theme
+   (a principle, a goal, an implementation measure), where topics are mostly named in passing,
+   it needs at least min(`FRAME_TEXT_MIN_HITS`, 2 + length / `FRAME_CHARS_PER_HIT`);
+4. if nothing applied, the theme with the most text keyword hits, else (no hits, or several
+   themes named once each: a list in passing) the fallback theme (the last row of the table).
+
+The constants were set, and the table edited, looking only at the "dev" part of the annotated
+sample (tests/data/THEMES_ANNOTATION.md).
 """
 
 from __future__ import annotations
@@ -28,12 +39,16 @@ import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from geo import settings
 from geo.errors import ThemesError
 
 __all__ = [
+    "FRAME_CHARS_PER_HIT",
+    "FRAME_TEXT_MIN_HITS",
+    "TEXT_CHARS_PER_HIT",
     "TEXT_MIN_HITS",
     "TEXT_SHARE",
     "Theme",
@@ -46,9 +61,12 @@ __all__ = [
 TEXT_MIN_HITS: int = 3
 TEXT_SHARE: float = 0.7
 TEXT_CHARS_PER_HIT: int = 200
+FRAME_TEXT_MIN_HITS: int = 3
+FRAME_CHARS_PER_HIT: int = 100
 LEAD_MAX_CHARS: int = 40
 _SPLIT = re.compile(r"[、|,，;；\s]+")
 _TITLE = re.compile(r"《[^》]*》")
+_ISSUED = re.compile(r"《([^》]*)》(?:（以下简称《[^》]*》）)?[^《》。]{0,16}印发")  # "现将《…》（以下简称《规划》）印发给你们"
 _LEAD = re.compile(rf"^[^。；！？\n]{{2,{LEAD_MAX_CHARS}}}[。；]")
 
 
@@ -72,6 +90,33 @@ def _keywords(cell: str | None) -> tuple[str, ...]:
     return tuple(k for k in _SPLIT.split((cell or "").strip()) if k)
 
 
+class _Matcher:
+    """Finds keywords of all themes at once, left to right, the longest keyword first and
+    without overlap: a keyword inside a longer one does not count ("工业互联网" is not also
+    "工业", "生态环境保护" is one occurrence of 生态环境, not also of 生态 and 环境保护)."""
+
+    def __init__(self, keywords: dict[str, set[str]]) -> None:
+        self._owners = keywords  # keyword -> names of the themes that list it
+        alternatives = sorted(keywords, key=lambda k: (-len(k), k))
+        self._pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+
+    def counts(self, text: str) -> dict[str, int]:
+        """Occurrences per theme name (themes with none left out)."""
+        out: dict[str, int] = {}
+        for m in self._pattern.finditer(text) if self._pattern else ():
+            for name in self._owners[m.group(0)]:
+                out[name] = out.get(name, 0) + 1
+        return out
+
+
+def _matcher(themes: Iterable[Theme], column: str) -> _Matcher:
+    owners: dict[str, set[str]] = {}
+    for t in themes:
+        for k in getattr(t, column):
+            owners.setdefault(k, set()).add(t.name)
+    return _Matcher(owners)
+
+
 def lead_title(text: str) -> str:
     """The clause's lead sentence when it is a short title ("加强组织领导。…"), else ""."""
     m = _LEAD.match(text)
@@ -89,24 +134,31 @@ class ThemeTable:
         """Theme names in table order."""
         return [t.name for t in self.themes]
 
+    @cached_property
+    def _heading_matcher(self) -> _Matcher:
+        return _matcher(self.themes, "heading_keywords")
+
+    @cached_property
+    def _text_matcher(self) -> _Matcher:
+        return _matcher(self.themes, "text_keywords")
+
+    @cached_property
+    def _frames(self) -> frozenset[str]:
+        return frozenset(t.name for t in self.themes if t.frame)
+
     def text_hits(self, text: str) -> dict[str, int]:
-        """Occurrences of each theme's text keywords in `text` (themes with none left out)."""
-        out: dict[str, int] = {}
-        for t in self.themes:
-            n = sum(text.count(k) for k in t.text_keywords)
-            if n:
-                out[t.name] = n
-        return out
+        """Occurrences of each theme's text keywords in `text` (themes with none left out), all
+        themes' keywords matched together, longest first, without overlap (see `_Matcher`)."""
+        return self._text_matcher.counts(text)
 
     def _named(self, heading: str, frame: bool) -> set[str]:
-        return {
-            t.name for t in self.themes if t.frame == frame and any(k in heading for k in t.heading_keywords)
-        }
+        return {n for n in self._heading_matcher.counts(heading) if (n in self._frames) == frame}
 
     def heading_themes(self, path: Sequence[str], text: str) -> set[str]:
         """Topic themes named by the lead title, else by the innermost heading that names any,
         plus frame themes named at any level (titles of other documents in 《》 left out)."""
         levels = [_TITLE.sub("", h) for h in (lead_title(text), *reversed(path))]
+        levels[0] += " " + " ".join(_ISSUED.findall(text))
         found = {n for h in levels for n in self._named(h, frame=True)}
         for heading in levels:
             topics = self._named(heading, frame=False)
@@ -122,9 +174,11 @@ class ThemeTable:
         hits = self.text_hits(_TITLE.sub("", text))
         top = max(hits.values(), default=0)
         need = min(TEXT_MIN_HITS, 2 + len(text) // TEXT_CHARS_PER_HIT)
+        if chosen & self._frames:
+            need = max(need, min(FRAME_TEXT_MIN_HITS, 2 + len(text) // FRAME_CHARS_PER_HIT))
         chosen |= {n for n, c in hits.items() if c >= need and c >= TEXT_SHARE * top}
         if not chosen:
-            if hits:
+            if top > 1 or len(hits) == 1:  # not a list of topics each named once in passing
                 chosen = {max(hits, key=lambda n: (hits[n], -self.names.index(n)))}
             else:
                 chosen = {self.themes[-1].name}

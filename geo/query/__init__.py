@@ -8,7 +8,7 @@ keyword table data/themes.csv (geo.layers.themes). Readers open it read-only thr
 from geo.query.compare import Comparison, compare, side_by_side
 from geo.query.search import Filters, Hit, Query, SearchResult, iso_day, parse_query, search, term_spans
 from geo.query.store import AtlasStore, atlas_path, open_store
-from geo.query.themes_eval import DEV_LINES, PARTS, ThemeScore, evaluate_themes, format_scores, sample_path
+from geo.query.themes_eval import PART_LINES, PARTS, ThemeScore, evaluate_themes, format_scores, sample_path
 from geo.query.timeline import (
     Period,
     dated_documents,
@@ -19,7 +19,7 @@ from geo.query.timeline import (
 )
 
 __all__ = [
-    "DEV_LINES",
+    "PART_LINES",
     "PARTS",
     "AtlasStore",
     "Comparison",

@@ -18,12 +18,18 @@ from geo.errors import PlanAtlasError
 from geo.layers import ThemeTable, load_themes
 from geo.query.store import AtlasStore
 
-__all__ = ["DEV_LINES", "PARTS", "ThemeScore", "evaluate_themes", "format_scores", "sample_path"]
+__all__ = ["PARTS", "PART_LINES", "ThemeScore", "evaluate_themes", "format_scores", "sample_path"]
 
-# The keyword table was tuned looking only at the first DEV_LINES lines of the sample (the
-# stratified part); the rest (40 clauses drawn uniformly) is held out (THEMES_ANNOTATION.md).
-DEV_LINES: int = 130
-PARTS: tuple[str, ...] = ("all", "dev", "held-out")
+# Parts of the sample, as 0-based half-open line ranges (THEMES_ANNOTATION.md). Batch 1 (lines
+# 1-170): 130 stratified dev lines, then 40 held-out; batch 2 (lines 171-370, drawn and split before
+# annotation): 120 dev, then 80 held-out. The table and rules were tuned looking only at "dev".
+PART_LINES: dict[str, tuple[tuple[int, int], ...]] = {
+    "dev": ((0, 130), (170, 290)),
+    "held-out": ((130, 170), (290, 370)),
+    "batch1": ((0, 170),),
+    "batch2": ((170, 370),),
+}
+PARTS: tuple[str, ...] = ("all", *PART_LINES)
 
 
 def sample_path() -> Path:
@@ -68,12 +74,13 @@ def evaluate_themes(
     store: AtlasStore, table: ThemeTable | None = None, sample: Path | None = None, part: str = "all"
 ) -> tuple[list[ThemeScore], list[dict]]:
     """(scores per theme in table order plus "(all)", per-clause differences) on the sample, or on
-    its "dev" (tuned on) or "held-out" part."""
+    one part of it: "dev" (tuned on), "held-out", "batch1" or "batch2" (see PART_LINES)."""
     if part not in PARTS:
         raise PlanAtlasError(f"part {part!r}: use one of {', '.join(PARTS)}")
     table = table or load_themes()
     rows = _read_sample(sample or sample_path())
-    rows = rows[:DEV_LINES] if part == "dev" else rows[DEV_LINES:] if part == "held-out" else rows
+    if part != "all":
+        rows = [r for a, b in PART_LINES[part] for r in rows[a:b]]
     clauses = {c["id"]: c for c in store.clauses(r["id"] for r in rows)}
     missing = [r["id"] for r in rows if r["id"] not in clauses]
     if missing:
