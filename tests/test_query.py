@@ -18,13 +18,20 @@ from pathlib import Path
 import pytest
 
 from geo import settings
-from geo.errors import LayersError, QueryError, UnknownDocumentError
+from geo.errors import LayersError, PlanAtlasError, QueryError, UnknownDocumentError
 from geo.layers import date_bounds, load_themes, write_atlas
 from geo.query import open_store
 from geo.query.compare import compare, side_by_side
 from geo.query.search import Filters, parse_query, search
 from geo.query.store import AtlasStore
-from geo.query.themes_eval import PART_LINES, evaluate_themes, sample_path
+from geo.query.themes_eval import (
+    PART_LINES,
+    agreement,
+    agreement_report,
+    evaluate_themes,
+    sample_path,
+    second_sample_path,
+)
 from geo.query.timeline import new_in_period, places_up_to
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -219,6 +226,60 @@ def test_theme_sample_parts_split_the_sample_without_overlap(store: AtlasStore) 
         assert covered == list(range(len(lines))), parts
     support = {p: evaluate_themes(store, part=p)[0][-1].support for p in ("all", "dev", "held-out")}
     assert support["dev"] + support["held-out"] == support["all"]
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_theme_agreement_counts_a_constructed_case() -> None:
+    first = {"c1": ["X", "Y"], "c2": ["X", "Y"], "c3": ["Y"], "c4": []}
+    second = {"c1": ["Y"], "c2": ["X", "Y"], "c3": ["X"], "c4": []}
+    x, y, z, total = agreement(first, second, ["X", "Y", "Z"])
+    # X: first {c1, c2}, second {c2, c3}: 2 of 4 decisions agree, exactly what chance gives
+    assert (x.first, x.second, x.both) == (2, 2, 1)
+    assert (x.precision, x.recall, x.f1) == (0.5, 0.5, 0.5) and x.kappa == pytest.approx(0.0)
+    # Y: first {c1, c2, c3}, second {c1, c2}: observed 3/4, chance 0.75·0.5 + 0.25·0.5 = 0.5
+    assert (y.precision, y.recall) == (1.0, pytest.approx(2 / 3)) and y.f1 == pytest.approx(0.8)
+    assert y.kappa == pytest.approx(0.5)
+    assert (z.first, z.second, z.precision, z.recall, z.f1, z.kappa) == (0, 0, 1.0, 1.0, 1.0, 1.0)
+    assert (total.theme, total.first, total.second, total.both, total.clauses) == ("(all)", 5, 4, 3, 12)
+    with pytest.raises(PlanAtlasError, match="different clauses"):
+        agreement(first, {"c1": ["X"]}, ["X", "Y"])
+    with pytest.raises(PlanAtlasError, match="not in the table"):
+        agreement(first, second, ["X"])
+
+
+def test_theme_agreement_of_an_annotation_with_itself_is_perfect() -> None:
+    labels = {r["id"]: r["themes"] for r in _jsonl(sample_path())}
+    scores = agreement(labels, labels, load_themes().names)
+    assert scores[-1].first == sum(len(v) for v in labels.values())
+    assert all((s.precision, s.recall, s.f1, s.kappa) == (1.0, 1.0, 1.0, 1.0) for s in scores)
+
+
+def test_second_annotation_covers_exactly_the_held_out_lines() -> None:
+    rows = _jsonl(sample_path())
+    held_out = [r["id"] for a, b in PART_LINES["held-out"] for r in rows[a:b]]
+    second = _jsonl(second_sample_path())
+    assert [r["id"] for r in second] == held_out and len(set(held_out)) == 120
+    names = set(load_themes().names)
+    assert all(r["themes"] and set(r["themes"]) <= names for r in second)
+
+
+def test_themes_agreement_report_matches_the_held_out_scores(store: AtlasStore) -> None:
+    rows = agreement_report(store)
+    held_out, _ = evaluate_themes(store, part="held-out")
+    assert [r.rule_vs_first for r in rows] == held_out  # the rule against annotator 1 on the same 120 lines
+    second = _jsonl(second_sample_path())
+    assert rows[-1].humans.second == rows[-1].rule_vs_second.support == sum(len(r["themes"]) for r in second)
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "themes-eval", "--agreement", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    printed = json.loads(proc.stdout)
+    assert [p["theme"] for p in printed] == [r.humans.theme for r in rows]
+    assert printed[-1]["kappa"] == round(rows[-1].humans.kappa, 4)
 
 
 def test_theme_keywords_match_longest_first_across_themes() -> None:

@@ -63,6 +63,8 @@ def _cmd_themes_eval(args: argparse.Namespace) -> int:
     from geo.query import evaluate_themes, format_scores
 
     table = load_themes(args.table) if args.table else None
+    if args.agreement:
+        return _themes_agreement(args, table)
     scores, diffs = evaluate_themes(_store(args), table, Path(args.sample) if args.sample else None, args.part)
     if args.json:
         _print_json(
@@ -82,6 +84,29 @@ def _cmd_themes_eval(args: argparse.Namespace) -> int:
                 print(f"{d['id']}: missed {','.join(d['missed']) or '-'}; extra {','.join(d['extra']) or '-'}")
     below = [s.theme for s in scores if min(s.precision, s.recall) < args.target and s.theme != "(all)"]
     return 1 if args.check and below else 0
+
+
+def _themes_agreement(args: argparse.Namespace, table: object) -> int:
+    """themes-eval --agreement: annotator 2 against annotator 1, and the rule against each."""
+    from geo.query import agreement_report, format_agreement
+
+    rows = agreement_report(
+        _store(args), table, Path(args.sample) if args.sample else None, Path(args.second) if args.second else None
+    )
+    if args.json:
+        _print_json(
+            [
+                {"theme": r.humans.theme, "first": r.humans.first, "second": r.humans.second, "both": r.humans.both,
+                 "precision": round(r.humans.precision, 4), "recall": round(r.humans.recall, 4),
+                 "f1": round(r.humans.f1, 4), "kappa": round(r.humans.kappa, 4),
+                 "rule_vs_first": [round(r.rule_vs_first.precision, 4), round(r.rule_vs_first.recall, 4)],
+                 "rule_vs_second": [round(r.rule_vs_second.precision, 4), round(r.rule_vs_second.recall, 4)]}
+                for r in rows
+            ]
+        )
+    else:
+        print(format_agreement(rows))
+    return 0
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
@@ -137,6 +162,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--target", type=float, default=0.85, help="mark themes below this precision or recall")
     p.add_argument("--check", action="store_true", help="exit 1 when a theme is below the target")
     p.add_argument("--diffs", action="store_true", help="list the sample clauses whose themes differ")
+    p.add_argument("--agreement", action="store_true",
+                   help="held-out lines: annotator 2 against annotator 1 per theme, and the rule against each")
+    p.add_argument("--second", help="second annotation (default tests/data/themes_sample_annotator2.jsonl)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--layers", help="layers folder (default: layers/)")
     p.set_defaults(func=_cmd_themes_eval)

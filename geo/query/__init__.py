@@ -8,7 +8,20 @@ keyword table data/themes.csv (geo.layers.themes). Readers open it read-only thr
 from geo.query.compare import Comparison, compare, side_by_side
 from geo.query.search import Filters, Hit, Query, SearchResult, iso_day, parse_query, search, term_spans
 from geo.query.store import AtlasStore, atlas_path, open_store
-from geo.query.themes_eval import PART_LINES, PARTS, ThemeScore, evaluate_themes, format_scores, sample_path
+from geo.query.themes_eval import (
+    PART_LINES,
+    PARTS,
+    Agreement,
+    AgreementRow,
+    ThemeScore,
+    agreement,
+    agreement_report,
+    evaluate_themes,
+    format_agreement,
+    format_scores,
+    sample_path,
+    second_sample_path,
+)
 from geo.query.timeline import (
     Period,
     dated_documents,
@@ -21,6 +34,8 @@ from geo.query.timeline import (
 __all__ = [
     "PART_LINES",
     "PARTS",
+    "Agreement",
+    "AgreementRow",
     "AtlasStore",
     "Comparison",
     "Filters",
@@ -30,10 +45,13 @@ __all__ = [
     "SearchResult",
     "ThemeScore",
     "atlas_path",
+    "agreement",
+    "agreement_report",
     "compare",
     "dated_documents",
     "evaluate_themes",
     "first_named",
+    "format_agreement",
     "format_scores",
     "iso_day",
     "new_in_period",
@@ -42,6 +60,7 @@ __all__ = [
     "places_up_to",
     "sample_path",
     "search",
+    "second_sample_path",
     "side_by_side",
     "term_spans",
     "timeline_dates",

@@ -5,11 +5,18 @@ by hand before the assignment existed; see tests/data/THEMES_ANNOTATION.md), the
 paths and texts from layers/atlas.sqlite (geo.query.store), and the keyword table
 data/themes.csv (geo.layers.themes), re-applied here so that an edited table is measured before
 the next `geo build`. `python -m geo themes-eval` prints the table.
+
+Agreement: tests/data/themes_sample_annotator2.jsonl holds a second, independent annotation of
+the 120 held-out lines (made blind, from THEMES_ANNOTATION.md's themes and rules only).
+`agreement` scores two annotations against each other per theme (the second annotator's precision
+and recall against the first, F1, Cohen's kappa); `agreement_report` sets them beside the
+assignment's precision and recall against each annotator (`python -m geo themes-eval --agreement`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +25,20 @@ from geo.errors import PlanAtlasError
 from geo.layers import ThemeTable, load_themes
 from geo.query.store import AtlasStore
 
-__all__ = ["PARTS", "PART_LINES", "ThemeScore", "evaluate_themes", "format_scores", "sample_path"]
+__all__ = [
+    "PARTS",
+    "PART_LINES",
+    "Agreement",
+    "AgreementRow",
+    "ThemeScore",
+    "agreement",
+    "agreement_report",
+    "evaluate_themes",
+    "format_agreement",
+    "format_scores",
+    "sample_path",
+    "second_sample_path",
+]
 
 # Parts of the sample, as 0-based half-open line ranges (THEMES_ANNOTATION.md). Batch 1 (lines
 # 1-170): 130 stratified dev lines, then 40 held-out; batch 2 (lines 171-370, drawn and split before
@@ -35,6 +55,11 @@ PARTS: tuple[str, ...] = ("all", *PART_LINES)
 def sample_path() -> Path:
     """tests/data/themes_sample.jsonl."""
     return settings.ROOT / "tests" / "data" / "themes_sample.jsonl"
+
+
+def second_sample_path() -> Path:
+    """tests/data/themes_sample_annotator2.jsonl: the second annotator's labels of the held-out lines."""
+    return settings.ROOT / "tests" / "data" / "themes_sample_annotator2.jsonl"
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,11 @@ def evaluate_themes(
     rows = _read_sample(sample or sample_path())
     if part != "all":
         rows = [r for a, b in PART_LINES[part] for r in rows[a:b]]
+    return _score_rule(store, table, rows)
+
+
+def _score_rule(store: AtlasStore, table: ThemeTable, rows: list[dict]) -> tuple[list[ThemeScore], list[dict]]:
+    """The assignment's scores against the labelled `rows` (and the clauses where they differ)."""
     clauses = {c["id"]: c for c in store.clauses(r["id"] for r in rows)}
     missing = [r["id"] for r in rows if r["id"] not in clauses]
     if missing:
@@ -112,4 +142,124 @@ def format_scores(scores: list[ThemeScore], target: float = 0.85) -> str:
     for s in scores:
         flag = "" if min(s.precision, s.recall) >= target else f"  < {target}"
         lines.append(f"{s.theme:<8} {s.support:>7} {s.predicted:>9} {s.precision:>9.3f} {s.recall:>7.3f}{flag}")
+    return "\n".join(lines)
+
+
+
+# -- agreement between two annotators -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How two annotations agree on one theme (or "(all)": every clause-theme pair pooled).
+
+    `first` and `second` count the clauses each annotator gave the theme, `both` those both gave
+    it, `clauses` the clauses (times the themes, for "(all)") both annotated."""
+
+    theme: str
+    first: int
+    second: int
+    both: int
+    clauses: int
+
+    @property
+    def precision(self) -> float:
+        """The second annotator's precision against the first."""
+        return self.both / self.second if self.second else (1.0 if not self.first else 0.0)
+
+    @property
+    def recall(self) -> float:
+        """The second annotator's recall against the first."""
+        return self.both / self.first if self.first else 1.0
+
+    @property
+    def f1(self) -> float:
+        """Symmetric: 2·both / (first + second); 1.0 when neither gave the theme."""
+        total = self.first + self.second
+        return 2 * self.both / total if total else 1.0
+
+    @property
+    def kappa(self) -> float:
+        """Cohen's kappa of the yes/no decision over the clauses (1.0 when both never or always agree
+        by construction, i.e. the chance agreement is 1)."""
+        n = self.clauses
+        if not n:
+            return 1.0
+        observed = (n - self.first - self.second + 2 * self.both) / n
+        p1, p2 = self.first / n, self.second / n
+        chance = p1 * p2 + (1 - p1) * (1 - p2)
+        return 1.0 if chance >= 1.0 else (observed - chance) / (1 - chance)
+
+
+def agreement(
+    first: Mapping[str, Iterable[str]], second: Mapping[str, Iterable[str]], themes: Iterable[str]
+) -> list[Agreement]:
+    """Per theme (in the order given) and "(all)", how `second` agrees with `first`; both map a
+    clause id to its themes and must label the same clauses."""
+    if set(first) != set(second):
+        only = sorted(set(first) ^ set(second))
+        raise PlanAtlasError(f"the two annotations label different clauses, e.g. {', '.join(only[:5])}")
+    names = list(themes)
+    a = {k: set(v) for k, v in first.items()}
+    b = {k: set(v) for k, v in second.items()}
+    unknown = sorted(set().union(*a.values(), *b.values()) - set(names)) if a else []
+    if unknown:
+        raise PlanAtlasError(f"the annotations use themes not in the table: {', '.join(unknown)}")
+    rows = [
+        Agreement(
+            t,
+            sum(t in v for v in a.values()),
+            sum(t in v for v in b.values()),
+            sum(t in a[k] and t in b[k] for k in a),
+            len(a),
+        )
+        for t in names
+    ]
+    total = Agreement("(all)", *(sum(getattr(r, f) for r in rows) for f in ("first", "second", "both", "clauses")))
+    return [*rows, total]
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """One theme: the annotators' agreement and the assignment scored against each annotator."""
+
+    humans: Agreement
+    rule_vs_first: ThemeScore
+    rule_vs_second: ThemeScore
+
+
+def agreement_report(
+    store: AtlasStore, table: ThemeTable | None = None, sample: Path | None = None, second: Path | None = None
+) -> list[AgreementRow]:
+    """On the clauses of the second annotation (the 120 held-out lines): per theme and "(all)",
+    the second annotator against the first and the assignment against each of them."""
+    table = table or load_themes()
+    b_rows = _read_sample(second or second_sample_path())
+    ids = [r["id"] for r in b_rows]
+    if len(set(ids)) != len(ids):
+        raise PlanAtlasError("the second annotation labels a clause twice")
+    a_all = {r["id"]: r for r in _read_sample(sample or sample_path())}
+    missing = [i for i in ids if i not in a_all]
+    if missing:
+        raise PlanAtlasError(f"clauses of the second annotation not in the first: {', '.join(missing[:5])}")
+    a_rows = [a_all[i] for i in ids]
+    humans = agreement({r["id"]: r["themes"] for r in a_rows}, {r["id"]: r["themes"] for r in b_rows}, table.names)
+    vs_a, _ = _score_rule(store, table, a_rows)
+    vs_b, _ = _score_rule(store, table, b_rows)
+    return [AgreementRow(h, x, y) for h, x, y in zip(humans, vs_a, vs_b, strict=True)]
+
+
+def format_agreement(rows: list[AgreementRow]) -> str:
+    """A fixed-width table: supports, annotator 2 against 1 (P, R, F1, kappa), rule against each."""
+    head = (
+        f"{'theme':<8} {'a1':>3} {'a2':>3} {'both':>4} {'a2 P':>6} {'a2 R':>6} {'F1':>6} {'kappa':>6}"
+        f" {'rule/a1 P':>9} {'R':>6} {'rule/a2 P':>9} {'R':>6}"
+    )
+    lines = [head]
+    for r in rows:
+        h, x, y = r.humans, r.rule_vs_first, r.rule_vs_second
+        lines.append(
+            f"{h.theme:<8} {h.first:>3} {h.second:>3} {h.both:>4} {h.precision:>6.3f} {h.recall:>6.3f}"
+            f" {h.f1:>6.3f} {h.kappa:>6.3f} {x.precision:>9.3f} {x.recall:>6.3f} {y.precision:>9.3f} {y.recall:>6.3f}"
+        )
     return "\n".join(lines)
