@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo.layers.build import read_layers
 from geo.viewer.data import Catalog, default_layers_dir
@@ -296,10 +297,19 @@ def test_what_is_here_in_wanzhou_and_the_yibin_dossier(app: AppServer, chromium:
         pg.locator(".pa-place h3").wait_for(timeout=30_000)
         pg.get_by_text("包括区域内的", exact=False).click()
         pg.locator(".pa-sec").first.wait_for(timeout=15_000)
-        while pg.get_by_role("button", name=re.compile("^再显示")).count():
+        for _ in range(20):  # "load more" until every clause is listed
+            more = pg.get_by_role("button", name=re.compile("^再显示"))
+            try:
+                more.wait_for(state="visible", timeout=3_000)
+            except PlaywrightTimeout:
+                break  # no button: all listed
             n = pg.locator(".pa-clause").count()
-            pg.get_by_role("button", name=re.compile("^再显示")).click()
+            try:
+                more.click(timeout=10_000)
+            except PlaywrightTimeout:
+                continue  # the button of a rerun that was still finishing: it went away with that rerun
             pg.wait_for_function("(n) => document.querySelectorAll('.pa-clause').length > n", arg=n, timeout=15_000)
+        assert pg.get_by_role("button", name=re.compile("^再显示")).count() == 0
         assert pg.locator('.pa-sec[data-place="port:yibin"]').count() == 1
         assert pg.locator('.pa-clause mark[data-place="new_area:sanjiang"]').count() >= 1
         assert blocked == []

@@ -56,7 +56,8 @@ def test_upload_result_map_in_view_fitted_and_clickable(app: AppServer, chromium
         own = pg.get_by_test_id("pa-upload-clauses")
         own.wait_for(timeout=60_000)
         assert "支持宜宾港建设" in own.inner_text()
-        assert pg.locator(".pa-clause").count() >= 2  # the plan's clause and the corpus clauses
+        # the plan's clause and the corpus clauses (drawn below it, later in the same rerun)
+        pg.wait_for_function("() => document.querySelectorAll('.pa-clause').length >= 2", timeout=60_000)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"upload-view-{size[0]}x{size[1]}.png"))
         assert blocked == []
