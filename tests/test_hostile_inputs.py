@@ -82,7 +82,9 @@ def test_pdf_with_empty_user_password_is_read() -> None:
 def test_reader_time_and_memory_limits_are_enforced(base_docx: Path) -> None:
     """A child that exceeds the wall time, or the memory cap, is answered with that limit."""
     data = pdf_bytes(200)
-    slow = read_bounded_report("slow.pdf", data, timeout=0.3)
+    # 900 pages (under MAX_PDF_PAGES) take about 0.7 s to read here, well over the 0.3 s limit
+    # (200 pages took 0.29-0.30 s: on a fast run they finished in time and the test failed)
+    slow = read_bounded_report("slow.pdf", pdf_bytes(900), timeout=0.3)
     assert slow.error is not None and "MAX_READ_SECONDS" in slow.error and slow.seconds < 5
     tight = read_bounded_report("tight.pdf", data, memory=40 * 2**20)
     assert tight.error is not None and "MAX_READER_MEMORY_BYTES" in tight.error, tight.error

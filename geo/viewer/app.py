@@ -508,8 +508,6 @@ def main() -> None:
     if vs.view == "reader":
         header(vs)
         reader(catalog, state())
-        base = basemaps.BASEMAPS.get(vs.basemap)
-        mapframe.warm(mapview.asset_urls() + list(layer_urls(layers_dir, bool(base and base.gcj02)).values()))
     elif vs.view == "ask":
         header(vs)
         base = basemaps.BASEMAPS.get(vs.basemap)

@@ -16,8 +16,6 @@ the map reported (`last_clicked`, `last_object_clicked`, `last_active_drawing`, 
   thematic map), and a new `center`/`zoom` moves the live map: neither re-mounts it.
 - On a new page the first feature groups are appended to the map's own script, so they are drawn
   before the layer files (the document view's highlighted places show without waiting for them).
-- `warm` (the reader, which has no map) loads this element's code ahead of the next map and asks
-  the browser to prefetch Leaflet and the layer files.
 - The frame's page is the map's own: its scripts (geo.viewer.mapview, pick, labels, legend,
   thematic) see the same `window` as before; `window.parent` is the app's page.
 - A click on a feature: Leaflet fires it on the feature's layer group, where the map script's
@@ -36,7 +34,7 @@ from typing import Any
 import folium
 import streamlit as st
 
-__all__ = ["MAP_FRAME", "MAP_VAR", "map_page", "group_script", "st_map", "warm"]
+__all__ = ["MAP_FRAME", "MAP_VAR", "map_page", "group_script", "st_map"]
 
 # CSS selector of the map's frame (geo.viewer.layout sizes it; tests and benchmarks find it)
 MAP_FRAME: str = "iframe[data-pa-map]"
@@ -49,15 +47,6 @@ RETURNABLE: tuple[str, ...] = ("last_clicked", "last_object_clicked", "last_acti
 _JS = r"""
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
-  if (data && data.warm) {  // a page without a map: fetch what the next map needs while the browser is idle
-    data.warm.forEach((u) => {
-      if ([...document.head.querySelectorAll('link[rel="prefetch"]')].some((l) => l.getAttribute("href") === u)) { return; }
-      const l = document.createElement("link");
-      l.rel = "prefetch"; l.href = u;
-      document.head.appendChild(l);
-    });
-    return;
-  }
   const host = parentElement;
   const st = host.__paMap || (host.__paMap = { doc: null, frame: null, ready: false, groups: null, view: null });
   st.data = data;
@@ -248,9 +237,3 @@ def st_map(
     value = getattr(result, "value", None)
     return value if isinstance(value, dict) else None
 
-
-def warm(urls: Sequence[str], key: str = "pa_map_warm") -> None:
-    """On a page without a map (the reader): load the map element's code now and let the browser
-    prefetch `urls` (Leaflet, the layer files) while idle, so that the next map (the document view's
-    "show on the map") does not wait for them. Draws nothing."""
-    _mount()(key=key, data={"warm": list(urls)}, height="content")

@@ -398,11 +398,6 @@ class RemoteLayers(MacroElement):
         )
 
 
-def asset_urls() -> list[str]:
-    """The URLs of the map page's own assets (Leaflet's script and style sheet)."""
-    return [url for _, url in LOCAL_JS + LOCAL_CSS]
-
-
 def _map_css() -> str:
     return (
         "<style>"
