@@ -62,6 +62,16 @@ def second_sample_path() -> Path:
     return settings.ROOT / "tests" / "data" / "themes_sample_annotator2.jsonl"
 
 
+def _precision(hits: int, given: int, expected: int) -> float:
+    """hits / given; with nothing given, 1.0 when nothing was expected either, else 0.0."""
+    return hits / given if given else (1.0 if not expected else 0.0)
+
+
+def _recall(hits: int, expected: int) -> float:
+    """hits / expected; 1.0 when nothing was expected."""
+    return hits / expected if expected else 1.0
+
+
 @dataclass(frozen=True)
 class ThemeScore:
     """Counts and scores of one theme (or "(all)": micro-averaged over every theme)."""
@@ -73,11 +83,11 @@ class ThemeScore:
 
     @property
     def precision(self) -> float:
-        return self.correct / self.predicted if self.predicted else (1.0 if not self.support else 0.0)
+        return _precision(self.correct, self.predicted, self.support)
 
     @property
     def recall(self) -> float:
-        return self.correct / self.support if self.support else 1.0
+        return _recall(self.correct, self.support)
 
 
 def _read_sample(path: Path) -> list[dict]:
@@ -145,7 +155,6 @@ def format_scores(scores: list[ThemeScore], target: float = 0.85) -> str:
     return "\n".join(lines)
 
 
-
 # -- agreement between two annotators -------------------------------------------------------------
 
 
@@ -165,12 +174,12 @@ class Agreement:
     @property
     def precision(self) -> float:
         """The second annotator's precision against the first."""
-        return self.both / self.second if self.second else (1.0 if not self.first else 0.0)
+        return _precision(self.both, self.second, self.first)
 
     @property
     def recall(self) -> float:
         """The second annotator's recall against the first."""
-        return self.both / self.first if self.first else 1.0
+        return _recall(self.both, self.first)
 
     @property
     def f1(self) -> float:

@@ -197,10 +197,9 @@ def st_map(
     zoom: float | None = None,
     on_change: Callable[[], None] | None = None,
     title: str = "",
-    use_container_width: bool = True,
 ) -> dict[str, Any] | None:
-    """Show `fig` and return the last value the map reported (None before the first one)."""
-    del use_container_width  # the frame always fills its column (geo.viewer.layout sizes its height)
+    """Show `fig` and return the last value the map reported (None before the first one). The
+    frame always fills its column; geo.viewer.layout sizes its height."""
     returned = [k for k in (returned_objects if returned_objects is not None else RETURNABLE) if k in RETURNABLE]
     page = map_page(fig)
     if isinstance(feature_group_to_add, folium.FeatureGroup):
@@ -210,9 +209,8 @@ def st_map(
     ckey = f"{key}:map"
 
     def changed() -> None:
-        got = st.session_state.get(ckey)
-        value = got.get("value") if isinstance(got, dict) else getattr(got, "value", None)
-        st.session_state[key] = value
+        got = st.session_state.get(ckey)  # the component's states (a dict)
+        st.session_state[key] = got.get("value") if isinstance(got, dict) else None
         if on_change is not None:
             on_change()
 
