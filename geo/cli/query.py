@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from geo.query import AtlasStore, atlas_path
+from geo.query import PARTS, AtlasStore, atlas_path
 
 
 def _store(args: argparse.Namespace) -> AtlasStore:
@@ -157,8 +157,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("themes-eval", help="precision/recall of the theme assignment on the hand-annotated sample")
     p.add_argument("--table", help="keyword table (default data/themes.csv)")
     p.add_argument("--sample", help="annotated sample (default tests/data/themes_sample.jsonl)")
-    p.add_argument("--part", choices=("all", "dev", "held-out", "batch1", "batch2"), default="all",
-                   help="the whole sample, the part the table was tuned on, the held-out part, or one batch")
+    p.add_argument("--part", choices=PARTS, default="all",
+                   help="the whole sample; tuned (lines the table was tuned on) or test (never tuned on); "
+                   "dev or held-out (the first 370 lines' split); or one batch")
     p.add_argument("--target", type=float, default=0.85, help="mark themes below this precision or recall")
     p.add_argument("--check", action="store_true", help="exit 1 when a theme is below the target")
     p.add_argument("--diffs", action="store_true", help="list the sample clauses whose themes differ")
