@@ -200,9 +200,9 @@ def test_themes_eval_script_reports_every_theme() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="per-theme target 0.85 met by 9 of 16 themes on the 370-line sample (micro 0.885/0.854): "
-    "产业, 科技创新, 开放合作, 体制机制, 农业, 数字经济, 空间格局 fall short; "
-    "see the score table in tests/data/THEMES_ANNOTATION.md",
+    reason="per-theme target 0.85 met by 8 of 16 themes on the 720-line sample (micro 0.868/0.869; on the "
+    "200 test lines never tuned on 0.855/0.855, 6 of 16): 产业, 生态环境, 开放合作, 公共服务, 体制机制, "
+    "城乡融合, 农业, 空间格局 fall short; see the score tables in tests/data/THEMES_ANNOTATION.md",
 )
 def test_theme_sample_precision_and_recall_per_theme(store: AtlasStore) -> None:
     scores, _ = evaluate_themes(store)
@@ -211,21 +211,27 @@ def test_theme_sample_precision_and_recall_per_theme(store: AtlasStore) -> None:
 
 
 def test_theme_sample_micro_scores_do_not_regress(store: AtlasStore) -> None:
-    # 370 annotated clauses (515 clause-theme pairs); measured 0.885 / 0.854 when last tuned (second round)
+    # 720 annotated clauses (1036 clause-theme pairs); measured 0.868 / 0.869 after the third round,
+    # 0.855 / 0.855 on the 200 test lines (batch 4), which no tuning looked at
     scores, _ = evaluate_themes(store)
     total = scores[-1]
-    assert total.theme == "(all)" and total.support >= 500
-    assert total.precision >= 0.88 and total.recall >= 0.85, (total.precision, total.recall)
+    assert total.theme == "(all)" and total.support >= 1000
+    assert total.precision >= 0.86 and total.recall >= 0.86, (total.precision, total.recall)
+    test = evaluate_themes(store, part="test")[0][-1]
+    assert test.support >= 280 and test.precision >= 0.85 and test.recall >= 0.85, (test.precision, test.recall)
 
 
 def test_theme_sample_parts_split_the_sample_without_overlap(store: AtlasStore) -> None:
     lines = sample_path().read_text(encoding="utf-8").splitlines()
-    for parts in (("dev", "held-out"), ("batch1", "batch2")):
+    assert len(lines) == 720
+    for parts in (("tuned", "test"), ("batch1", "batch2", "batch3", "batch4"), ("dev", "held-out", "batch3", "test")):
         spans = sorted(span for part in parts for span in PART_LINES[part])
         covered = [i for a, b in spans for i in range(a, b)]
         assert covered == list(range(len(lines))), parts
-    support = {p: evaluate_themes(store, part=p)[0][-1].support for p in ("all", "dev", "held-out")}
-    assert support["dev"] + support["held-out"] == support["all"]
+    ids = [json.loads(line)["id"] for line in lines]
+    assert len(set(ids)) == len(ids)  # no clause annotated twice across batches
+    support = {p: evaluate_themes(store, part=p)[0][-1].support for p in ("all", "tuned", "test")}
+    assert support["tuned"] + support["test"] == support["all"]
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -291,6 +297,39 @@ def test_theme_keywords_match_longest_first_across_themes() -> None:
     assert table.assign(["印发通知"], notice) == ["交通", "组织实施"]  # the plan a notice issues
     assert table.assign(["印发通知"], "现将有关事项通知如下。") == ["组织实施"]
 
+
+def _clause(index: dict, clause_id: str) -> dict:
+    return next(c for c in index["clauses"] if c["id"] == clause_id)
+
+
+def test_theme_rules_on_short_items_preambles_notices_and_layout_sections(index: dict) -> None:
+    table = load_themes()
+
+    def themes(clause_id: str) -> list[str]:
+        c = _clause(index, clause_id)
+        return table.assign(c["path"], c["text"])
+
+    # a positioning item of one short sentence is its own title ("西部农业科技创新示范区")
+    assert themes("2021-modern-agriculture-belt-plan/2.2/p7") == ["科技创新", "农业", "总体要求"]
+    # ... a contact line ("…发展规划处：孙虎，028-…。") under the same kind of heading is not
+    assert themes("2021-education-action-plan/notice/p4") == ["组织实施"]
+    # a preamble's purpose names its topic ("协同推进长江上游航运中心建设，制定本方案")
+    assert themes("2022-upper-yangtze-shipping-center-plan/intro/p1") == ["交通", "总体要求"]
+    # a notice issuing a plan "《…》已经重庆市政府和四川省政府同意，现印发给你们"
+    assert themes("2022-inland-opening-highland-plan/notice/p1") == ["开放合作", "组织实施"]
+    # a layout section ("第四节 多线连通") gives 空间格局 to an item whose lead title names its topics
+    bashu = themes("2022-bashu-culture-tourism-corridor-plan/3.4/p1")
+    assert {"交通", "文化旅游", "空间格局"} <= set(bashu)
+    # ... and only the innermost heading does: a chapter called 空间布局 alone does not
+    c = _clause(index, "2022-bashu-culture-tourism-corridor-plan/3.4/p1")
+    assert "空间格局" not in table.assign([c["path"][0], "第四节 旅游线路"], c["text"])
+
+
+def test_theme_table_kind_must_be_known(tmp_path: Path) -> None:
+    bad = tmp_path / "themes.csv"
+    bad.write_text("theme,kind,heading_keywords,text_keywords\n交通,corridor,铁路,铁路\n", encoding="utf-8")
+    with pytest.raises(PlanAtlasError, match="row 2: kind 'corridor' must be one of topic, frame, layout"):
+        load_themes(bad)
 
 # -- timeline and compare -------------------------------------------------------------------------
 
