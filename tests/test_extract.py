@@ -178,3 +178,12 @@ def test_named_railway_written_as_route_is_one_line_mention(ex: Extractor) -> No
     rail = got[surfaces_.index("成都至达州至万州高速铁路")]
     assert rail[2] == "railway"
     assert "成都" not in surfaces_  # the line, not its nodes
+
+
+def test_metropolitan_ring_expressway_is_not_the_ring_railway(ex: Extractor) -> None:
+    # 重庆都市圈发展规划 4.1 names the ring expressway; 纲要 4.1 the planned ring railway (城际铁路)
+    road = found(ex, "加密川渝、渝黔等高速公路省际通道，完善重庆都市圈环线高速公路。")
+    assert ("重庆都市圈环线高速公路", "重庆三环高速", "highway") in road
+    assert not any(kind == "railway" for _, _, kind in road)
+    rail = found(ex, "研究规划重庆都市圈环线、成都外环、绵遂内等连接重庆中心城区、成都与周边城市的城际铁路")
+    assert ("重庆都市圈环线", "重庆都市圈环线", "railway") in rail
