@@ -182,13 +182,14 @@ class ThemeTable:
         """Topic themes named by the lead title, else by the innermost heading that names any,
         plus frame themes named at any level and layout themes named by the innermost heading
         (titles of other documents in 《》 left out)."""
-        lead = lead_title(text)
-        if not lead and _short_item(text, bool(self._named(" ".join(path), frame=True))):
-            lead = text
-        levels = [_TITLE.sub("", h) for h in (lead, *reversed(path))]
-        levels[0] += " " + " ".join(_ISSUED.findall(text)) + " " + " ".join(_PURPOSE.findall(_TITLE.sub("", text)))
-        found = {n for h in levels for n in self._named(h, frame=True)}
-        found |= {n for n in self._named(levels[1] if path else "", frame=False) if n in self._layouts}
+        headings = [_TITLE.sub("", h) for h in reversed(path)]  # innermost first
+        found = {n for h in headings for n in self._named(h, frame=True)}
+        lead = lead_title(text) or (text if _short_item(text, bool(found)) else "")
+        # the lead title, with the title of the plan a notice issues and a preamble's purpose
+        head = " ".join([_TITLE.sub("", lead), *_ISSUED.findall(text), *_PURPOSE.findall(_TITLE.sub("", text))])
+        levels = [head, *headings]
+        found |= self._named(head, frame=True)
+        found |= {n for n in self._named(headings[0] if headings else "", frame=False) if n in self._layouts}
         for heading in levels:
             topics = self._named(heading, frame=False)
             if topics:
@@ -240,14 +241,15 @@ def load_themes(path: Path | str | None = None) -> ThemeTable:
         if name in seen:
             raise ThemesError(f"{p} row {i}: theme {name!r} appears twice; merge the rows")
         seen.add(name)
+        kind = _kind(row.get("kind"), p, i)
         themes.append(
             Theme(
                 name,
                 _keywords(row.get("heading_keywords")),
                 _keywords(row.get("text_keywords")),
                 _keywords(row.get("strong_keywords")),
-                _kind(row.get("kind"), p, i) == "frame",
-                _kind(row.get("kind"), p, i) == "layout",
+                kind == "frame",
+                kind == "layout",
             )
         )
     if not themes:
