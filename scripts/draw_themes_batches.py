@@ -1,14 +1,14 @@
-"""Draw batches 2, 3 and 4 of the hand-annotated theme sample, each before any tuning on it.
+"""Draw batches 2 to 5 of the hand-annotated theme sample, each before any tuning on it.
 
 Where the data comes from: layers/index.json (clause ids, documents, heading paths, texts, in index
 order) and the lines of tests/data/themes_sample.jsonl before the batch (left out: 170 for batch 2,
-370 for batch 3, 520 for batch 4). The draw never looks at the theme assignment: up to `per_doc`
+370 for batch 3, 520 for batch 4, 720 for batch 5). The draw never looks at the theme assignment: up to `per_doc`
 clauses of every document with clauses left (random.Random(seed)); extra clauses from documents whose
 *title* is about a theme with little support or below target so far, fixed before the draw
 (seed + 1); the rest uniform up to the batch size (seed + 2); then shuffled (seed + 3).
 See tests/data/THEMES_ANNOTATION.md.
 
-`python scripts/draw_themes_batches.py [2|3|4]` prints the drawn lines (id, heading path, text) as
+`python scripts/draw_themes_batches.py [2|3|4|5]` prints the drawn lines (id, heading path, text) as
 JSON lines; scripts/draw_themes_sample.py prints batch 2 with its dev / held-out split.
 """
 
@@ -54,10 +54,29 @@ _BELOW_TARGET_TOPICAL = {
     "2023-market-reform-research": 4,  # 体制机制
     "2023-chuannan-yuxi-integration-plan": 4,  # 空间格局 (a regional integration plan)
 }
+# batch 5: themes below target on all 720 lines after the third round
+_BATCH5_TOPICAL = {
+    "2022-international-consumption-destination-plan": 4,  # 产业
+    "2022-market-entities-measures": 4,  # 产业
+    "2022-carbon-peak-neutrality-action-plan": 4,  # 生态环境
+    "2022-zero-waste-cities-opinion": 4,  # 生态环境
+    "2021-mingyueshan-belt-plan": 4,  # 生态环境 (a green-development belt)
+    "2022-inland-opening-highland-plan": 4,  # 开放合作
+    "2022-port-logistics-plan": 4,  # 开放合作
+    "2021-convenient-living-action-plan": 4,  # 公共服务
+    "2021-education-action-plan": 3,  # 公共服务
+    "2023-market-reform-research": 4,  # 体制机制
+    "2022-business-environment-plan": 4,  # 体制机制
+    "2022-chongqing-metropolitan-plan": 4,  # 城乡融合
+    "2021-modern-agriculture-belt-plan": 4,  # 农业
+    "2023-chuannan-yuxi-integration-plan": 4,  # 空间格局
+    "2023-wandakai-plan": 4,  # 空间格局
+}
 BATCHES: dict[int, Batch] = {
     2: Batch(170, 200, 2026, 3, _BATCH2_TOPICAL),
     3: Batch(370, 150, 3030, 2, _BELOW_TARGET_TOPICAL),
     4: Batch(520, 200, 4040, 2, _BELOW_TARGET_TOPICAL),
+    5: Batch(720, 250, 5050, 2, _BATCH5_TOPICAL),
 }
 
 
