@@ -77,6 +77,7 @@ BATCHES: dict[int, Batch] = {
     3: Batch(370, 150, 3030, 2, _BELOW_TARGET_TOPICAL),
     4: Batch(520, 200, 4040, 2, _BELOW_TARGET_TOPICAL),
     5: Batch(720, 250, 5050, 2, _BATCH5_TOPICAL),
+    6: Batch(970, 250, 6060, 2, _BATCH5_TOPICAL),
 }
 
 
