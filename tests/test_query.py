@@ -325,6 +325,33 @@ def test_theme_rules_on_short_items_preambles_notices_and_layout_sections(index:
     assert "空间格局" not in table.assign([c["path"][0], "第四节 旅游线路"], c["text"])
 
 
+def test_theme_rules_on_list_rows_departments_and_approvals(index: dict) -> None:
+    table = load_themes()
+
+    def themes(clause_id: str) -> list[str]:
+        c = _clause(index, clause_id)
+        return table.assign(c["path"], c["text"])
+
+    # a row of the 川渝通办 list is an administrative service whatever it is about: 公积金 is not 公共服务
+    # here, and the departments that handle it (…住房城乡建委四川省住房城乡建设厅) are not its topic
+    assert themes("2022-fangguanfu-task-lists/table2.47/p1") == ["体制机制"]
+    row = _clause(index, "2022-fangguanfu-task-lists/table2.44/p1")  # 放射性同位素…重庆市生态环境局四川省生态环境厅
+    assert table.assign(row["path"], row["text"]) == ["体制机制"]
+    # ... and only a row: the same text as a sentence outside such a list gets the topic its words name
+    assert "公共服务" in table.assign(["一、便捷生活"], "推进个人住房公积金贷款提取和公积金转移接续异地通办，方便群众就医和就业。")
+    # a department named as the one responsible does not count towards a topic ...
+    contact = "由重庆市生态环境局、四川省生态环境厅牵头，重庆市发展改革委、四川省发展改革委配合。"
+    assert "生态环境" not in table.assign(["三、保障措施"], contact)
+    # ... but the same words as the text's own subject do
+    assert "生态环境" in table.assign(["三、保障措施"], "加强生态环境保护，推进生态环境治理，共建生态环境监测网络。")
+    # an approval that sets up an area ("同意设立川渝高竹新区") is a wrapper: 组织实施
+    assert "组织实施" in themes("2020-gaozhu-new-area-reply/1/p1")
+    # energy's green transition under an energy heading is 能源, not also 生态环境
+    assert themes("2022-carbon-peak-neutrality-action-plan/2.1.3/p1") == ["能源"]
+    # industrial information security in the industrial-internet points is 数字经济, not 产业 (工业)
+    assert themes("2022-industrial-internet-work-points/3.6.13/p1") == ["数字经济"]
+
+
 def test_theme_table_kind_must_be_known(tmp_path: Path) -> None:
     bad = tmp_path / "themes.csv"
     bad.write_text("theme,kind,heading_keywords,text_keywords\n交通,corridor,铁路,铁路\n", encoding="utf-8")

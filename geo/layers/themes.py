@@ -24,9 +24,12 @@ How a clause gets its themes (every clause gets at least one):
    innermost heading's; then the next heading outwards, and so on (a chapter title speaks only for
    clauses whose own headings say nothing). Other titles in 《》 are left out;
 2. strong keywords: one occurrence in the innermost heading or the text applies the theme
-   ("收悉", "习近平新时代中国特色社会主义思想");
+   ("收悉", "习近平新时代中国特色社会主义思想"). A row of a 川渝通办 or licence list (a heading names
+   one of `LIST_HEADINGS`, the text has no sentence end) stops here: an administrative service
+   whatever it is about ("个人住房公积金贷款提取…" is 体制机制, not 公共服务);
 3. text: a topic whose text keywords occur at least min(`TEXT_MIN_HITS`, 2 + length /
-   `TEXT_CHARS_PER_HIT`) times in the text (《》 titles left out), and at least `TEXT_SHARE` times
+   `TEXT_CHARS_PER_HIT`) times in the text (《》 titles and the departments named as responsible,
+   "重庆市生态环境局", left out), and at least `TEXT_SHARE` times
    as often as the most frequent theme's, applies. In a clause that already has a frame theme
    (a principle, a goal, an implementation measure), where topics are mostly named in passing,
    it needs at least min(`FRAME_TEXT_MIN_HITS`, 2 + length / `FRAME_CHARS_PER_HIT`);
@@ -34,7 +37,7 @@ How a clause gets its themes (every clause gets at least one):
    themes named once each: a list in passing) the fallback theme (the last row of the table).
 
 The constants were set, and the table edited, looking only at the "tuned" part of the annotated
-sample (lines 1-520; the "test" part, lines 521-720, was scored once at the end; see
+sample (lines 1-970; the "test" part, lines 971-1220, was scored once at the end; see
 tests/data/THEMES_ANNOTATION.md).
 """
 
@@ -53,6 +56,7 @@ from geo.errors import ThemesError
 __all__ = [
     "FRAME_CHARS_PER_HIT",
     "FRAME_TEXT_MIN_HITS",
+    "LIST_HEADINGS",
     "TEXT_CHARS_PER_HIT",
     "TEXT_MIN_HITS",
     "TEXT_SHARE",
@@ -76,6 +80,15 @@ _TITLE = re.compile(r"《[^》]*》")
 _ISSUED = re.compile(r"《([^》]*)》(?:（以下简称《[^》]*》）)?[^《》。]{0,24}印发")
 # a preamble's purpose: "为…，提高川渝两地人民群众便捷生活水平，（特）制定本行动方案"
 _PURPOSE = re.compile(r"^为([^。]*?)，(?:特)?制定本")
+# a government department named as the one responsible ("重庆市生态环境局四川省生态环境厅" in a task-list
+# row, "四川省教育厅" in a contact line): who does it, not what it is about
+_AGENCY = re.compile(
+    r"(?:重庆市|四川省|成都市|重庆|四川)(?:人民政府)?[\u4e00-\u9fa5]{1,10}?(?<![格布全大结当开时])(?:局|厅|委员会|委|办公室)"
+)
+# the headings of lists whose rows are administrative services whatever the service is about (the
+# 川渝通办 list, the list of electronic licences recognised in both provinces): a row ("个人住房公积金贷款提取
+# 重庆市住房城乡建委…", no sentence end) takes its heading's themes only
+LIST_HEADINGS: tuple[str, ...] = ("通办", "证照")
 _SENTENCE_END = re.compile(r"[。；！？]")
 _LEAD = re.compile(rf"^[^。；！？\n]{{2,{LEAD_MAX_CHARS}}}[。；]")
 
@@ -143,6 +156,11 @@ def _short_item(text: str, under_frame: bool) -> bool:
     return one and (under_frame or text.endswith("。"))
 
 
+def _list_row(path: Sequence[str], text: str) -> bool:
+    """A row of a 川渝通办 or licence list (see `LIST_HEADINGS`): no sentence end in its text."""
+    return any(k in h for h in path for k in LIST_HEADINGS) and not _SENTENCE_END.search(text)
+
+
 @dataclass(frozen=True)
 class ThemeTable:
     """The keyword table, and the assignment of themes to a clause."""
@@ -201,7 +219,9 @@ class ThemeTable:
         chosen = self.heading_themes(path, text)
         inner = (path[-1] if path else "") + " " + text
         chosen |= {t.name for t in self.themes if any(k in inner for k in t.strong_keywords)}
-        hits = self.text_hits(_TITLE.sub("", text))
+        if chosen and _list_row(path, text):
+            return [n for n in self.names if n in chosen]
+        hits = self.text_hits(_AGENCY.sub("", _TITLE.sub("", text)))
         top = max(hits.values(), default=0)
         need = min(TEXT_MIN_HITS, 2 + len(text) // TEXT_CHARS_PER_HIT)
         if chosen & self._frames:
