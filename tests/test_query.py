@@ -200,9 +200,9 @@ def test_themes_eval_script_reports_every_theme() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="per-theme target 0.85 met by 8 of 16 themes on the 720-line sample (micro 0.868/0.869; on the "
-    "200 test lines never tuned on 0.855/0.855, 6 of 16): 产业, 生态环境, 开放合作, 公共服务, 体制机制, "
-    "城乡融合, 农业, 空间格局 fall short; see the score tables in tests/data/THEMES_ANNOTATION.md",
+    reason="per-theme target 0.85 met by 10 of 16 themes on the 1220-line sample (micro 0.881/0.859; on the "
+    "250 test lines never tuned on 0.878/0.828, 4 of 16, where two blind annotators agree at 0.966/0.975): "
+    "产业, 开放合作, 公共服务, 城乡融合, 空间格局 and 科技创新 fall short; see tests/data/THEMES_ANNOTATION.md",
 )
 def test_theme_sample_precision_and_recall_per_theme(store: AtlasStore) -> None:
     scores, _ = evaluate_themes(store)
@@ -211,20 +211,21 @@ def test_theme_sample_precision_and_recall_per_theme(store: AtlasStore) -> None:
 
 
 def test_theme_sample_micro_scores_do_not_regress(store: AtlasStore) -> None:
-    # 720 annotated clauses (1036 clause-theme pairs); measured 0.868 / 0.869 after the third round,
-    # 0.855 / 0.855 on the 200 test lines (batch 4), which no tuning looked at
+    # 1220 annotated clauses (1772 clause-theme pairs); measured 0.881 / 0.859 after the fourth round,
+    # 0.878 / 0.828 on the 250 test lines (batch 6), which no tuning looked at
     scores, _ = evaluate_themes(store)
     total = scores[-1]
-    assert total.theme == "(all)" and total.support >= 1000
-    assert total.precision >= 0.86 and total.recall >= 0.86, (total.precision, total.recall)
+    assert total.theme == "(all)" and total.support >= 1700
+    assert total.precision >= 0.87 and total.recall >= 0.85, (total.precision, total.recall)
     test = evaluate_themes(store, part="test")[0][-1]
-    assert test.support >= 280 and test.precision >= 0.85 and test.recall >= 0.85, (test.precision, test.recall)
+    assert test.support >= 350 and test.precision >= 0.87 and test.recall >= 0.82, (test.precision, test.recall)
 
 
 def test_theme_sample_parts_split_the_sample_without_overlap(store: AtlasStore) -> None:
     lines = sample_path().read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 720
-    for parts in (("tuned", "test"), ("batch1", "batch2", "batch3", "batch4"), ("dev", "held-out", "batch3", "test")):
+    assert len(lines) == 1220
+    batches = ("batch1", "batch2", "batch3", "batch4", "batch5", "batch6")
+    for parts in (("tuned", "test"), batches, ("dev", "held-out", "batch3", "batch4", "batch5", "test")):
         spans = sorted(span for part in parts for span in PART_LINES[part])
         covered = [i for a, b in spans for i in range(a, b)]
         assert covered == list(range(len(lines))), parts
@@ -263,29 +264,41 @@ def test_theme_agreement_of_an_annotation_with_itself_is_perfect() -> None:
     assert all((s.precision, s.recall, s.f1, s.kappa) == (1.0, 1.0, 1.0, 1.0) for s in scores)
 
 
-def test_second_annotation_covers_exactly_the_held_out_lines() -> None:
+def test_second_annotation_covers_exactly_the_held_out_lines_and_batch_6() -> None:
     rows = _jsonl(sample_path())
-    held_out = [r["id"] for a, b in PART_LINES["held-out"] for r in rows[a:b]]
+    lines = [r["id"] for part in ("held-out", "batch6") for a, b in PART_LINES[part] for r in rows[a:b]]
     second = _jsonl(second_sample_path())
-    assert [r["id"] for r in second] == held_out and len(set(held_out)) == 120
+    assert [r["id"] for r in second] == lines and len(set(lines)) == 120 + 250
     names = set(load_themes().names)
     assert all(r["themes"] and set(r["themes"]) <= names for r in second)
 
 
-def test_themes_agreement_report_matches_the_held_out_scores(store: AtlasStore) -> None:
-    rows = agreement_report(store)
-    held_out, _ = evaluate_themes(store, part="held-out")
-    assert [r.rule_vs_first for r in rows] == held_out  # the rule against annotator 1 on the same 120 lines
-    second = _jsonl(second_sample_path())
+@pytest.mark.parametrize("part", ["held-out", "batch6"])
+def test_themes_agreement_report_matches_the_part_scores(store: AtlasStore, part: str) -> None:
+    rows = agreement_report(store, part=part)
+    scores, _ = evaluate_themes(store, part=part)
+    assert [r.rule_vs_first for r in rows] == scores  # the rule against annotator 1 on the same lines
+    first = {r["id"] for a, b in PART_LINES[part] for r in _jsonl(sample_path())[a:b]}
+    second = [r for r in _jsonl(second_sample_path()) if r["id"] in first]
+    assert len(second) == len(first)
     assert rows[-1].humans.second == rows[-1].rule_vs_second.support == sum(len(r["themes"]) for r in second)
     proc = subprocess.run(
-        [sys.executable, "-m", "geo", "themes-eval", "--agreement", "--json"],
+        [sys.executable, "-m", "geo", "themes-eval", "--agreement", "--part", part, "--json"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     printed = json.loads(proc.stdout)
     assert [p["theme"] for p in printed] == [r.humans.theme for r in rows]
     assert printed[-1]["kappa"] == round(rows[-1].humans.kappa, 4)
+
+
+def test_themes_agreement_report_covers_both_second_annotations(store: AtlasStore) -> None:
+    whole = agreement_report(store)[-1].humans
+    parts = [agreement_report(store, part=p)[-1].humans for p in ("held-out", "batch6")]
+    assert whole.clauses == sum(p.clauses for p in parts)
+    assert (whole.first, whole.second, whole.both) == tuple(sum(getattr(p, f) for p in parts) for f in ("first", "second", "both"))
+    with pytest.raises(PlanAtlasError, match="no clause of part 'batch3'"):
+        agreement_report(store, part="batch3")
 
 
 def test_theme_keywords_match_longest_first_across_themes() -> None:

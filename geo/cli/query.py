@@ -91,7 +91,11 @@ def _themes_agreement(args: argparse.Namespace, table: object) -> int:
     from geo.query import agreement_report, format_agreement
 
     rows = agreement_report(
-        _store(args), table, Path(args.sample) if args.sample else None, Path(args.second) if args.second else None
+        _store(args),
+        table,
+        Path(args.sample) if args.sample else None,
+        Path(args.second) if args.second else None,
+        args.part,
     )
     if args.json:
         _print_json(
@@ -164,7 +168,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--check", action="store_true", help="exit 1 when a theme is below the target")
     p.add_argument("--diffs", action="store_true", help="list the sample clauses whose themes differ")
     p.add_argument("--agreement", action="store_true",
-                   help="held-out lines: annotator 2 against annotator 1 per theme, and the rule against each")
+                   help="lines annotated twice (held-out, batch 6; narrow with --part): annotator 2 against "
+                   "annotator 1 per theme, and the rule against each")
     p.add_argument("--second", help="second annotation (default tests/data/themes_sample_annotator2.jsonl)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--layers", help="layers folder (default: layers/)")

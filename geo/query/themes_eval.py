@@ -7,10 +7,12 @@ data/themes.csv (geo.layers.themes), re-applied here so that an edited table is 
 the next `geo build`. `python -m geo themes-eval` prints the table.
 
 Agreement: tests/data/themes_sample_annotator2.jsonl holds a second, independent annotation of
-the 120 held-out lines (made blind, from THEMES_ANNOTATION.md's themes and rules only).
+the 120 held-out lines and of batch 6 (250 lines), in sample order (made blind, from
+THEMES_ANNOTATION.md's themes and rules only).
 `agreement` scores two annotations against each other per theme (the second annotator's precision
 and recall against the first, F1, Cohen's kappa); `agreement_report` sets them beside the
-assignment's precision and recall against each annotator (`python -m geo themes-eval --agreement`).
+assignment's precision and recall against each annotator (`python -m geo themes-eval --agreement
+[--part held-out|batch6]`).
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ __all__ = [
 # Parts of the sample, as 0-based half-open line ranges (THEMES_ANNOTATION.md). Batch 1 (lines
 # 1-170): 130 stratified dev lines, then 40 held-out; batch 2 (lines 171-370, drawn and split before
 # annotation): 120 dev, then 80 held-out. Rounds 1 and 2 tuned the table looking only at "dev"; round 3
-# tuned it on "tuned" (batches 1-3, lines 1-520), and "test" (batch 4, lines 521-720, annotated blind
-# before any scoring) was scored once at the end.
+# tuned it on batches 1-3 (lines 1-520) and scored batch 4 once; round 4 tuned it on "tuned" (batches
+# 1-5, lines 1-970), and "test" (batch 6, lines 971-1220, annotated blind before any scoring) was
+# scored once at the end. Each batch was scored once, untuned, before any tuning on it.
 PART_LINES: dict[str, tuple[tuple[int, int], ...]] = {
     "dev": ((0, 130), (170, 290)),
     "held-out": ((130, 170), (290, 370)),
@@ -52,8 +55,10 @@ PART_LINES: dict[str, tuple[tuple[int, int], ...]] = {
     "batch2": ((170, 370),),
     "batch3": ((370, 520),),
     "batch4": ((520, 720),),
-    "tuned": ((0, 520),),
-    "test": ((520, 720),),
+    "batch5": ((720, 970),),
+    "batch6": ((970, 1220),),
+    "tuned": ((0, 970),),
+    "test": ((970, 1220),),
 }
 PARTS: tuple[str, ...] = ("all", *PART_LINES)
 
@@ -64,7 +69,7 @@ def sample_path() -> Path:
 
 
 def second_sample_path() -> Path:
-    """tests/data/themes_sample_annotator2.jsonl: the second annotator's labels of the held-out lines."""
+    """tests/data/themes_sample_annotator2.jsonl: second annotators' labels of the held-out lines and batch 6."""
     return settings.ROOT / "tests" / "data" / "themes_sample_annotator2.jsonl"
 
 
@@ -245,16 +250,30 @@ class AgreementRow:
 
 
 def agreement_report(
-    store: AtlasStore, table: ThemeTable | None = None, sample: Path | None = None, second: Path | None = None
+    store: AtlasStore,
+    table: ThemeTable | None = None,
+    sample: Path | None = None,
+    second: Path | None = None,
+    part: str = "all",
 ) -> list[AgreementRow]:
-    """On the clauses of the second annotation (the 120 held-out lines): per theme and "(all)",
-    the second annotator against the first and the assignment against each of them."""
+    """On the clauses of the second annotation (the 120 held-out lines and batch 6), or on those of
+    one part of the sample (see PART_LINES): per theme and "(all)", the second annotator against the
+    first and the assignment against each of them."""
+    if part not in PARTS:
+        raise PlanAtlasError(f"part {part!r}: use one of {', '.join(PARTS)}")
     table = table or load_themes()
     b_rows = _read_sample(second or second_sample_path())
     ids = [r["id"] for r in b_rows]
     if len(set(ids)) != len(ids):
         raise PlanAtlasError("the second annotation labels a clause twice")
-    a_all = {r["id"]: r for r in _read_sample(sample or sample_path())}
+    a_list = _read_sample(sample or sample_path())
+    if part != "all":
+        in_part = {r["id"] for a, b in PART_LINES[part] for r in a_list[a:b]}
+        b_rows = [r for r in b_rows if r["id"] in in_part]
+        if not b_rows:
+            raise PlanAtlasError(f"the second annotation labels no clause of part {part!r}")
+        ids = [r["id"] for r in b_rows]
+    a_all = {r["id"]: r for r in a_list}
     missing = [i for i in ids if i not in a_all]
     if missing:
         raise PlanAtlasError(f"clauses of the second annotation not in the first: {', '.join(missing[:5])}")
