@@ -189,3 +189,39 @@ def test_panel_in_apptest(plan_root: Path, tmp_path: Path, monkeypatch: pytest.M
     assert kept_id in {d["id"] for d in read_layers(plan_root / "layers").documents}
     assert list((plan_root / "data" / "docs" / "originals").glob("*.docx"))
     assert PLAN_TITLE in {d["title"] for d in read_layers(plan_root / "layers").documents}
+
+
+def test_a_failed_upload_is_not_read_again_on_every_rerun(
+    plan_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geo.viewer.upload_view as upload_view
+
+    reads: list[str] = []
+
+    def counted(name: str, data: bytes, **kw: object) -> object:
+        reads.append(name)
+        return analyse_upload(name, data, **kw)
+
+    monkeypatch.setattr(upload_view, "analyse_upload", counted)
+    monkeypatch.setenv("PLAN_ATLAS_TEST_ROOT", str(plan_root))
+    at = AppTest.from_string(APP, default_timeout=120)
+    at.run()
+    at.file_uploader[0].set_value(("junk.txt", binary_junk(), "text/plain"))
+    at.run()
+    error = [e.value for e in at.error]
+    assert error and reads == ["junk.txt"]
+    at.run()  # a rerun with the same file in the uploader (a map click, a language switch)
+    at.run()
+    assert [e.value for e in at.error] == error and reads == ["junk.txt"]  # the error again, not a new read
+    # another file is read; the bad one, added again after it, is read again (a retry)
+    good = make_docx(tmp_path / "p.docx").read_bytes()
+    at.file_uploader[0].set_value(("p.docx", good, "application/octet-stream"))
+    at.run()
+    assert not at.error and reads == ["junk.txt", "p.docx"]
+    at.run()
+    assert reads == ["junk.txt", "p.docx"]  # a good upload was already kept for the session
+    at.file_uploader[0].set_value(None)
+    at.run()
+    at.file_uploader[0].set_value(("junk.txt", binary_junk(), "text/plain"))
+    at.run()
+    assert [e.value for e in at.error] == error and reads == ["junk.txt", "p.docx", "junk.txt"]

@@ -90,12 +90,20 @@ def render_upload_panel(
         key=f"{key}:file",
         max_upload_size=limit_mb,
     )
+    error_key = f"{key}:error"
     if uploaded is None:
+        st.session_state.pop(error_key, None)  # removing the file and adding it again reads it again
         return None
     data = uploaded.getvalue()
     sha = hashlib.sha256(data).hexdigest()
     state_key = f"{key}:result"
     cached = st.session_state.get(state_key)
+    failed = st.session_state.get(error_key)
+    if failed is not None and failed[0] == (uploaded.name, sha):
+        # this file failed already: a rerun (a click on the map, a language switch) with it still in
+        # the uploader shows the error again instead of reading it again in a subprocess
+        _show_error(failed[1], lang)
+        return None
     if cached is not None and cached[0] == (uploaded.name, sha):
         result = cached[1]
     else:
@@ -104,8 +112,10 @@ def render_upload_panel(
                 result = analyse_upload(uploaded.name, data, gazetteer=gazetteer, layerset=layerset)
         except PlanAtlasError as exc:
             st.session_state.pop(state_key, None)
+            st.session_state[error_key] = ((uploaded.name, sha), exc)
             _show_error(exc, lang)
             return None
+        st.session_state.pop(error_key, None)
         st.session_state[state_key] = ((uploaded.name, sha), result)
 
     titles = "；".join(f"《{d.title}》" for d in result.documents)
