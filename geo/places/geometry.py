@@ -20,7 +20,8 @@ Recipes (the `Place.recipe` field) and what they build:
                           a node is a place id or a literal "@<lon>,<lat>"
 
 The anchor point of a place (`anchor_point`) is: its curated seat (data/gazetteer/seats.csv) if it
-has one, else its own point, else a representative point inside its polygon
+has one, else for an admin unit its seat from the installed package `cpca` (geo.places.seats) when
+that lies inside the unit, else its own point, else a representative point inside its polygon
 (`shapely.point_on_surface`), else the middle of its line.
 
 Every geometry returned is in WGS-84 (lon, lat). Converted admin boundaries, country outlines and
@@ -47,6 +48,7 @@ from geo import settings
 from geo.errors import GazetteerError, UnknownPlaceError
 from geo.models import Place
 from geo.places.cnmaps import administrative_dir, read_geojson_geometry
+from geo.places.seats import admin_seats_gcj02
 from geo.storage import atomic_write_bytes, cache_dir
 
 if TYPE_CHECKING:
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "admin_geometries",
     "admin_geometry",
+    "admin_seats",
     "anchor_point",
     "area_km2",
     "country_geometry",
@@ -349,23 +352,26 @@ def _parse_lonlat(text: str) -> shapely.Point:
     return shapely.Point(float(lon_s), float(lat_s))
 
 
+@lru_cache(maxsize=1)
+def admin_seats() -> dict[str, tuple[float, float]]:
+    """`adm:<adcode>` → WGS-84 (lon, lat) of the unit's seat from cpca (geo.places.seats), converted
+    from GCJ-02 and rounded to 1e-6° (about 0.1 m)."""
+    raw = admin_seats_gcj02()
+    ids = list(raw)
+    lon, lat = gcj02_to_wgs84([raw[i][0] for i in ids], [raw[i][1] for i in ids])
+    return {i: (round(float(x), 6), round(float(y), 6)) for i, x, y in zip(ids, lon, lat, strict=True)}
+
+
 def anchor_point(place: Place | str, gazetteer: Gazetteer) -> shapely.Point:
     """One WGS-84 point standing for a place (used for line nodes and `at:` recipes).
 
-    Curated seat (seats.csv) first; then the place's own point; then a representative point
+    Curated seat (seats.csv) first; then, for an admin unit, its seat from cpca when that lies
+    inside the unit (geo.places.seats); then the place's own point; then a representative point
     inside its polygon; then the middle of its line.
     """
     if isinstance(place, str):
         place = gazetteer.get(place)
-    seat = gazetteer.seats.get(place.id)
-    if seat is not None:
-        return shapely.Point(seat)
-    geom = place_geometry(place, gazetteer)
-    if isinstance(geom, shapely.Point):
-        return geom
-    if geom.geom_type in ("LineString", "MultiLineString"):
-        return shapely.line_interpolate_point(geom, 0.5, normalized=True)
-    return shapely.point_on_surface(geom)
+    return _anchor(place, gazetteer, ())
 
 
 _GEOM_CACHE: dict[tuple[str, str, str], BaseGeometry] = {}
@@ -446,6 +452,9 @@ def _anchor(place: Place, gaz: Gazetteer, stack: tuple[str, ...]) -> shapely.Poi
     if seat is not None:
         return shapely.Point(seat)
     geom = _cached_or_build(place, gaz, stack)
+    registry = admin_seats().get(place.id) if place.recipe.startswith("admin:") else None
+    if registry is not None and geom.covers(shapely.Point(registry)):
+        return shapely.Point(registry)
     if isinstance(geom, shapely.Point):
         return geom
     if geom.geom_type in ("LineString", "MultiLineString"):
