@@ -473,3 +473,14 @@ def test_ask_html_escapes_and_marks(store: AtlasStore) -> None:
     rendered = group._children.values()
     radii = sorted(m.options["radius"] for m in rendered)
     assert len(radii) == 2 and radii[0] < radii[1]  # p3 has no position; larger counts, larger circles
+
+
+@pytest.mark.parametrize("clause_id", ["2020-chengyu-gangyao/4.2/p1", 'a"b</script><img src=x>&c', "x\\u003cy"])
+def test_focus_script_has_no_angle_bracket_and_keeps_the_id(clause_id: str) -> None:
+    # st.html's sanitizer drops a script whose text holds "<": the reader's focus would silently not run
+    from geo.viewer.ask import focus_script
+
+    script = focus_script(clause_id)
+    assert "<" not in script
+    literal = script.split("const id=", 1)[1].split(";let n=0", 1)[0]
+    assert json.loads(literal) == clause_id

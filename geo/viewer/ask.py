@@ -21,7 +21,6 @@ from typing import Any
 
 import folium
 import streamlit as st
-import streamlit.components.v1 as components
 
 from geo.errors import PlanAtlasError
 from geo.query import (
@@ -47,6 +46,7 @@ __all__ = [
     "clause_html",
     "focus_clause",
     "focus_clause_html",
+    "focus_script",
     "hit_html",
     "marked",
     "place_list_html",
@@ -281,15 +281,23 @@ def _compare_tab(store: AtlasStore, catalog: Any, names: dict, centers: dict, la
                          unsafe_allow_html=True)
 
 
+def focus_script(clause_id: str) -> str:
+    """The script that marks the paragraph `clause_id` (data-pa-focus) and scrolls it into view,
+    retrying for 5 s while the reader renders. It runs in the page itself (st.html with its script
+    allowed), in a function of its own so that a later focus does not redeclare its names. Its text
+    holds no "<": the sanitizer st.html applies drops a script whose text holds one, so the id's <, >
+    and & are JSON escapes and the retry test is written 50>n++."""
+    target = json.dumps(clause_id).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (
+        "(()=>{const id=" + target + ";let n=0;const go=()=>{const el=document.getElementById(id);"
+        "if(el){el.scrollIntoView({block:'center'});el.setAttribute('data-pa-focus','1');}"
+        "else if(50>n++){setTimeout(go,100);}};go();})();"
+    )
+
+
 def focus_clause(clause_id: str | None) -> None:
     """The reader's hook: mark the paragraph of `clause_id` and scroll it into view."""
     if not clause_id:
         return
     st.markdown(focus_clause_html(clause_id), unsafe_allow_html=True)
-    target = json.dumps(clause_id).replace("</", "<\\/")
-    components.html(
-        "<script>const id=" + target + ";let n=0;const go=()=>{const el=window.parent.document.getElementById(id);"
-        "if(el){el.scrollIntoView({block:'center'});el.setAttribute('data-pa-focus','1');}"
-        "else if(n++<50){setTimeout(go,100);}};go();</script>",
-        height=0,
-    )
+    st.html("<script>" + focus_script(clause_id) + "</script>", unsafe_allow_javascript=True)

@@ -189,7 +189,7 @@ def cached_page(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict
 def render(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str, str]) -> None:
     """Draw presenter mode over the page (the app's hook, called last when `presenter=1`)."""
     import streamlit as st
-    import streamlit.components.v1 as components
 
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    components.html(cached_page(layerset, catalog, vs, layer_urls, vs.title), height=700, scrolling=False)
+    # st.iframe with an HTML string: a srcdoc frame titled "st.iframe" (PAGE_CSS makes it fill the window)
+    st.iframe(cached_page(layerset, catalog, vs, layer_urls, vs.title), height=700)
