@@ -416,12 +416,17 @@ def test_yibin_dossier_includes_its_port_and_new_area(fake: FakeMap, catalog: Ca
     assert len(clause_ids) == len(set(clause_ids)) == total
 
 
-def test_an_address_changed_by_back_restores_that_view(fake: FakeMap, catalog: Catalog) -> None:
+def test_an_address_changed_by_back_restores_that_view(
+    fake: FakeMap, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geo.viewer.app as viewer_app
+
     at = run_app({"sel": "adm:511500"})
     at.text_input(key="w_search").input("宜宾港").run()
     at.button(key="hit:port:yibin").click().run()
     assert at.query_params["sel"] == "port:yibin"
-    # the browser goes back: Streamlit reruns with the older query string
+    # the browser goes back: Streamlit reruns with the older query string, marked as a history navigation
+    monkeypatch.setattr(viewer_app, "history_navigation", lambda: True)
     at.query_params.clear()
     at.query_params["sel"] = "adm:511500"
     at.run()
@@ -429,8 +434,36 @@ def test_an_address_changed_by_back_restores_that_view(fake: FakeMap, catalog: C
     assert "<h3>宜宾市</h3>" in markdown_text(at) and at.query_params["sel"] == "adm:511500"
     assert "宜宾市" in fake.highlighted_names()
     # a rerun without navigation keeps the session's own view
+    monkeypatch.setattr(viewer_app, "history_navigation", lambda: False)
     at.run()
     assert at.query_params["sel"] == "adm:511500"
+
+
+def test_a_rerun_carrying_an_older_address_is_not_a_navigation(
+    fake: FakeMap, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A rerun can be asked for before the browser applied the address the last run wrote (a widget
+    # changed, or the map reported its move, in between): it carries the address before. That is not
+    # Back: the view stays, and the older address is not written again (a second history entry for the
+    # view, which could land after a real Back and put the view the user left back in the address).
+    import geo.viewer.app as viewer_app
+
+    monkeypatch.setattr(viewer_app, "history_navigation", lambda: False)
+    at = run_app({"sel": "adm:511500"})
+    at.text_input(key="w_search").input("宜宾港").run()
+    at.button(key="hit:port:yibin").click().run()
+    assert at.query_params["sel"] == "port:yibin"
+    at.query_params.clear()
+    at.query_params["sel"] = "adm:511500"  # the address before, carried by a late rerun
+    at.run()
+    assert not at.exception
+    assert "<h3>宜宾港</h3>" in markdown_text(at)  # the user's selection stays
+    assert at.query_params["sel"] == "adm:511500"  # nothing written: the browser already shows 宜宾港
+    # an address this session never wrote is followed even without the mark (a link's own address)
+    at.query_params.clear()
+    at.query_params["sel"] = "adm:510100"
+    at.run()
+    assert "<h3>成都市</h3>" in markdown_text(at) and at.query_params["sel"] == "adm:510100"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -134,22 +134,51 @@ def fly_to_place(catalog: Catalog, place_id: str) -> None:
         st.session_state["fly"] = ([p.center[0], p.center[1]], zoom)
 
 
+SEEN_ADDRESSES = 64  # how many of the addresses a session wrote it remembers (see init_state)
+
+
+def history_navigation() -> bool:
+    """True when this run is the browser's Back or Forward: Streamlit marks the rerun it asks for on
+    popstate (ScriptRunContext.is_history_navigation)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+
+
+def _seen(address: dict[str, str]) -> None:
+    """Remember an address (what it shows, not the map's position) this session opened or wrote."""
+    seen = st.session_state.setdefault("qp_seen", [])
+    shown = viewstate.without_position(address)
+    if shown not in seen:
+        seen.append(shown)
+        del seen[:-SEEN_ADDRESSES]
+
+
 def init_state(catalog: Catalog) -> None:
     """Seed the session from the URL once. Later runs keep their own state — unless the address
-    changed under them: browser Back/Forward (Streamlit reruns with that history entry's query)
-    restores the view the address holds."""
+    changed under them: browser Back/Forward (Streamlit reruns with that history entry's query and
+    marks the run, `history_navigation`) restores the view the address holds. A run that carries an
+    older address this session wrote, without that mark, is not navigation (see the comment below)."""
     url = st.query_params.to_dict()
     if "vs" in st.session_state:
         written = st.session_state.get("qp_written")
         # map moves write the position asynchronously, so a rerun may carry an older one: only a
         # change of what is shown (selection, clause, filters, layers, view…) counts as navigation
-        if written is not None and viewstate.without_position(url) != viewstate.without_position(written):
-            restore_view(catalog, viewstate.from_query_params(url, catalog))
-            st.session_state["qp_written"] = url
+        shown = viewstate.without_position(url)
+        if written is not None and shown != viewstate.without_position(written):
+            # a change of what is shown: Back or Forward, which Streamlit marks; or an address this session
+            # never wrote. An address it wrote before, in a run that is not a history navigation, is a
+            # rerun asked for before the browser applied the latest address: it carries an older one,
+            # and restoring that would undo what the user just did
+            if history_navigation() or shown not in st.session_state.get("qp_seen", []):
+                restore_view(catalog, viewstate.from_query_params(url, catalog))
+                st.session_state["qp_written"] = url
+                _seen(url)
         title = viewstate.clean_title(url.get("ptitle"))  # typed in presenter mode (kept in the address)
         if title != state().title:
             set_state(state().with_(title=title))
         return
+    _seen(url)
     vs = viewstate.from_query_params(url, catalog)
     st.session_state["home"] = (vs.center or viewstate.DEFAULT_CENTER, vs.zoom or viewstate.DEFAULT_ZOOM)
     # a link without a view opens on the whole economic circle, fitted to the screen
@@ -186,10 +215,18 @@ def sync_query_params() -> None:
     address's position current in place (geo.viewer.mapview), so Back steps through views, not pans."""
     wanted = viewstate.to_query_params(state())
     current = st.query_params.to_dict()
-    # (a presenter title the address holds uncleaned, e.g. a hand-edited link, is replaced too)
-    if (viewstate.without_position(current) != viewstate.without_position(wanted)
+    # Compared with what this session last wrote, when it wrote anything: a rerun can carry an older
+    # address than the browser now shows (a map move's fragment rerun asked for before the browser
+    # applied the previous push). Pushing again from it would add a second history entry for the same
+    # view, which could land after a Back and put the view the user left back in the address.
+    written = st.session_state.get("qp_written")
+    base = written if written is not None else current
+    # the presenter title is compared with the address, which holds it as it is typed (and a title the
+    # address holds uncleaned, e.g. in a hand-edited link, is replaced)
+    if (viewstate.without_position(base) != viewstate.without_position(wanted)
             or current.get("ptitle") != wanted.get("ptitle")):
         st.query_params.from_dict(wanted)  # Streamlit adds a browser history entry
+        _seen(wanted)
     st.session_state["qp_written"] = wanted
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo.layers.build import read_layers
 from geo.viewer.data import Catalog, default_layers_dir
-from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page, wait_map
+from tests.support.browser import MAP_FRAME, ROOT, AppServer, offline_page, wait_idle, wait_map
 
 pytestmark = pytest.mark.browser
 
@@ -325,6 +325,7 @@ def test_back_returns_to_the_previous_selection(app: AppServer, chromium: Any, c
         heading = pg.locator(".pa-place h3")
         heading.wait_for(timeout=30_000)
         assert heading.inner_text().strip() == "宜宾市"
+        wait_idle(pg)  # typed during the page's first runs, the text could be redrawn away before Enter
         pg.locator('[data-testid="stSidebar"] input[type="text"]').first.fill("宜宾港")
         pg.locator('[data-testid="stSidebar"] input[type="text"]').first.press("Enter")
         pg.get_by_role("button", name=re.compile("^宜宾港")).first.click()

@@ -146,3 +146,18 @@ def wait_map(page: Any, timeout: float = 60_000, loaded: int = 6) -> Any:
     """Wait until the page holds one map frame with all `loaded` layer files drawn; its FrameLocator."""
     page.wait_for_function(_MAP_READY_JS, arg=loaded, timeout=timeout)
     return page.frame_locator(MAP_FRAME)
+
+
+_IDLE_JS = """(settle) => {
+  const el = document.querySelector('[data-test-script-state]');
+  if (!el || el.getAttribute('data-test-script-state') !== 'notRunning') { window.__paIdleSince = null; return false; }
+  if (window.__paIdleSince == null) { window.__paIdleSince = performance.now(); }
+  return performance.now() - window.__paIdleSince >= settle;
+}"""
+
+
+def wait_idle(page: Any, settle_ms: float = 500, timeout: float = 30_000) -> None:
+    """Wait until no script run has been going for `settle_ms` (Streamlit's own run-state attribute).
+    Type into a widget after this: a run still drawing the page can redraw the widget and drop what
+    was typed before Enter."""
+    page.wait_for_function(_IDLE_JS, arg=settle_ms, timeout=timeout)
