@@ -1,14 +1,14 @@
-"""Draw batches 2 to 5 of the hand-annotated theme sample, each before any tuning on it.
+"""Draw batches 2 to 6 of the hand-annotated theme sample, each before any tuning on it.
 
 Where the data comes from: layers/index.json (clause ids, documents, heading paths, texts, in index
 order) and the lines of tests/data/themes_sample.jsonl before the batch (left out: 170 for batch 2,
-370 for batch 3, 520 for batch 4, 720 for batch 5). The draw never looks at the theme assignment: up to `per_doc`
+370 for batch 3, 520 for batch 4, 720 for batch 5, 970 for batch 6). The draw never looks at the theme assignment: up to `per_doc`
 clauses of every document with clauses left (random.Random(seed)); extra clauses from documents whose
 *title* is about a theme with little support or below target so far, fixed before the draw
 (seed + 1); the rest uniform up to the batch size (seed + 2); then shuffled (seed + 3).
 See tests/data/THEMES_ANNOTATION.md.
 
-`python scripts/draw_themes_batches.py [2|3|4|5]` prints the drawn lines (id, heading path, text) as
+`python scripts/draw_themes_batches.py [2|3|4|5|6]` prints the drawn lines (id, heading path, text) as
 JSON lines; scripts/draw_themes_sample.py prints batch 2 with its dev / held-out split.
 """
 

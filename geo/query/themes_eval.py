@@ -122,13 +122,15 @@ def evaluate_themes(
     """(scores per theme in table order plus "(all)", per-clause differences) on the sample, or on
     one part of it (see PART_LINES): "tuned" (lines the table was tuned on), "test" (never tuned on),
 "dev" and "held-out" (the first 370 lines' split), or one batch."""
+    table = table or load_themes()
+    return _score_rule(store, table, _part_rows(_read_sample(sample or sample_path()), part))
+
+
+def _part_rows(rows: list[dict], part: str) -> list[dict]:
+    """The sample lines of `part` (see PART_LINES; "all": every line), in file order."""
     if part not in PARTS:
         raise PlanAtlasError(f"part {part!r}: use one of {', '.join(PARTS)}")
-    table = table or load_themes()
-    rows = _read_sample(sample or sample_path())
-    if part != "all":
-        rows = [r for a, b in PART_LINES[part] for r in rows[a:b]]
-    return _score_rule(store, table, rows)
+    return rows if part == "all" else [r for a, b in PART_LINES[part] for r in rows[a:b]]
 
 
 def _score_rule(store: AtlasStore, table: ThemeTable, rows: list[dict]) -> tuple[list[ThemeScore], list[dict]]:
@@ -259,16 +261,14 @@ def agreement_report(
     """On the clauses of the second annotation (the 120 held-out lines and batch 6), or on those of
     one part of the sample (see PART_LINES): per theme and "(all)", the second annotator against the
     first and the assignment against each of them."""
-    if part not in PARTS:
-        raise PlanAtlasError(f"part {part!r}: use one of {', '.join(PARTS)}")
+    a_list = _read_sample(sample or sample_path())
+    in_part = {r["id"] for r in _part_rows(a_list, part)}
     table = table or load_themes()
     b_rows = _read_sample(second or second_sample_path())
     ids = [r["id"] for r in b_rows]
     if len(set(ids)) != len(ids):
         raise PlanAtlasError("the second annotation labels a clause twice")
-    a_list = _read_sample(sample or sample_path())
     if part != "all":
-        in_part = {r["id"] for a, b in PART_LINES[part] for r in a_list[a:b]}
         b_rows = [r for r in b_rows if r["id"] in in_part]
         if not b_rows:
             raise PlanAtlasError(f"the second annotation labels no clause of part {part!r}")
