@@ -74,6 +74,7 @@ def test_new_point_is_found_drawn_and_undone(gdir: Path) -> None:
     assert queue_for_texts([("x", text)], gaz) == []
     assert undo("紫云新城", gazetteer_dir=gdir)["id"] == row["id"]
     assert planner_rows(gdir) == []
+    assert not (gdir / "planner.csv").exists()  # as before the decision, not a header-only table
     assert Extractor(load_gazetteer(gdir)).extract(text) == []
     assert not [p for p in gdir.iterdir() if p.name.endswith(".tmp")]
 

@@ -106,13 +106,17 @@ def _check_provenance(who: str, why: str) -> None:
 
 
 def _write(gdir: Path, rows: Sequence[dict[str, str]]) -> None:
-    """Validate the table by loading the gazetteer from a copy of the folder, then write it atomically."""
+    """Validate the table by loading the gazetteer from a copy of the folder, then write it atomically;
+    with no rows left, remove the file (no header-only table stays behind)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(PLANNER_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({c: row.get(c, "") for c in PLANNER_COLUMNS})
     text = buf.getvalue()
+    if not rows:  # the last decision undone: the folder is as it was before any decision
+        (gdir / PLANNER_FILE).unlink(missing_ok=True)
+        return
     with tempfile.TemporaryDirectory(prefix="planner-check-") as tmp:
         for path in gdir.glob("*.csv"):
             if path.name != PLANNER_FILE:
