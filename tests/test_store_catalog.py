@@ -73,3 +73,22 @@ def test_cli_export_and_map_read_the_store_not_index_json(tmp_path: Path) -> Non
     assert main(["map", "--doc", "2023-wandakai-plan", "--format", "png", "--layers", str(copy),
                  "-o", str(png)]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_clause_count_is_queried_once_per_open_store() -> None:
+    """The download section asks `len(catalog.clauses)` on every full rerun: one COUNT(*) per store."""
+    _, catalog = load_catalog(default_layers_dir())
+    clauses = catalog.clauses
+    assert isinstance(clauses, LazyClauses)
+    calls: list[str] = []
+    rows = clauses.store.rows
+
+    def counting(sql: str, *args, **kw):
+        calls.append(sql)
+        return rows(sql, *args, **kw)
+
+    clauses.store.rows = counting  # type: ignore[method-assign]
+    n = len(clauses)
+    assert n == len(Catalog.from_layerset(read_layers(default_layers_dir())).clauses)
+    assert len(clauses) == n and len(clauses) == n
+    assert sum("COUNT(*)" in s for s in calls) == 1

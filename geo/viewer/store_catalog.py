@@ -37,12 +37,13 @@ CACHE_CLAUSES = 2000
 
 class LazyClauses(Mapping[str, dict[str, Any]]):
     """clause id → clause (index.json shape plus themes), fetched from the store on demand and
-    kept in a small LRU cache. `len()` and iteration run queries (rarely needed)."""
+    kept in a small LRU cache. Iteration runs a query (rarely needed); `len()` counts once."""
 
     def __init__(self, store: AtlasStore, size: int = CACHE_CLAUSES) -> None:
         self.store = store
         self.size = size
         self._cache: OrderedDict[str, dict[str, Any] | None] = OrderedDict()
+        self._len: int | None = None
 
     def _remember(self, clause_id: str, clause: dict[str, Any] | None) -> None:
         self._cache[clause_id] = clause
@@ -78,7 +79,9 @@ class LazyClauses(Mapping[str, dict[str, Any]]):
         return iter(r[0] for r in self.store.rows("SELECT id FROM clauses ORDER BY rowid"))
 
     def __len__(self) -> int:
-        return int(self.store.rows("SELECT COUNT(*) FROM clauses")[0][0])
+        if self._len is None:  # the store is read-only while open: count once
+            self._len = int(self.store.rows("SELECT COUNT(*) FROM clauses")[0][0])
+        return self._len
 
 
 class LazyClausesByDoc(Mapping[str, list[str]]):
