@@ -135,7 +135,8 @@ def test_permalink_reopens_the_view(fake: FakeMap, catalog: Catalog) -> None:
               "basemap": "carto", "lang": "en"}
     at = run_app(params)
     assert from_query_params(dict(at.query_params)) == from_query_params(params)  # URL unchanged
-    assert f"<h3>{catalog.places[pid].name}</h3>" in markdown_text(at)
+    p = catalog.places[pid]  # the English view: the English name, the Chinese one beside it
+    assert f"<h3>{p.name_en} <span class=\"pa-meta\" lang=\"zh\">{p.name}</span></h3>" in markdown_text(at)
     assert fake.last["center"] == [30.5, 104.2] and fake.last["zoom"] == 9
     assert fake.config()["docs"] == [doc_id]
     assert "cartocdn" in fake.last["fig"].get_root().render()
@@ -296,7 +297,9 @@ def test_language_switch_keeps_layers_filters_and_selection(fake: FakeMap, catal
         assert q.get("sel") == pid and q.get("docs") == doc_id and q.get("basemap") == "carto", q
         assert q.get("layers") == ",".join(kinds), q
         assert fake.config()["kinds"] == kinds and fake.config()["docs"] == [doc_id]
-        assert f"<h3>{catalog.places[pid].name}</h3>" in markdown_text(at)
+        p = catalog.places[pid]  # the heading follows the language
+        heading = f"<h3>{p.name}</h3>" if target == "zh" else f"<h3>{p.name_en} <span"
+        assert heading in markdown_text(at)
         assert at.selectbox(key="w_basemap").value == "carto"
 
 
@@ -379,15 +382,18 @@ def test_what_is_here_after_a_click_in_wanzhou(fake: FakeMap, catalog: Catalog, 
     title = ("这里有什么（" if lang == "zh" else "What is here (")
     exp = [e for e in at.expander if e.label.startswith(title)]
     assert exp, [e.label for e in at.expander]
-    labels = [b.label for b in at.button if b.key and b.key.startswith("here:")]
-    names = [x.split(" · ")[0] for x in labels]
+    buttons = [b for b in at.button if b.key and b.key.startswith("here:")]
+    names = [catalog.places[b.key.removeprefix("here:")].name for b in buttons]
+    for b, name in zip(buttons, names, strict=True):  # in English: "Wanzhou District 万州区 · County"
+        place = catalog.places[b.key.removeprefix("here:")]
+        assert b.label.split(" · ")[0] == (name if lang == "zh" else f"{place.name_en} {name}"), b.label
     for name in ("万州区", "重庆市", "万达开川渝统筹发展示范区", "成渝地区双城经济圈"):
         assert name in names, names
     assert names.index("万州区") < names.index("重庆市") < names.index("成渝地区双城经济圈")  # specific first
     # an entry selects that place; the list stays
     at.button(key="here:composite:wandakai").click().run()
     assert at.query_params["sel"] == "composite:wandakai"
-    assert "<h3>万达开川渝统筹发展示范区</h3>" in markdown_text(at)
+    assert ("<h3>万达开川渝统筹发展示范区</h3>" if lang == "zh" else "万达开川渝统筹发展示范区</span></h3>") in markdown_text(at)
     assert [b for b in at.button if b.key == "here:adm:500000"]
 
 
@@ -406,7 +412,8 @@ def test_yibin_dossier_includes_its_port_and_new_area(fake: FakeMap, catalog: Ca
         more = [b for b in at.button if b.key == f"more:{yibin}"]
     md = markdown_text(at)
     # a section for 宜宾港 with its count; 三江新区 named (and marked) in the dossier
-    assert re.search(r'<div class="pa-sec" data-place="port:yibin"><b>宜宾港</b>.*?(\d+)', md)
+    head = "宜宾港" if lang == "zh" else "Yibin Port 宜宾港"
+    assert re.search(rf'<div class="pa-sec" data-place="port:yibin"><b>{head}</b>.*?(\d+)', md)
     assert '<mark data-place="new_area:sanjiang">' in md
     total = md.count('<div class="pa-clause">')
     assert total > own  # more than the city's own clauses

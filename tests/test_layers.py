@@ -14,6 +14,7 @@ import shapely
 from shapely.geometry import shape
 
 import geo.layers._assemble as layers_build
+import geo.places.latin as latin
 from geo.errors import LayersError
 from geo.layers.build import build_layers, read_layers, validate_layers
 from geo.layers.geojson import rfc7946_problems
@@ -24,6 +25,7 @@ PROPERTY_KEYS = {
     "id",
     "name",
     "name_pinyin",
+    "name_en",
     "kind",
     "layer",
     "aliases",
@@ -261,4 +263,4 @@ def test_incremental_cache_gives_the_same_bytes(tmp_path: Path, built: Path) -> 
     ],
 )
 def test_name_pinyin(name: str, expected: str) -> None:
-    assert layers_build.pinyin(name) == expected
+    assert latin.pinyin(name) == expected

@@ -76,7 +76,11 @@ def test_config_is_script_safe(urls: dict[str, str]) -> None:
     cfg = json.loads(re.search(r"var cfg = (\{.*?\});\n", html).group(1))
     assert cfg["docs"] == ["</script><script>alert(1)//"] and cfg["kinds"] == ["county"]
     assert cfg["labels"] == {"county": "<b>县</b>"}
-    assert "esc(p.name)" in html and "esc(label(p.kind))" in html  # tooltips are escaped in the browser
+    assert "esc(nm(p))" in html and "esc(label(p.kind))" in html  # tooltips are escaped in the browser
+    assert cfg["lang"] == "zh"  # names in the page's language (nm: name_en in English)
+    en = json.loads(re.search(r"var cfg = (\{.*?\});\n", _html(mapview.build_map(
+        mapview.MapSpec(layer_urls=urls, lang="en")))).group(1))
+    assert en["lang"] == "en"
 
 
 def test_published_files_are_slim_and_cached(layerset: Any, tmp_path: Path) -> None:
@@ -86,7 +90,7 @@ def test_published_files_are_slim_and_cached(layerset: Any, tmp_path: Path) -> N
     path = tmp_path / urls["points"].removeprefix("/app/static/")
     fc = json.loads(path.read_text(encoding="utf-8"))
     props = fc["features"][0]["properties"]
-    assert set(props) == {"id", "name", "kind", "layer", "precision", "n", "d"}  # precision: drawn by style
+    assert set(props) == {"id", "name", "name_en", "kind", "layer", "precision", "n", "d"}  # precision: drawn by style
     assert props["id"] == "airport:tfu" and props["n"] == 2 and props["d"] == ["plan-2021", "evil-2023"]
     mtime = path.stat().st_mtime_ns
     assert mapview.publish_layers(layerset, tmp_path) == urls

@@ -145,3 +145,12 @@ def test_cli_map_writes_a_pdf_slide(tmp_path) -> None:
     assert main(["map", "--doc", "no-such-doc", "-o", str(tmp_path / "x.png")]) == 1
     with pytest.raises(RenderError, match="unknown size"):
         draw_map(read_layers(), MapView(title="x"), "a3")
+
+
+def test_labels_follow_the_language(layerset, style) -> None:
+    """The English map image labels cities and places by their English names (Chengdu, not 成都)."""
+    zh = draw_map(layerset, MapView(title=TITLE, filt=MentionFilter(docs=frozenset({GANGYAO}))), "a4", style)
+    en = draw_map(layerset, MapView(title=TITLE, filt=MentionFilter(docs=frozenset({GANGYAO})), lang="en"), "a4", style)
+    assert "成都" in zh.labels and "Chengdu" not in zh.labels
+    assert "Chengdu" in en.labels and "成都" not in en.labels
+    assert not [x for x in en.labels if any("\u4e00" <= ch <= "\u9fff" for ch in x)]

@@ -35,7 +35,7 @@ template_root = test_upload_files.template_root
 plan_root = test_upload_files.plan_root
 
 CONTRACT_PROPERTIES = {
-    "id", "name", "name_pinyin", "kind", "layer", "aliases", "adcode", "precision",
+    "id", "name", "name_pinyin", "name_en", "kind", "layer", "aliases", "adcode", "precision",
     "geometry_source", "mention_count", "doc_ids", "clause_ids", "excerpt",
 }
 

@@ -5,7 +5,7 @@ Where the data comes from: the file's text from geo.readers, documents and claus
 geo.corpus.parse_text, mentions from geo.extract.Extractor over geo.gazetteer, geometries from
 layers/ when the place is already drawn there (so the session layer matches the map exactly),
 else from geo.geometry. Features follow the layers contract (ARCHITECTURE.md): WGS-84, RFC 7946,
-a top-level `id` and flat properties id, name, name_pinyin, kind, layer, aliases, adcode,
+a top-level `id` and flat properties id, name, name_pinyin, name_en, kind, layer, aliases, adcode,
 precision, geometry_source, mention_count, doc_ids, clause_ids, excerpt — counted over the upload
 only. Strings that look like places but resolve to nothing come from geo.coverage.
 
@@ -120,6 +120,7 @@ def _session_layer(
         admin_geometry=geometry.admin_geometry,
         coverage_simplify=lambda geoms, tol: list(geometry.coverage_simplify(geoms, tol)),
         anchor_point=lambda p: geometry.anchor_point(p, gaz),
+        english_name=gaz.english_name,
     )
     features, index, unmapped = assemble_session(inputs, _layer_geometries(layerset))
     fc = {"type": "FeatureCollection", "name": SESSION_LAYER_NAME, "features": features}

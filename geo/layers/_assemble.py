@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from pypinyin import lazy_pinyin
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import LayersError
 from geo.layers._areas import area_geometry, reduce_area
 from geo.layers.geojson import dumps, feature_collection_text, geometry_json, normalize_geometry
 from geo.models import LAYERS, Document, Mention, Place
+from geo.places.latin import EnglishNames, english_name, pinyin
 from geo.specs import LAYER_SPECS, admin_layers, default_view
 from geo.storage import atomic_write_text
 
@@ -76,6 +76,9 @@ class BuildInputs:
     # geometry_source, status; see geo.places.courses), and manifest additions (attributions, sources)
     property_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     manifest_extra: dict[str, Any] = field(default_factory=dict)
+    # a place's English name (geo.places.Gazetteer.english_name); default: the rules of
+    # geo.places.latin with an empty table (pinyin and nothing translated)
+    english_name: Callable[[Place], str] | None = None
 
 
 class GeometryCache:
@@ -143,41 +146,6 @@ class _PlaceStats:
     doc_ids: list[str] = field(default_factory=list)
     clause_ids: list[str] = field(default_factory=list)
     excerpt: str = ""
-
-
-# Place-name readings pypinyin gets wrong (it reads 都 as dou in 丰都/新都, 长 as zhang in 长宁 …).
-PINYIN_CHARS: dict[str, str] = {"都": "du", "长": "chang"}
-PINYIN_PHRASES: dict[str, str] = {"什邡": "shi fang", "筠连": "jun lian", "荥经": "ying jing"}
-
-
-def pinyin(name: str) -> str:
-    """Tone-less pinyin of a Chinese name, syllables separated by spaces ("cheng du shi"), with
-    place-name readings for common polyphones; other characters kept as they are ("G93 cheng yu")."""
-    chars = list(name)
-    syll = lazy_pinyin(name, errors=lambda chunk: list(chunk))
-    if len(syll) != len(chars):  # should not happen; fall back to pypinyin's own grouping
-        return " ".join(s for s in lazy_pinyin(name) if s.strip())
-    for i, ch in enumerate(chars):
-        if ch in PINYIN_CHARS:
-            syll[i] = PINYIN_CHARS[ch]
-    for phrase, reading in PINYIN_PHRASES.items():
-        start = name.find(phrase)
-        while start >= 0:
-            syll[start : start + len(phrase)] = reading.split()
-            start = name.find(phrase, start + len(phrase))
-    tokens: list[str] = []
-    other = ""
-    for ch, py in zip(chars, syll, strict=True):
-        if "\u4e00" <= ch <= "\u9fff":
-            if other.strip():
-                tokens.append(other.strip())
-            other = ""
-            tokens.append(py)
-        else:
-            other += ch
-    if other.strip():
-        tokens.append(other.strip())
-    return " ".join(t for t in tokens if t)
 
 
 def excerpt(text: str, start: int, end: int, context: int = EXCERPT_CONTEXT) -> str:
@@ -424,6 +392,11 @@ class _Assembler:
             "id": place.id,
             "name": place.name,
             "name_pinyin": pinyin(place.name),
+            "name_en": (
+                self.inputs.english_name(place)
+                if self.inputs.english_name is not None
+                else english_name(place.name, EnglishNames(), admin=_is_admin(place))
+            ),
             "kind": place.kind,
             "layer": place.layer,
             "aliases": list(place.aliases),

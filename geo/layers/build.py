@@ -343,6 +343,7 @@ def load_inputs(
         anchor_point=lambda place: geometry.anchor_point(place, gaz),
         property_overrides=courses.overrides,
         manifest_extra=courses.manifest,
+        english_name=gaz.english_name,
     )
 
 

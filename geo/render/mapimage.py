@@ -179,7 +179,8 @@ class _Canvas:
 
     def frame(self, features: list[dict[str, Any]], **cols: Any) -> Any:
         kw = {"id": lambda f: f.get("id"), "kind": lambda f: (f.get("properties") or {}).get("kind", ""),
-              "name": lambda f: (f.get("properties") or {}).get("name", "")}
+              "name": lambda f: (f.get("properties") or {}).get("name", ""),
+              "name_en": lambda f: (f.get("properties") or {}).get("name_en", "")}
         return _frame(features, self.clip, self.crs, **kw, **cols)
 
 
@@ -272,6 +273,16 @@ def _set_extent(cv: _Canvas, ax_w: float, ax_h: float) -> None:
     cv.ax.set_ylabel("")
 
 
+def _name(row: Any, lang: str, city: bool = False) -> str:
+    """A feature's label in `lang`: its English name (`name_en`) in English; in Chinese its name,
+    a city's without 市 (成都)."""
+    en = row.get("name_en") if lang == "en" else None
+    if isinstance(en, str) and en:
+        return en
+    name = str(row.get("name") or "")
+    return name.removesuffix("市") if city else name
+
+
 def _label(cv: _Canvas, renderer: Any) -> list[str]:
     """Labels: the selection, then prefecture-level cities (and 直辖市), then the most-named points."""
     s = cv.scale
@@ -279,7 +290,7 @@ def _label(cv: _Canvas, renderer: Any) -> list[str]:
     if cv.frames.get("sel") is not None:
         for _, r in cv.frames["sel"].iterrows():
             pt = r.geometry.representative_point()
-            cand.append((r["name"], pt.x, pt.y, 11 * s, "bold"))
+            cand.append((_name(r, cv.view.lang), pt.x, pt.y, 11 * s, "bold"))
     for key in ("pref", "prov"):
         df = cv.frames.get(key)
         if df is None:
@@ -288,10 +299,10 @@ def _label(cv: _Canvas, renderer: Any) -> list[str]:
             if key == "prov" and str(r["id"]).removeprefix("adm:")[:6] not in MUNICIPALITIES:
                 continue
             pt = r.geometry.representative_point()
-            cand.append((str(r["name"]).removesuffix("市"), pt.x, pt.y, 9 * s, "normal"))
+            cand.append((_name(r, cv.view.lang, city=True), pt.x, pt.y, 9 * s, "normal"))
     if cv.frames.get("pts") is not None:
         for _, r in cv.frames["pts"].head(15).iterrows():
-            cand.append((r["name"], r.geometry.x, r.geometry.y + 9000, 7.5 * s, "normal"))
+            cand.append((_name(r, cv.view.lang), r.geometry.x, r.geometry.y + 9000, 7.5 * s, "normal"))
     reserved = [a.get_window_extent(renderer) for a in (*cv.ax.texts, *cv.ax.patches)]  # scale bar, arrow
     return place_labels(cv.ax, cand, reserved)
 

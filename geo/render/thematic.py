@@ -95,6 +95,7 @@ class Unit:
     name: str
     adcode: str
     feature: dict[str, Any] = field(repr=False, compare=False)
+    name_en: str = ""
 
 
 @dataclass
@@ -204,7 +205,8 @@ def _pid(f: Mapping[str, Any]) -> str:
 
 def _unit(f: dict[str, Any]) -> Unit:
     p = _props(f)
-    return Unit(id=_pid(f), name=str(p.get("name") or ""), adcode=str(p.get("adcode") or ""), feature=f)
+    return Unit(id=_pid(f), name=str(p.get("name") or ""), adcode=str(p.get("adcode") or ""), feature=f,
+                name_en=str(p.get("name_en") or ""))
 
 
 def _equal_area(geom: Any, to_ea: Transformer) -> Any:
@@ -287,7 +289,7 @@ def choropleth(
     composites: str = "exclude",
 ) -> Choropleth:
     """The choropleth of `level` under `filt`: an RFC 7946 FeatureCollection (WGS-84), one feature per
-    unit with flat properties id, name, adcode, level, mentions, mentions_own, mentions_inside,
+    unit with flat properties id, name, name_en, adcode, level, mentions, mentions_own, mentions_inside,
     mentions_shared, clause_count, doc_count, class, class_label, fill, method, filter."""
     idx = thematic_index(layerset)
     counts = idx.counts(level, filt, composites)
@@ -299,6 +301,7 @@ def choropleth(
         props = {
             "id": u.id,
             "name": u.name,
+            "name_en": u.name_en,
             "adcode": u.adcode,
             "level": level,
             "mentions": _num(c.total),

@@ -293,7 +293,7 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
                 st.caption(t("no_results", lang))
             for pid in hits:
                 p = catalog.places[pid]
-                st.button(f"{p.name} · {label('kind', p.kind, lang)}", key=f"hit:{pid}",
+                st.button(f"{p.title(lang)} · {label('kind', p.kind, lang)}", key=f"hit:{pid}",
                           on_click=select_place, args=(pid,), width="stretch")
         key = tianditu_key()
         options = [b for b, base in basemaps.REGISTRY.items() if not base.needs_key or key]
@@ -391,12 +391,12 @@ def draw_map(catalog: Catalog, vs: ViewState, layers_dir: str, height: int) -> N
         ids = [i for i in ids if i != vs.selected]
     group = highlight.highlight_group(
         (catalog.features[i] for i in ids if i in catalog.features),
-        selected=vs.selected, gcj02=bool(base and base.gcj02), clear_click=not by_click,
+        selected=vs.selected, gcj02=bool(base and base.gcj02), clear_click=not by_click, lang=vs.lang,
     )
     groups = [group]
     upload = uploaded_layer()
     if upload is not None and upload.get("features"):
-        groups.append(highlight.session_group(upload, gcj02=bool(base and base.gcj02)))
+        groups.append(highlight.session_group(upload, gcj02=bool(base and base.gcj02), lang=vs.lang))
     groups.append(review_view.map_group(vs.lang, gcj02=bool(base and base.gcj02)))  # the form's click request
     groups.append(thematic_group(vs, layers_dir, bool(base and base.gcj02)))  # last: its script only
     upload_map.fly_on_new_upload(st.session_state, UPLOAD_KEY)  # a new upload: fit its places

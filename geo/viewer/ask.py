@@ -174,7 +174,7 @@ def render(
         st.error(f"{t('ask_missing', lang)} ({exc})")
         return
     st.markdown(ASK_CSS, unsafe_allow_html=True)
-    names = {pid: p.name for pid, p in catalog.places.items()}
+    names = {pid: p.display_name(lang) for pid, p in catalog.places.items()}
     centers = {pid: p.center for pid, p in catalog.places.items() if p.center is not None}
     tab_search, tab_time, tab_compare = st.tabs([t("ask_tab_search", lang), t("ask_tab_timeline", lang),
                                                   t("ask_tab_compare", lang)])

@@ -9,7 +9,7 @@ panel, the search and the map never walk the GeoJSON again.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,11 @@ def bbox(geom: dict[str, Any] | None) -> tuple[float, float, float, float] | Non
     return (min(xs), min(ys), max(xs), max(ys))
 
 
+def display_name(properties: Mapping[str, Any], lang: str) -> str:
+    """A feature's name in `lang`: its English name (`name_en`) in English when it has one."""
+    return str((lang == "en" and properties.get("name_en")) or properties.get("name") or "")
+
+
 @dataclass(frozen=True)
 class PlaceInfo:
     """One place as the viewer shows it (index entry joined with its feature's properties)."""
@@ -76,6 +81,7 @@ class PlaceInfo:
     layer: str
     aliases: tuple[str, ...] = ()
     pinyin: str = ""
+    name_en: str = ""
     adcode: str = ""
     precision: str = ""
     source: str = ""
@@ -83,6 +89,17 @@ class PlaceInfo:
     doc_ids: tuple[str, ...] = ()
     clause_ids: tuple[str, ...] = ()
     bbox: tuple[float, float, float, float] | None = None
+
+    def display_name(self, lang: str) -> str:
+        """The name shown in `lang`: the English name in English (the Chinese one when there is none)."""
+        return (self.name_en or self.name) if lang == "en" else self.name
+
+    def title(self, lang: str) -> str:
+        """The name for lists and headings: in English, the English name with the Chinese one the
+        plans use after it ("Wanzhou District 万州区"); in Chinese, the Chinese name."""
+        if lang == "en" and self.name_en and self.name_en != self.name:
+            return f"{self.name_en} {self.name}"
+        return self.name
 
     @property
     def center(self) -> tuple[float, float] | None:
@@ -132,6 +149,7 @@ class Catalog:
                 layer=str(merged.get("layer") or layer_of.get(pid, "")),
                 aliases=tuple(str(a) for a in merged.get("aliases") or ()),
                 pinyin=str(props.get("name_pinyin") or ""),
+                name_en=str(props.get("name_en") or ""),
                 adcode=str(merged.get("adcode") or ""),
                 precision=str(merged.get("precision") or ""),
                 source=str(props.get("geometry_source") or merged.get("provenance") or ""),

@@ -122,8 +122,11 @@ def places_html(catalog: Catalog, view: DocumentPlaces, lang: str) -> str:
                      f' <span class="pa-meta">({len(entries)})</span><br>')
         items = []
         for pid, n in entries:
-            name = escape(catalog.places[pid].name)
+            place = catalog.places[pid]
+            name = escape(place.display_name(lang))
             title = escape(t("doc_mentions", lang, count=n))
+            if name != escape(place.name):  # in English: the Chinese name the plans use, on hover
+                title = f"{escape(place.name)} · {title}"
             items.append(f'<span class="pa-docplace" data-place="{escape(pid)}" title="{title}">{name}'
                          f'<sup>{n}</sup></span>')
         parts.append("、".join(items) + "</div>")

@@ -85,7 +85,7 @@ def render(catalog: Catalog, vs: ViewState) -> None:
             st.session_state[key] = None
         st.selectbox(t("doc_view_pick", lang), view.place_ids, index=None, key=key, on_change=_select, args=(key,),
                      placeholder=t("doc_view_pick", lang), label_visibility="collapsed",
-                     format_func=lambda p: f"{catalog.places[p].name} · {label('kind', catalog.places[p].kind, lang)}")
+                     format_func=lambda p: f"{catalog.places[p].title(lang)} · {label('kind', catalog.places[p].kind, lang)}")
 
 
 def show_on_map(doc_id: str) -> None:

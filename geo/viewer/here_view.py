@@ -45,5 +45,5 @@ def render_here(catalog: Catalog, selected: str | None, lang: str, on_select: Ca
             st.container(height=min(44 * len(ids) + 8, 190), border=False, key="pa_here"):
         for pid in ids:
             p = catalog.places[pid]
-            st.button(f"{p.name} · {label('kind', p.kind, lang)}", key=f"here:{pid}", on_click=on_select,
+            st.button(f"{p.title(lang)} · {label('kind', p.kind, lang)}", key=f"here:{pid}", on_click=on_select,
                       args=(pid,), type="primary" if pid == selected else "secondary", width="stretch")

@@ -17,6 +17,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo.viewer.data import display_name
 from geo.viewer.mapview import HIGHLIGHT_COLOR, SESSION_COLOR, display_feature, gcj02_shift
 
 __all__ = ["highlight_group", "label_point", "point_parts", "session_group", "tooltip_text"]
@@ -39,24 +40,24 @@ def point_parts(feature: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**feature, "geometry": {"type": "Point", "coordinates": c}} for c in geom.get("coordinates") or []]
 
 
-_PARTS: dict[tuple[int, bool], tuple[Mapping[str, Any], list[dict[str, Any]]]] = {}
+_PARTS: dict[tuple[int, bool, str], tuple[Mapping[str, Any], list[dict[str, Any]]]] = {}
 
 
 def _highlight_parts(
-    f: Mapping[str, Any], fn: Callable[[float, float], tuple[float, float]] | None, gcj02: bool
+    f: Mapping[str, Any], fn: Callable[[float, float], tuple[float, float]] | None, gcj02: bool, lang: str = "zh"
 ) -> list[dict[str, Any]]:
-    """A feature's slim point parts for the highlight, with its escaped name as `label` (tooltip HTML).
+    """A feature's slim point parts for the highlight, with its escaped name in `lang` as `label` (tooltip HTML).
     Kept per feature object (the catalog's features live as long as their build of layers/; the cache
     holds the object, so its id cannot be reused while the entry exists): a document highlights ~200
     places on every rerun."""
-    key = (id(f), gcj02)
+    key = (id(f), gcj02, lang)
     hit = _PARTS.get(key)
     if hit is not None and hit[0] is f:
         return hit[1]
     slim = display_feature(f, fn)
     parts: list[dict[str, Any]] = []
     if slim["geometry"] is not None:
-        slim["properties"]["label"] = tooltip_text(slim["properties"].get("name"))
+        slim["properties"]["label"] = tooltip_text(display_name(f.get("properties") or {}, lang))
         parts = point_parts(slim)
     if len(_PARTS) >= 8192:
         _PARTS.clear()
@@ -75,6 +76,7 @@ def highlight_group(
     selected: str | None = None,
     gcj02: bool = False,
     clear_click: bool = True,
+    lang: str = "zh",
 ) -> folium.FeatureGroup:
     """The selection highlight: the given features drawn on top, names as (escaped) tooltips.
 
@@ -93,7 +95,7 @@ def highlight_group(
     chosen: list[dict[str, Any]] = []
     for f in features:
         # shallow copies: folium may give features of a layer new top-level ids (multipoint parts)
-        parts = [dict(p) for p in _highlight_parts(f, fn, gcj02)]
+        parts = [dict(p) for p in _highlight_parts(f, fn, gcj02, lang)]
         if parts and parts[0]["properties"]["id"] == selected:
             chosen.extend(parts)
         else:
@@ -156,7 +158,7 @@ def label_point(geometry: Mapping[str, Any] | None) -> tuple[float, float] | Non
     return round(pt.x, 6), round(pt.y, 6)
 
 
-def session_group(feature_collection: Mapping[str, Any], gcj02: bool = False) -> folium.FeatureGroup:
+def session_group(feature_collection: Mapping[str, Any], gcj02: bool = False, lang: str = "zh") -> folium.FeatureGroup:
     """An uploaded plan's session layer (geo.upload), drawn in purple with escaped tooltips."""
     fn = gcj02_shift() if gcj02 else None
     group = folium.FeatureGroup(name="upload")
@@ -172,6 +174,6 @@ def session_group(feature_collection: Mapping[str, Any], gcj02: bool = False) ->
             marker=folium.CircleMarker(radius=6, color=SESSION_COLOR, weight=2, fill=True,
                                        fill_color=SESSION_COLOR, fill_opacity=0.7),
         )
-        folium.Tooltip(tooltip_text(slim["properties"].get("name")), class_name="pa-tip").add_to(gj)
+        folium.Tooltip(tooltip_text(display_name(f.get("properties") or {}, lang)), class_name="pa-tip").add_to(gj)
         gj.add_to(group)
     return group

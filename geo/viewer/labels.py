@@ -9,7 +9,7 @@ again. Labels do not take clicks (they never hide a feature from the picking of
 geo.viewer.pick). Presenter mode has its own large labels and skips these.
 
 `LABELS_JS` is inserted into geo.viewer.mapview's map script; it expects `map`, `cfg`, `esc` in
-scope and defines `cityLabels(layerName, featureCollection)` and `declutter()`. Data: none.
+scope (and `nm`, a place's name in the page's language) and defines `cityLabels(layerName, featureCollection)` and `declutter()`. Data: none.
 """
 
 from __future__ import annotations
@@ -51,11 +51,11 @@ LABELS_JS: str = """
       if (!city || !f.geometry) { return; }
       var at = L.geoJSON(f).getBounds().getCenter();
       var tip = L.tooltip({permanent: true, direction: "center", className: "pa-city", interactive: false})
-        .setLatLng(at).setContent(esc(p.name));
+        .setLatLng(at).setContent(esc(nm(p)));
       tip.addTo(map);
       var el = tip.getElement();
       if (el) { el.setAttribute("data-pa-label", p.id); }
-      cityTips.push({tip: tip, n: p.n || 0, name: p.name});
+      cityTips.push({tip: tip, n: p.n || 0, name: nm(p)});
     });
     cityTips.sort(function (a, b) { return b.n - a.n || (a.name < b.name ? -1 : 1); });
     declutter();

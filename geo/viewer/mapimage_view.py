@@ -32,7 +32,7 @@ def image_view(catalog: Catalog, vs: ViewState, base_url: str = "") -> MapView:
     title = (str(catalog.documents[docs[0]].get("title") or docs[0]) if len(docs) == 1 and docs[0] in catalog.documents
              else t("app_title", vs.lang))
     if vs.selected and vs.selected in catalog.places:
-        title = f"{title} · {catalog.places[vs.selected].name}"
+        title = f"{title} · {catalog.places[vs.selected].display_name(vs.lang)}"
     link = panel.permalink(viewstate.to_query_params(vs.with_(presenter=False)))
     return MapView(title=title, filt=MentionFilter(docs=frozenset(docs) if docs else None),
                    selected=tuple(vs.highlighted(catalog)), permalink=base_url.split("?")[0] + link, lang=vs.lang)

@@ -51,10 +51,10 @@ LOCAL_CSS: list[tuple[str, str]] = [("leaflet_css", f"{STATIC_URL}/leaflet/leafl
 # Drawing order, bottom to top (geo/specs.py). Admin layers double as the offline basemap.
 DRAW_ORDER: tuple[str, ...] = draw_order()
 BASEMAP_LAYERS: frozenset[str] = frozenset(admin_layers())
-DISPLAY_PROPS: tuple[str, ...] = ("id", "name", "kind", "layer", "precision")
+DISPLAY_PROPS: tuple[str, ...] = ("id", "name", "name_en", "kind", "layer", "precision")
 PUBLISH_DIR: str = "_layers"
 DISPLAY_DECIMALS: int = 4  # ≈ 10 m: invisible below zoom 13, and a smaller file to parse
-_PUBLISH_VERSION = "3"
+_PUBLISH_VERSION = "4"
 
 
 HIGHLIGHT_COLOR = "#d62728"
@@ -190,7 +190,7 @@ class MapSpec:
     kind_labels: tuple[tuple[str, str], ...] = ()
     attribution: str = ""  # plain text credited for the lines layer (manifest attributions: © OSM …)
     fit: tuple[float, float, float, float] | None = None  # (w, s, e, n) the first view fits, if any
-    lang: str = "zh"  # the legend's language
+    lang: str = "zh"  # the legend's and the place names' language
     address: bool = False  # the page address follows the map's position (the main map only)
 
 
@@ -218,6 +218,8 @@ class RemoteLayers(MacroElement):
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
     });
   };
+  // a place's name in the page's language (the English name, or the Chinese one when there is none)
+  var nm = function (p) { return (cfg.lang === "en" && p.name_en) || p.name || ""; };
   var kindOn = function (p) { return cfg.kinds === null || cfg.kinds.indexOf(p.kind) >= 0; };
   var inDocs = function (p) {
     if (cfg.docs === null) { return (p.n || 0) > 0; }
@@ -394,6 +396,7 @@ class RemoteLayers(MacroElement):
                 "attribution": escape(spec.attribution),  # Leaflet shows attributions as HTML
                 "fit": [[spec.fit[1], spec.fit[0]], [spec.fit[3], spec.fit[2]]] if spec.fit else None,
                 "address": spec.address,
+                "lang": spec.lang,
             }
         )
 

@@ -109,12 +109,21 @@ def first_clauses(
     return out
 
 
+def _heading(place: PlaceInfo, lang: str) -> str:
+    """The place's name as the heading (escaped): in English, its English name with the Chinese
+    name the plans use beside it."""
+    shown = place.display_name(lang)
+    if shown == place.name:
+        return escape(place.name)
+    return f'{escape(shown)} <span class="pa-meta" lang="zh">{escape(place.name)}</span>'
+
+
 def place_header_html(place: PlaceInfo, lang: str = "zh", provenance: str = "") -> str:
     """Name, kind, precision and provenance of a place (`provenance`: plain text from
     geo.viewer.provenance.describe — a document title and clause, never a file name)."""
     c = escape(t("colon", lang))
     rows = [
-        f'<div class="pa-place"><h3>{escape(place.name)}</h3>',
+        f'<div class="pa-place"><h3>{_heading(place, lang)}</h3>',
         f'<div class="pa-meta">{escape(t("kind", lang))}{c}{escape(label("kind", place.kind, lang))}'
         f' · {escape(t("precision", lang))}{c}{escape(label("prec", place.precision, lang))}</div>',
     ]

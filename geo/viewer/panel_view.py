@@ -67,7 +67,8 @@ def _clause_highlight(catalog: Catalog, vs: ViewState) -> None:
     lang = vs.lang
     c = catalog.clauses[str(vs.clause)]
     ids = catalog.clause_place_ids(c["id"])
-    names = "、".join(escape(catalog.places[i].name) for i in ids if i in catalog.places)
+    names = ("、" if lang == "zh" else ", ").join(
+        escape(catalog.places[i].display_name(lang)) for i in ids if i in catalog.places)
     doc = catalog.documents.get(c.get("doc_id", ""), {})
     path = " › ".join(str(x) for x in [*(c.get("path") or []), c.get("label") or ""] if x)
     head = t("clause_places", lang, title=doc.get("title") or c.get("doc_id", ""), path=f" › {path}" if path else "",
@@ -123,7 +124,7 @@ def clause_panel(catalog: Catalog, vs: ViewState, index: HereIndex,
         if wide:
             p = catalog.places[pid]
             n = sum(len(cl) for _, cl in groups)
-            st.markdown(f'<div class="pa-sec" data-place="{escape(pid)}"><b>{escape(p.name)}</b> '
+            st.markdown(f'<div class="pa-sec" data-place="{escape(pid)}"><b>{escape(p.title(lang))}</b> '
                         f'<span class="pa-meta">{escape(label("kind", p.kind, lang))} · '
                         f'{escape(t("dossier_count", lang, count=n))}</span></div>', unsafe_allow_html=True)
         page = panel.first_clauses(groups, left)

@@ -107,7 +107,7 @@ PICK_JS: str = """
       if (!best) { cool(); map.closeTooltip(tip); map.getContainer().style.cursor = ""; return; }
       map.getContainer().style.cursor = "pointer";
       var p = best.f.properties;
-      tip.setLatLng(e.latlng).setContent(esc(p.name) + " <span class=\\"pa-kind\\">" + esc(label(p.kind)) + "</span>");
+      tip.setLatLng(e.latlng).setContent(esc(nm(p)) + " <span class=\\"pa-kind\\">" + esc(label(p.kind)) + "</span>");
       if (!map.hasLayer(tip)) { map.openTooltip(tip); }
       if (!hot || hot.layer !== best.layer) {
         cool();

@@ -35,7 +35,7 @@ from geo.render.thematic import MentionFilter, choropleth
 from geo.viewer import panel
 from geo.viewer import state as viewstate
 from geo.viewer.assets import STATIC_URL
-from geo.viewer.data import Catalog
+from geo.viewer.data import Catalog, display_name
 from geo.viewer.i18n import label, t
 from geo.viewer.state import ViewState
 
@@ -80,12 +80,17 @@ def subject(catalog: Catalog, vs: ViewState) -> tuple[str, list[str], str | None
     if vs.selected and vs.selected in catalog.places:
         p = catalog.places[vs.selected]
         ids = [c for c in p.clause_ids if c in catalog.clauses and (not docs or catalog.clauses[c]["doc_id"] in docs)]
-        return p.name, ids, None
+        return p.display_name(vs.lang), ids, None
     doc = docs[0] if len(docs) == 1 else (vs.reader_doc if not docs else None)
     if doc and doc in catalog.documents:
         ids = [c for c in catalog.clauses_by_doc.get(doc, []) if catalog.clauses[c].get("mentions")]
         return str(catalog.documents[doc].get("title") or doc), ids, doc
     return t("app_title", vs.lang), [], None
+
+
+def _city_name(props: dict[str, Any], lang: str) -> str:
+    """A city's label: 成都 (without 市) in Chinese, its English name (Chengdu) in English."""
+    return display_name(props, lang) if lang == "en" else str(props.get("name") or "").removesuffix("市")
 
 
 def payload(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str, str], title: str = "") -> dict:
@@ -111,19 +116,17 @@ def payload(layerset: Any, catalog: Catalog, vs: ViewState, layer_urls: dict[str
     places = {}
     for pid, n in mentions.items():
         p = catalog.places[pid]
-        places[pid] = {"name": p.name, "kind": p.kind, "layer": p.layer, "n": n, "color": kind_color(p.kind),
+        places[pid] = {"name": p.display_name(lang), "kind": p.kind, "layer": p.layer, "n": n, "color": kind_color(p.kind),
                        "abstract": p.layer in ABSTRACT_LAYERS, "at": _anchor(catalog.features[pid].get("geometry"))}
     cities = []
     for f in layerset.collections.get("admin_prefecture", {}).get("features", []):
-        cities.append({"id": f["id"], "name": str(f["properties"]["name"]).removesuffix("市"),
-                       "at": _anchor(f.get("geometry"))})
+        cities.append({"id": f["id"], "name": _city_name(f["properties"], lang), "at": _anchor(f.get("geometry"))})
     seats = {"110000": "110101", "120000": "120101", "310000": "310101", "500000": "500103"}  # 直辖市 → seat
     for f in layerset.collections.get("admin_province", {}).get("features", []):
         if str(f["properties"].get("adcode")) in seats:
             seat = next((g for g in layerset.collections.get("admin_county", {}).get("features", [])
                          if g["properties"].get("adcode") == seats[str(f["properties"]["adcode"])]), f)
-            cities.append({"id": f["id"], "name": str(f["properties"]["name"]).removesuffix("市"),
-                           "at": _anchor(seat.get("geometry"))})
+            cities.append({"id": f["id"], "name": _city_name(f["properties"], lang), "at": _anchor(seat.get("geometry"))})
     legend = []
     for kind in sorted({p["kind"] for p in places.values()}):
         layers = {p["layer"] for p in places.values() if p["kind"] == kind}

@@ -56,10 +56,10 @@ def _clause_label(catalog: Catalog, clause_id: str | None) -> str:
     return " › ".join(parts)
 
 
-def _unit_name(catalog: Catalog, code: str) -> str | None:
+def _unit_name(catalog: Catalog, code: str, lang: str) -> str | None:
     for p in catalog.places.values():
         if p.adcode == code:
-            return p.name
+            return p.display_name(lang)
     return None
 
 
@@ -81,7 +81,7 @@ def describe(source: str, catalog: Catalog, lang: str = "zh") -> str:
         return t("prov_boundary", lang, version=m["version"])
     if s.startswith("approximate"):
         m = _ADM.search(s)
-        unit = _unit_name(catalog, m["code"]) if m and ("seat of" in s or "inside" in s) else None
+        unit = _unit_name(catalog, m["code"], lang) if m and ("seat of" in s or "inside" in s) else None
         if unit:
             return t("prov_seat", lang, unit=unit)
         if "route through" in s:

@@ -2,7 +2,7 @@
 
 Everything a view needs fits in `ViewState`, and `to_query_params` / `from_query_params`
 turn it into a permalink and back (unknown ids in a hand-edited link are dropped, never
-an error). Also here: place search by name, alias or pinyin, and reading a click out of
+an error). Also here: place search by name, alias, pinyin or English name, and reading a click out of
 what streamlit-folium returns.
 
 Query parameters: `sel` place id · `clause` clause whose places are highlighted ·
@@ -381,6 +381,7 @@ class SearchEntry:
     pinyin: str
     initials: str
     weight: int
+    english: str = ""  # the English name, folded like the pinyin (three gorges → threegorges)
 
 
 def _pinyin_keys(name: str, given: str) -> tuple[str, str]:
@@ -399,18 +400,18 @@ def _pinyin_keys(name: str, given: str) -> tuple[str, str]:
 
 
 def build_search_index(catalog: Catalog) -> list[SearchEntry]:
-    """Search keys for every place that has a geometry (names, aliases, pinyin, initials)."""
+    """Search keys for every place that has a geometry (names, aliases, pinyin, initials, English name)."""
     entries = []
     for p in catalog.places.values():
         if p.bbox is None:
             continue
         full, initials = _pinyin_keys(p.name, p.pinyin)
-        entries.append(SearchEntry(p.id, p.name, p.aliases, full, initials, p.mention_count))
+        entries.append(SearchEntry(p.id, p.name, p.aliases, full, initials, p.mention_count, fold_latin(p.name_en)))
     return entries
 
 
 def search_places(entries: Iterable[SearchEntry], query: str, limit: int = 12) -> list[str]:
-    """Place ids matching `query` by name, alias or pinyin, best first."""
+    """Place ids matching `query` by name, alias, pinyin or English name, best first."""
     q = query.strip()
     if not q:
         return []
@@ -430,13 +431,13 @@ def search_places(entries: Iterable[SearchEntry], query: str, limit: int = 12) -
         elif any(ql in a.lower() for a in e.aliases):
             score = 4
         elif qlat and qlat == qlat.strip() and q.isascii():
-            if e.pinyin == qlat:
+            if e.pinyin == qlat or e.english == qlat:
                 score = 5
-            elif e.pinyin.startswith(qlat):
+            elif e.pinyin.startswith(qlat) or e.english.startswith(qlat):
                 score = 6
             elif e.initials.startswith(qlat):
                 score = 7
-            elif len(qlat) >= 3 and qlat in e.pinyin:
+            elif len(qlat) >= 3 and (qlat in e.pinyin or qlat in e.english):
                 score = 8
         if score is not None:
             scored.append((score, -e.weight, len(e.name), e.place_id))

@@ -24,6 +24,7 @@ from jinja2 import Template
 from shapely.geometry import shape
 
 from geo.render.thematic import LEVELS, MentionFilter, choropleth, proportional_symbols, theme_filter
+from geo.viewer.data import display_name
 from geo.viewer.i18n import label, t
 from geo.viewer.state import document_years, thematic_themes
 
@@ -142,7 +143,7 @@ def payload(
             continue
         lon, lat = shift(*at) if shift else at
         props = f["properties"]
-        symbols.append([round(lat, 5), round(lon, 5), props["radius"], str(props.get("name") or ""),
+        symbols.append([round(lat, 5), round(lon, 5), props["radius"], display_name(props, lang),
                         int(props["mentions"])])
     data = {
         "layer": LAYER_OF[level],

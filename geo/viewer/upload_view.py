@@ -43,7 +43,7 @@ def places_rows(result: UploadResult, lang: str = "zh") -> list[dict[str, Any]]:
     """The table of located places, kind/layer/precision codes as labels in `lang`."""
     return [
         {
-            t("col_place", lang): p["name"],
+            t("col_place", lang): (lang == "en" and p.get("name_en")) or p["name"],
             t("col_kind", lang): label("kind", str(p["kind"]), lang),
             t("col_layer", lang): label("layer", str(p["layer"]), lang),
             t("col_mentions", lang): p["mention_count"],

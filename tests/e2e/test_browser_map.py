@@ -61,12 +61,16 @@ def test_language_switch_keeps_layers_and_selection(app: AppServer, chromium: An
             q = _query(pg)
             assert "layers" not in q and "view" not in q and "basemap" not in q, q
             assert q.get("sel") == before.get("sel") == pid
-            assert pg.locator(".pa-place h3").inner_text().strip() == "宜宾市"
+            # the heading and the map's city labels in the language: "Yibin 宜宾市", Chengdu
+            assert pg.locator(".pa-place h3").inner_text().strip() == ("宜宾市" if lang == "zh" else "Yibin 宜宾市")
             tags = layer_tags()
             assert len(tags) == len(drawn), tags  # every layer still chosen, in the new language
             assert ("Railway" in tags) == (lang == "en") and ("铁路" in tags) == (lang == "zh")
             frame = _wait_map(pg)
             assert frame.locator(".leaflet-pa-points-pane path").count() > 50  # layers still drawn
+            frame.locator(".pa-city").first.wait_for(state="attached", timeout=10_000)
+            cities = frame.locator(".pa-city").all_inner_texts()
+            assert ("Chengdu" in cities) == (lang == "en") and ("成都市" in cities) == (lang == "zh"), cities
         assert blocked == []
     finally:
         context.close()
