@@ -4,7 +4,10 @@ One app server (app.py) on the committed layers/; N headless chromium contexts (
 every non-localhost request aborted) load the map; then each of them clicks a point place, the
 clicks dispatched one right after the other so that the server reruns N sessions at once, and each
 session's time is from its own click to its panel heading showing a place. Rounds: the clicks
-are repeated on 3 targets. The server's VmRSS is read after each N.
+are repeated on 3 targets. The server's VmRSS is read after each N, and its CPU time (user + system,
+/proc) over the clicks of each N, per click: the server's own cost, which a click's latency under N
+sessions cannot be less than N times over on one core (the script runs hold Python's GIL). The
+browsers run on the same two cores, so part of the latency at 10 sessions is theirs.
 Baseline: the single-session figure (N = 1) of the same run.
 """
 
@@ -62,7 +65,7 @@ def run() -> list[Row]:
     layerset = read_layers(default_layers_dir())
     catalog = Catalog.from_layerset(layerset)
     targets = [(lat, lon) for _, lat, lon in _targets(catalog, layerset, TARGETS)]
-    results: dict[int, tuple[list[float], float]] = {}
+    results: dict[int, tuple[list[float], float, float]] = {}
     with AppServer(ROOT / "app.py") as app, sync_playwright() as p:
         browser = launch_chromium(p)
         ctx, _ = _open(browser, app.url)  # warm the server: not counted
@@ -71,18 +74,20 @@ def run() -> list[Row]:
             opened = [_open(browser, app.url) for _ in range(n)]
             pages = [pg for _, pg in opened]
             times: list[float] = []
+            cpu0 = app.cpu_seconds()
             for lat, lon in targets:
                 times += _concurrent_clicks(pages, lat, lon)
-            results[n] = (times, app.rss_bytes() / 1e6)
+            results[n] = (times, app.rss_bytes() / 1e6, (app.cpu_seconds() - cpu0) / len(times))
             for ctx, _ in opened:
                 ctx.close()
         browser.close()
     single = statistics.median(results[1][0])
     rows = []
-    for n, (times, rss) in results.items():
+    for n, (times, rss, cpu) in results.items():
         rows.append(Row("viewer", f"click → panel, {n} concurrent session(s)", statistics.median(times), "s",
                         baseline=single, baseline_what="one session", target="≤ 1 s",
-                        runs=len(times), notes=[f"slowest {max(times):.2f} s; server RSS {rss:.0f} MB"]))
+                        runs=len(times), notes=[f"slowest {max(times):.2f} s; server RSS {rss:.0f} MB;"
+                                                f" server CPU {cpu * 1000:.0f} ms per click"]))
     return rows
 
 

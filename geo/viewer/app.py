@@ -31,6 +31,7 @@ from geo.viewer import (
     layout,
     mapframe,
     mapview,
+    memory,
     navlinks,
     panel,
     panel_view,
@@ -67,12 +68,16 @@ def layers_stamp(layers_dir: str) -> int:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load_data(layers_dir: str, stamp: int) -> tuple[Any, Catalog, list[viewstate.SearchEntry]]:
     layerset, catalog = load_catalog(Path(layers_dir))  # atlas.sqlite when built, else index.json
-    return layerset, catalog, viewstate.build_search_index(catalog)
+    loaded = layerset, catalog, viewstate.build_search_index(catalog)
+    memory.freeze_loaded()  # long-lived from here: Streamlit's full GC after each run skips it
+    return loaded
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _full_layerset(layers_dir: str, stamp: int) -> Any:
-    return store_layerset(Path(layers_dir)) or load_layerset(Path(layers_dir))
+    full = store_layerset(Path(layers_dir)) or load_layerset(Path(layers_dir))
+    memory.freeze_loaded()
+    return full
 
 
 def full_layerset(layers_dir: str) -> Any:
