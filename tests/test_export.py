@@ -85,6 +85,7 @@ def test_csv_of_mentions(ls: LayerSet) -> None:
         "doc_id",
         "place_id",
         "name",
+        "name_en",
         "kind",
         "layer",
         "surface",
@@ -96,7 +97,10 @@ def test_csv_of_mentions(ls: LayerSet) -> None:
     ]
     assert len(rows) == ls.manifest["index"]["mentions"]
     clauses = {c["id"]: c for c in ls.index["clauses"]}
+    english = {f["id"]: f["properties"]["name_en"] for f in ls.features()}
+    assert "Chengdushi" in english.values()  # synthetic inputs: no English table, pinyin only
     for r in rows:
+        assert r["name_en"] == english.get(r["place_id"], "")
         assert clauses[r["clause_id"]]["text"][int(r["start"]) : int(r["end"])] == r["surface"]
         assert r["surface"] in r["excerpt"]
         assert r["rule"] in RULE_CONFIDENCE and float(r["confidence"]) == RULE_CONFIDENCE[r["rule"]]

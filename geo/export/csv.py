@@ -1,5 +1,5 @@
-"""CSV of mentions: one row per place mention (clause_id, doc_id, place_id, name, kind, layer,
-surface, start, end, excerpt), UTF-8 with a byte-order mark so spreadsheet programs read Chinese.
+"""CSV of mentions: one row per place mention (clause_id, doc_id, place_id, name, name_en, kind, layer,
+surface, start, end, confidence, rule, excerpt), UTF-8 with a byte-order mark so spreadsheet programs read Chinese.
 
 Where the data comes from: the mention rows of a `Selection` (layers/index.json clauses).
 """

@@ -26,6 +26,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "doc_id",
     "place_id",
     "name",
+    "name_en",
     "kind",
     "layer",
     "surface",
@@ -132,6 +133,7 @@ def mention_rows(
     wanted = set(place_ids) if place_ids is not None else None
     _check_filters(layerset, doc_id, kind, wanted)
     places = layerset.index.get("places", {})
+    english = {f["id"]: f["properties"].get("name_en", "") for f in layerset.features()}
     rows = []
     for c in layerset.index.get("clauses", []):
         if doc_id is not None and c["doc_id"] != doc_id:
@@ -149,6 +151,7 @@ def mention_rows(
                     "doc_id": c["doc_id"],
                     "place_id": pid,
                     "name": p.get("name", ""),
+                    "name_en": english.get(pid, ""),
                     "kind": p.get("kind", ""),
                     "layer": p.get("layer", ""),
                     "surface": c["text"][start:end],
