@@ -88,6 +88,8 @@ def test_geometries_match_the_layers(template_root: Path, tmp_path: Path) -> Non
         drawn = layerset.feature(f["id"])
         if drawn is not None:
             assert f["geometry"] == drawn["geometry"], f["id"]
+            for key in ("precision", "geometry_source", "status", "status_source"):  # and what describes it
+                assert f["properties"].get(key) == drawn["properties"].get(key), (f["id"], key)
     assert [f["id"] for f in alone.feature_collection["features"]] == [
         f["id"] for f in with_layers.feature_collection["features"]
     ]
@@ -225,3 +227,19 @@ def test_a_failed_upload_is_not_read_again_on_every_rerun(
     at.file_uploader[0].set_value(("junk.txt", binary_junk(), "text/plain"))
     at.run()
     assert [e.value for e in at.error] == error and reads == ["junk.txt", "p.docx", "junk.txt"]
+
+
+def test_a_line_with_a_real_course_keeps_its_precision_and_status_in_the_session_layer() -> None:
+    """An uploaded plan naming 成渝高铁 draws it on the course of layers/ (routed on OSM rails, existing),
+    and says so: not the gazetteer's schematic line without a status."""
+    from geo.viewer.data import default_layers_dir
+
+    layerset = read_layers(default_layers_dir())
+    data = "三、交通\n加快成渝高铁提质改造，推进成渝中线高铁建设。\n".encode()
+    feats = {f["id"]: f for f in analyse_upload("p.txt", data, layerset=layerset).feature_collection["features"]}
+    hsr, drawn = feats["railway:chengyu-hsr"]["properties"], layerset.feature("railway:chengyu-hsr")["properties"]
+    assert (hsr["precision"], hsr["status"]) == (drawn["precision"], drawn["status"]) == (
+        "routed on the OSM rail network", "existing")
+    assert hsr["geometry_source"] == drawn["geometry_source"] and hsr["status_source"] == drawn["status_source"]
+    alone = {f["id"]: f for f in analyse_upload("p.txt", data).feature_collection["features"]}
+    assert alone["railway:chengyu-hsr"]["properties"]["precision"] == "schematic"  # no layers: the recipe's line

@@ -95,13 +95,14 @@ def _extractor(gaz: Any) -> Any:
     return hit
 
 
-def _layer_geometries(layerset: Any) -> dict[str, tuple[str, dict]]:
+def _layer_geometries(layerset: Any) -> dict[str, tuple[str, dict, dict]]:
+    """place id → (layer, geometry, properties) of every feature of layers/."""
     if layerset is None:
         return {}
-    out: dict[str, tuple[str, dict]] = {}
+    out: dict[str, tuple[str, dict, dict]] = {}
     for layer, fc in layerset.collections.items():
         for f in fc.get("features", []):
-            out[f["id"]] = (layer, f["geometry"])
+            out[f["id"]] = (layer, f["geometry"], f.get("properties") or {})
     return out
 
 

@@ -523,12 +523,19 @@ def _index_text(index: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+# What a reused feature of layers/ brings with its geometry: how that geometry was made (a real
+# course's precision and source) and a line's status, which the build decided from the corpus.
+SESSION_KEPT_PROPERTIES: tuple[str, ...] = ("precision", "geometry_source", "status", "status_source")
+
+
 def assemble_session(
-    inputs: BuildInputs, drawn: dict[str, tuple[str, dict[str, Any]]]
+    inputs: BuildInputs, drawn: dict[str, tuple[str, dict[str, Any], dict[str, Any]]]
 ) -> tuple[list[dict[str, Any]], dict[str, Any], list[str]]:
     """Features, index (layers/index.json shape, places filled) and unmapped place ids for a set
-    of documents outside the corpus (an upload), reusing `drawn` geometries (place id → (layer,
-    GeoJSON geometry) from layers/) so the session layer matches the map exactly."""
+    of documents outside the corpus (an upload), reusing `drawn` features (place id → (layer,
+    GeoJSON geometry, properties) from layers/) so the session layer matches the map exactly: their
+    geometry, and with it the properties that describe it (SESSION_KEPT_PROPERTIES: a railway's
+    routed course stays `surveyed`/`routed`, not the gazetteer's schematic, and keeps its status)."""
     asm = _Assembler(inputs, lambda step: None)
     index = asm.index()
     places_by_id = inputs.places
@@ -536,23 +543,27 @@ def assemble_session(
     for layer in LAYERS:
         places = [places_by_id[pid] for pid in sorted(asm.stats) if places_by_id[pid].layer == layer]
         geoms: dict[str, dict[str, Any]] = {}
+        kept: dict[str, dict[str, Any]] = {}
         missing = []
         for p in places:
             hit = drawn.get(p.id)
             if hit is not None and hit[0] == layer:
                 geoms[p.id] = hit[1]
+                kept[p.id] = {k: hit[2][k] for k in SESSION_KEPT_PROPERTIES if k in hit[2]}
             else:
                 missing.append(p)
         if missing:
             geoms.update(asm.geometries(layer, missing))
-        features.extend(asm.features(places, geoms))
+        for f in asm.features(places, geoms):
+            f["properties"].update(kept.get(f["id"], {}))
+            features.append(f)
     index["places"] = {
         pid: {
             "name": places_by_id[pid].name,
             "kind": places_by_id[pid].kind,
             "layer": places_by_id[pid].layer,
             "aliases": list(places_by_id[pid].aliases),
-            "precision": places_by_id[pid].precision,
+            "precision": (drawn.get(pid) or ("", {}, {}))[2].get("precision", places_by_id[pid].precision),
             "mention_count": st.mention_count,
             "doc_ids": list(st.doc_ids),
             "clause_ids": list(st.clause_ids),
