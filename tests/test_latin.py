@@ -52,6 +52,9 @@ def test_english_name_rules_on_real_names(gaz) -> None:
     assert english_name("G318川藏公路", t) == "G318 Sichuan–Tibet Highway"
     assert english_name("西部（重庆）科学城", t) == "Western (Chongqing) Science City"
     assert english_name("仙女山", t) == "Xiannü Mountain"
+    assert english_name("金佛山", t) == "Jinfo Mountain"  # place-name readings: 佛 fo, 咀 zui, 朝阳 chaoyang
+    assert english_name("渠河咀", t) == "Quhezui" and english_name("朝阳湖", t) == "Chaoyang Lake"
+    assert english_name("渝西高铁", t) == "Chongqing–Xi'an High-speed Railway"  # a name row beats the term 渝西
     assert english_name("Duisburg", t) == "Duisburg"
 
 
@@ -59,6 +62,7 @@ def test_without_a_table_names_are_pinyin_words() -> None:
     assert english_name("万州区", EnglishNames()) == "Wanzhouqu"
     assert pinyin_word("西安") == "Xi'an"
     assert pinyin("丰都县") == "feng du xian"  # the place-name reading of 都
+    assert pinyin("金佛山") == "jin fo shan" and pinyin("曾家岩") == "zeng jia yan"
 
 
 def test_every_drawn_place_has_an_english_name_in_latin_letters() -> None:

@@ -34,9 +34,13 @@ ENGLISH_FILE = "english.csv"
 ENGLISH_COLUMNS: tuple[str, ...] = ("chinese", "english", "role", "note")
 ROLES: tuple[str, ...] = ("name", "generic", "term")
 
-# Place-name readings pypinyin gets wrong (it reads 都 as dou in 丰都/新都, 长 as zhang in 长宁 …).
-PINYIN_CHARS: dict[str, str] = {"都": "du", "长": "chang"}
-PINYIN_PHRASES: dict[str, str] = {"什邡": "shi fang", "筠连": "jun lian", "荥经": "ying jing", "川藏": "chuan zang"}
+# Place-name readings pypinyin gets wrong (it reads 都 as dou in 丰都/新都, 长 as zhang in 长宁, 佛 as
+# fu in 金佛山, 咀 as ju where place names write it for 嘴 …).
+PINYIN_CHARS: dict[str, str] = {"都": "du", "长": "chang", "佛": "fo", "咀": "zui"}
+PINYIN_PHRASES: dict[str, str] = {
+    "什邡": "shi fang", "筠连": "jun lian", "荥经": "ying jing", "川藏": "chuan zang", "朝阳": "chao yang",
+    "曾家": "zeng jia",
+}
 
 _CJK = ("\u4e00", "\u9fff")
 # Brackets and dashes as written in English.
