@@ -83,11 +83,13 @@ class Document:
     issuers: tuple[str, ...]
     sources: tuple[SourceSpan, ...]
     clauses: list[Clause] = field(default_factory=list)
+    title_en: str = ""  # the English title (geo.corpus._catalog for the embedded corpus); "" when none
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,
+            "title_en": self.title_en,
             "kind": self.kind,
             "date": self.date,
             "doc_no": self.doc_no,

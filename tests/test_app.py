@@ -311,8 +311,8 @@ def test_provenance_is_a_document_and_clause_not_a_file(fake: FakeMap, catalog: 
     prov = re.search(r'data-testid="pa-provenance">(.*?)</div>', md).group(1)
     assert ".txt" not in md and " L" not in prov
     file = re.match(r"text: (\S+)", catalog.places[pid].source).group(1)
-    titles = [str(d["title"]) for d in catalog.documents.values()
-              if any(s.get("file") == file for s in d.get("sources") or [])]
+    titles = [str(d["title"] if lang == "zh" else d["title_en"]) for d in catalog.documents.values()
+              if any(s.get("file") == file for s in d.get("sources") or [])]  # the title in the language
     assert any(title in prov for title in titles), prov
     assert ("几何来源：依据《" if lang == "zh" else "Geometry source: From “") in prov
 
@@ -482,7 +482,8 @@ def test_show_its_places_fits_the_map_and_names_the_document(fake: FakeMap, cata
     first.click().run()
     assert not at.exception
     head = re.search(r'data-testid="pa-clause-places">(.*?)</div>', markdown_text(at)).group(1)
-    title = catalog.documents[catalog.clauses[clause_id]["doc_id"]]["title"]
+    doc = catalog.documents[catalog.clauses[clause_id]["doc_id"]]
+    title = doc["title"] if lang == "zh" else doc["title_en"]  # the document's title in the language
     assert title in head and clause_id not in head
     boxes = [catalog.places[i].bbox for i in catalog.clause_place_ids(clause_id) if catalog.places[i].bbox]
     lat = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2

@@ -48,7 +48,7 @@ def test_choosing_the_wandakai_plan_lists_highlights_and_fits_its_places(
     assert len(kinds) == len(set(kinds)) == len({places[p]["kind"] for p in counts})  # grouped by kind
     assert ("万州区" if lang == "zh" else "Wanzhou District") in md
     assert ("提及 13 次" if lang == "zh" else "万州区 · mentioned 13 times") in md
-    title = next(d["title"] for d in index["documents"] if d["id"] == WDK)
+    title = next(d["title" if lang == "zh" else "title_en"] for d in index["documents"] if d["id"] == WDK)
     assert any(title in e.label for e in at.expander)
     # every place is highlighted, the ten prefectures and counties it names among them
     admin = {places[p]["name"] for p in counts if places[p]["layer"] in ("admin_county", "admin_prefecture")}

@@ -80,3 +80,28 @@ def test_reader_links_mentions_and_escapes(catalog: Catalog) -> None:
     assert "&lt;i&gt;某机关&lt;/i&gt;" in html
     assert '<a href="?sel=airport:tfu" target="_self"><mark data-place="airport:tfu">' in html
     assert reader_html(catalog, "ghost", lambda pid: pid) == ""
+
+
+def test_documents_in_english_have_english_titles_and_kinds() -> None:
+    """Every document of the embedded corpus has an English title (geo.corpus._catalog); in English
+    the viewer shows it, with its kind translated, and the reader keeps the Chinese title under it."""
+    import re
+
+    from geo.layers import read_layers
+    from geo.viewer.data import default_layers_dir
+    from geo.viewer.panel import doc_label, doc_option, reader_html
+
+    real = Catalog.from_layerset(read_layers(default_layers_dir()))
+    docs = list(real.documents.values())
+    assert len(docs) == 44
+    assert all(d["title_en"] and not re.search(r"[\u4e00-\u9fff]", d["title_en"]) for d in docs)
+    gangyao = real.documents["2020-chengyu-gangyao"]
+    assert doc_label(gangyao, "en") == (
+        "2020-10-20 · Outline · Outline of the Development Plan for the Chengdu–Chongqing Economic Circle")
+    assert doc_label(gangyao, "zh") == "2020-10-20 · 纲要 · 成渝地区双城经济圈建设规划纲要"
+    assert doc_option(real.documents["2023-wandakai-plan"], "en").startswith("〔Programme〕2023-")
+    en = reader_html(real, "2020-chengyu-gangyao", lambda p: f"?sel={p}", lang="en")
+    assert "<h3>Outline of the Development Plan for the Chengdu–Chongqing Economic Circle</h3>" in en
+    assert '<div class="pa-meta" lang="zh">成渝地区双城经济圈建设规划纲要</div>' in en
+    zh = reader_html(real, "2020-chengyu-gangyao", lambda p: f"?sel={p}", lang="zh")
+    assert "<h3>成渝地区双城经济圈建设规划纲要</h3>" in zh and 'lang="zh">成渝' not in zh

@@ -126,6 +126,7 @@ def _doc_from_part(part: DocPart, file_name: str, seen: set[str]) -> Document:
         doc_no=part.doc_no,
         issuers=tuple(part.issuers) or tuple(entry.get("issuers", ())),
         sources=(SourceSpan(file_name, part.first, part.last),),
+        title_en=entry.get("title_en", ""),
     )
     doc.clauses = _clauses(part, doc_id, file_name)
     return doc

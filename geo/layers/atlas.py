@@ -35,7 +35,7 @@ from geo.layers.themes import ThemeTable, load_themes
 __all__ = ["ATLAS_FILE", "SCHEMA_VERSION", "date_bounds", "write_atlas"]
 
 ATLAS_FILE: str = "atlas.sqlite"
-SCHEMA_VERSION: int = 4  # 4: mentions.rule
+SCHEMA_VERSION: int = 5  # 4: mentions.rule; 5: documents.title_en
 FTS_MIN_SQLITE: tuple[int, int, int] = (3, 34, 0)  # the trigram tokenizer
 
 SCHEMA = """
@@ -43,7 +43,8 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE documents(
   id TEXT PRIMARY KEY, ord INTEGER NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
   date TEXT NOT NULL, date_lo TEXT, date_hi TEXT, doc_no TEXT NOT NULL,
-  issuers TEXT NOT NULL, sources TEXT NOT NULL, clause_count INTEGER NOT NULL) WITHOUT ROWID;
+  issuers TEXT NOT NULL, sources TEXT NOT NULL, clause_count INTEGER NOT NULL,
+  title_en TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE clauses(
   rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, heading TEXT NOT NULL,
   path TEXT NOT NULL, label TEXT NOT NULL, agencies TEXT NOT NULL,
@@ -154,11 +155,11 @@ def _fill(con: sqlite3.Connection, index: Mapping[str, Any], table: ThemeTable) 
     for ord_, d in enumerate(docs):
         lo, hi = date_bounds(d.get("date", ""))
         con.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 d["id"], ord_, d.get("title", ""), d.get("kind", ""), d.get("date", ""), lo, hi,
                 d.get("doc_no", ""), _j(d.get("issuers", [])), _j(d.get("sources", [])),
-                int(d.get("clause_count", 0)),
+                int(d.get("clause_count", 0)), d.get("title_en", ""),
             ),
         )
     for ord_, t in enumerate(table.themes):

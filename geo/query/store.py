@@ -104,11 +104,11 @@ class AtlasStore:
     @staticmethod
     def _doc(row: tuple) -> dict[str, Any]:
         return {
-            "id": row[0], "title": row[1], "kind": row[2], "date": row[3], "doc_no": row[4],
+            "id": row[0], "title": row[1], "title_en": row[8], "kind": row[2], "date": row[3], "doc_no": row[4],
             "issuers": json.loads(row[5]), "sources": json.loads(row[6]), "clause_count": row[7],
         }
 
-    _DOC_COLS = "id, title, kind, date, doc_no, issuers, sources, clause_count"
+    _DOC_COLS = "id, title, kind, date, doc_no, issuers, sources, clause_count, title_en"
 
     def documents(self) -> list[dict[str, Any]]:
         """Every document (index.json shape), in the build's order (by date)."""

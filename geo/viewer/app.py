@@ -313,8 +313,7 @@ def sidebar(catalog: Catalog, search_index: list[viewstate.SearchEntry], layers_
         docs_in_groups = [d["id"] for _, group in viewstate.documents_grouped(catalog) for d in group]
         st.multiselect(t("documents", lang), docs_in_groups, key="w_docs", help=t("documents_help", lang),
                        placeholder=t("all_documents", lang),
-                       format_func=lambda d: f"〔{catalog.documents[d].get('kind') or '—'}〕"
-                       + panel.doc_label(catalog.documents[d], lang))
+                       format_func=lambda d: panel.doc_option(catalog.documents[d], lang))
         st.selectbox(t("thematic_map", lang), thematic_view.OPTIONS, key="w_thematic", help=t("thematic_help", lang),
                      format_func=lambda o: thematic_view.option_label(o, lang))
         if ss.get("w_thematic", "off") != "off":

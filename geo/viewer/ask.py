@@ -35,6 +35,7 @@ from geo.query import (
     timeline_dates,
 )
 from geo.viewer import mapframe, mapview
+from geo.viewer.data import doc_title
 from geo.viewer.i18n import label, t
 
 __all__ = [
@@ -94,7 +95,7 @@ def hit_html(hit: Hit, lang: str) -> str:
     """One search result: document, date, heading path, themes, text with the hits marked."""
     c, d = hit.clause, hit.document
     meta = " · ".join(
-        escape(str(x)) for x in (d.get("title") or c["doc_id"], d.get("date") or t("no_date", lang), " › ".join(c["path"])) if x
+        escape(str(x)) for x in (doc_title(d, lang) or c["doc_id"], d.get("date") or t("no_date", lang), " › ".join(c["path"])) if x
     )
     themes = "".join(f'<span class="pa-theme">{escape(label("theme", th, lang))}</span>' for th in c["themes"])
     return (
@@ -196,7 +197,7 @@ def _search_tab(store: AtlasStore, catalog: Any, themes: list[str], names: dict,
     docs = list(catalog.documents)
     chosen_docs = cols[1].multiselect(t("documents", lang), docs, key="ask_docs",
                                       placeholder=t("all_documents", lang),
-                                      format_func=lambda d: str(catalog.documents[d].get("title") or d))
+                                      format_func=lambda d: doc_title(catalog.documents[d], lang) or d)
     dates = timeline_dates(store)
     span = cols[2].select_slider(t("ask_dates", lang), options=dates, value=(dates[0], dates[-1]),
                                  key="ask_span") if len(dates) > 1 else None
@@ -258,7 +259,7 @@ def _compare_tab(store: AtlasStore, catalog: Any, names: dict, centers: dict, la
     docs = list(catalog.documents)
     if len(docs) < 2:
         return
-    fmt = lambda d: str(catalog.documents[d].get("title") or d)  # noqa: E731
+    fmt = lambda d: doc_title(catalog.documents[d], lang) or d  # noqa: E731
     a_col, b_col = st.columns(2)
     a = a_col.selectbox(t("ask_doc_a", lang), docs, key="ask_a", format_func=fmt)
     b = b_col.selectbox(t("ask_doc_b", lang), docs, index=1, key="ask_b", format_func=fmt)

@@ -71,6 +71,11 @@ def display_name(properties: Mapping[str, Any], lang: str) -> str:
     return str((lang == "en" and properties.get("name_en")) or properties.get("name") or "")
 
 
+def doc_title(doc: Mapping[str, Any], lang: str) -> str:
+    """A document's title in `lang`: its English title (`title_en`) in English when it has one."""
+    return str((lang == "en" and doc.get("title_en")) or doc.get("title") or doc.get("id") or "")
+
+
 @dataclass(frozen=True)
 class PlaceInfo:
     """One place as the viewer shows it (index entry joined with its feature's properties)."""

@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo.viewer import docview, mapview, panel
 from geo.viewer import state as viewstate
-from geo.viewer.data import Catalog
+from geo.viewer.data import Catalog, doc_title
 from geo.viewer.i18n import label, t
 from geo.viewer.session import set_state, state
 from geo.viewer.state import ViewState
@@ -77,7 +77,7 @@ def render(catalog: Catalog, vs: ViewState) -> None:
         return
     lang = vs.lang
     view = places_of(catalog, doc)
-    title = str(catalog.documents[doc].get("title") or doc)
+    title = doc_title(catalog.documents[doc], lang) or doc
     with st.expander(t("doc_view_title", lang, title=title, count=view.count), expanded=vs.selected is None):
         st.markdown(panel.PANEL_CSS + docview.places_html(catalog, view, lang), unsafe_allow_html=True)
         key = f"docpick:{doc}"

@@ -15,7 +15,7 @@ from geo.render.mapimage import MapStyle, MapView, render_map
 from geo.render.thematic import MentionFilter
 from geo.viewer import panel
 from geo.viewer import state as viewstate
-from geo.viewer.data import Catalog
+from geo.viewer.data import Catalog, doc_title
 from geo.viewer.i18n import label, t
 from geo.viewer.state import ViewState
 
@@ -29,7 +29,7 @@ FORMATS: tuple[tuple[str, str, str, str], ...] = (  # (i18n key, format, size, M
 def image_view(catalog: Catalog, vs: ViewState, base_url: str = "") -> MapView:
     """The MapView of what the app shows: its documents, selection and clause's places, its permalink."""
     docs = vs.docs or ()
-    title = (str(catalog.documents[docs[0]].get("title") or docs[0]) if len(docs) == 1 and docs[0] in catalog.documents
+    title = (doc_title(catalog.documents[docs[0]], vs.lang) or docs[0] if len(docs) == 1 and docs[0] in catalog.documents
              else t("app_title", vs.lang))
     if vs.selected and vs.selected in catalog.places:
         title = f"{title} · {catalog.places[vs.selected].display_name(vs.lang)}"

@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from geo.viewer.data import Catalog, PlaceInfo
+from geo.viewer.data import Catalog, PlaceInfo, doc_title
 from geo.viewer.i18n import label, t
 
 PANEL_CSS = (
@@ -64,10 +64,22 @@ def mark_mentions(
     return "".join(out)
 
 
+def doc_kind(doc: dict[str, Any], lang: str = "zh") -> str:
+    """A document's kind in `lang` (规划 → Plan; i18n "dockind:…"); "—" when it has none."""
+    kind = str(doc.get("kind") or "")
+    return label("dockind", kind, lang) if kind else "—"
+
+
 def doc_label(doc: dict[str, Any], lang: str = "zh") -> str:
     """Plain-text label of a document: "date · kind · title" (not escaped: for widgets)."""
     date = str(doc.get("date") or t("no_date", lang))
-    return f"{date} · {doc.get('kind') or '—'} · {doc.get('title') or doc.get('id')}"
+    return f"{date} · {doc_kind(doc, lang)} · {doc_title(doc, lang)}"
+
+
+def doc_option(doc: dict[str, Any], lang: str = "zh") -> str:
+    """A document in the document filter, grouped by kind: "〔kind〕date · title" (not escaped)."""
+    date = str(doc.get("date") or t("no_date", lang))
+    return f"〔{doc_kind(doc, lang)}〕{date} · {doc_title(doc, lang)}"
 
 
 def clauses_for_place(
@@ -146,7 +158,7 @@ def doc_heading_html(doc: dict[str, Any], lang: str = "zh") -> str:
     if doc.get("doc_no"):
         bits.append(escape(str(doc["doc_no"])))
     return (
-        f'<div class="pa-doc">{escape(str(doc.get("title") or doc.get("id")))} '
+        f'<div class="pa-doc">{escape(doc_title(doc, lang))} '
         f'<span class="pa-meta">({" · ".join(bits)})</span></div>'
     )
 
@@ -180,7 +192,9 @@ def reader_html(
     if doc.get("issuers"):
         meta.append(f'{escape(t("issuers", lang))}{c}{escape("、".join(str(i) for i in doc["issuers"]))}')
     out = [
-        f'<div class="pa-reader"><h3>{escape(str(doc.get("title") or doc_id))}</h3>',
+        f'<div class="pa-reader"><h3>{escape(doc_title(doc, lang))}</h3>',
+        *([f'<div class="pa-meta" lang="zh">{escape(str(doc["title"]))}</div>']
+          if doc_title(doc, lang) != str(doc.get("title") or doc_id) else []),
         f'<div class="pa-meta">{" · ".join(meta)}</div>',
     ]
     last_path: tuple[str, ...] = ()

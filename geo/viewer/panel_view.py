@@ -19,7 +19,7 @@ import streamlit as st
 from geo.viewer import dossier as dossier_mod
 from geo.viewer import here_view, mapview, panel, provenance
 from geo.viewer import state as viewstate
-from geo.viewer.data import Catalog, PlaceInfo
+from geo.viewer.data import Catalog, PlaceInfo, doc_title
 from geo.viewer.here import HereIndex
 from geo.viewer.i18n import label, t
 from geo.viewer.session import set_state, state
@@ -71,7 +71,7 @@ def _clause_highlight(catalog: Catalog, vs: ViewState) -> None:
         escape(catalog.places[i].display_name(lang)) for i in ids if i in catalog.places)
     doc = catalog.documents.get(c.get("doc_id", ""), {})
     path = " › ".join(str(x) for x in [*(c.get("path") or []), c.get("label") or ""] if x)
-    head = t("clause_places", lang, title=doc.get("title") or c.get("doc_id", ""), path=f" › {path}" if path else "",
+    head = t("clause_places", lang, title=doc_title(doc, lang) or c.get("doc_id", ""), path=f" › {path}" if path else "",
              count=len(ids))
     st.markdown(
         f'<div class="pa-meta" data-testid="pa-clause-places">{escape(head)}{escape(t("colon", lang))}{names}</div>',

@@ -35,7 +35,7 @@ from geo.render.thematic import MentionFilter, choropleth
 from geo.viewer import panel
 from geo.viewer import state as viewstate
 from geo.viewer.assets import STATIC_URL
-from geo.viewer.data import Catalog, display_name
+from geo.viewer.data import Catalog, display_name, doc_title
 from geo.viewer.i18n import label, t
 from geo.viewer.state import ViewState
 
@@ -84,7 +84,7 @@ def subject(catalog: Catalog, vs: ViewState) -> tuple[str, list[str], str | None
     doc = docs[0] if len(docs) == 1 else (vs.reader_doc if not docs else None)
     if doc and doc in catalog.documents:
         ids = [c for c in catalog.clauses_by_doc.get(doc, []) if catalog.clauses[c].get("mentions")]
-        return str(catalog.documents[doc].get("title") or doc), ids, doc
+        return doc_title(catalog.documents[doc], vs.lang) or doc, ids, doc
     return t("app_title", vs.lang), [], None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from geo.viewer.data import Catalog
+from geo.viewer.data import Catalog, doc_title
 from geo.viewer.i18n import t
 
 __all__ = ["describe", "clause_at"]
@@ -74,7 +74,7 @@ def describe(source: str, catalog: Catalog, lang: str = "zh") -> str:
         doc_id, clause_id = clause_at(catalog, m["file"], int(m["first"]))
         if doc_id is None:
             return t("prov_text_unknown", lang)
-        title = str(catalog.documents[doc_id].get("title") or doc_id)
+        title = doc_title(catalog.documents[doc_id], lang) or doc_id
         where = _clause_label(catalog, clause_id)
         return t("prov_text", lang, title=title, clause=where) if where else t("prov_doc", lang, title=title)
     m = _CNMAPS.match(s)
