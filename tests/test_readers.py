@@ -155,3 +155,29 @@ def test_corrupt_pdf_variants(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="no such file"):
         read_document_file(tmp_path / "nope.docx")
+
+
+def test_a_reader_out_of_memory_is_not_called_a_corrupt_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfplumber re-raises what pdfminer raised as PdfminerException(e): a MemoryError inside (the
+    bounded reader's memory cap) stays a MemoryError, which the bounded reader reports as the limit;
+    any other error is still a corrupt file."""
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    from geo.corpus.readers.pdf import read_pdf
+
+    data = make_text_pdf(tmp_path / "plan.pdf").read_bytes()
+
+    def out_of_memory(*_a, **_k):
+        raise PdfminerException(MemoryError())
+
+    monkeypatch.setattr(pdfplumber, "open", out_of_memory)
+    with pytest.raises(MemoryError):
+        read_pdf("plan.pdf", data)
+
+    def broken(*_a, **_k):
+        raise PdfminerException(ValueError("bad xref"))
+
+    monkeypatch.setattr(pdfplumber, "open", broken)
+    with pytest.raises(InputFileError, match="corrupt PDF file"):
+        read_pdf("plan.pdf", data)

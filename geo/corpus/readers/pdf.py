@@ -42,6 +42,22 @@ def _pdf_page_count(name: str, data: bytes) -> int:
         pdf.close()
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether `exc` is, or wraps, a MemoryError: pdfplumber re-raises pdfminer's errors as
+    PdfminerException(e), without a cause; a reader out of its memory cap is not a corrupt file."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        if isinstance(e, MemoryError):
+            return True
+        seen.add(id(e))
+        todo += [e.__cause__, e.__context__, *e.args]
+    return False
+
+
 def read_pdf(name: str, data: bytes) -> str:
     import pdfplumber
 
@@ -69,6 +85,8 @@ def read_pdf(name: str, data: bytes) -> str:
     except (InputFileError, MemoryError):
         raise
     except Exception as exc:  # pdfminer raises many types (PDFSyntaxError, PSEOF, encryption …)
+        if _out_of_memory(exc):  # pdfplumber wraps whatever pdfminer raised, a MemoryError too
+            raise MemoryError(str(exc)) from exc
         kind = type(exc).__name__
         if "Password" in kind or "Encrypt" in kind:
             raise _encrypted(name) from None
