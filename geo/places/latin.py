@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pypinyin import lazy_pinyin
@@ -112,7 +113,7 @@ class EnglishNames:
         """A copy that also knows these admin short forms (万州 → Wanzhou)."""
         return EnglishNames(self.names, self.generics, self.terms, {s: pinyin_word(s) for s in short_forms if len(s) >= 2})
 
-    @property
+    @cached_property
     def words(self) -> dict[str, str]:
         """Every Chinese word the table translates inside a name: terms over names over generics."""
         return {**{k: v for k, v in self.generics.items() if v}, **self.names, **self.terms}
@@ -157,7 +158,9 @@ def _tokens(text: str, table: EnglishNames) -> list[list[str]]:
     words = table.words
     longest = max((len(k) for k in words), default=2)
     longest_place = max((len(k) for k in table.places), default=2)
-    tokens: list[list[str]] = []  # [chinese, english or "" for a pinyin run, "soft" or ""]
+    # [chinese, english ("" for a pinyin run), flag: "soft" a short form, "run" merged pinyin,
+    # "latin"/"punct" other characters, "" a table word or a plain run]
+    tokens: list[list[str]] = []
     i = 0
     while i < len(text):
         hit = _match(text, i, words, longest)
@@ -194,10 +197,6 @@ def _tokens(text: str, table: EnglishNames) -> list[list[str]]:
         else:
             merged.append(list(tok))
     return merged
-
-
-def _words(text: str, table: EnglishNames) -> list[str]:
-    return [pinyin_word(t[0]) if t[1] == "" else t[1] for t in _tokens(text, table)]
 
 
 def _join(words: Iterable[str]) -> str:

@@ -123,9 +123,10 @@ def places_html(catalog: Catalog, view: DocumentPlaces, lang: str) -> str:
         items = []
         for pid, n in entries:
             place = catalog.places[pid]
-            name = escape(place.display_name(lang))
+            shown = place.display_name(lang)
+            name = escape(shown)
             title = escape(t("doc_mentions", lang, count=n))
-            if name != escape(place.name):  # in English: the Chinese name the plans use, on hover
+            if shown != place.name:  # in English: the Chinese name the plans use, on hover
                 title = f"{escape(place.name)} · {title}"
             items.append(f'<span class="pa-docplace" data-place="{escape(pid)}" title="{title}">{name}'
                          f'<sup>{n}</sup></span>')

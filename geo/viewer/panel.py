@@ -191,10 +191,11 @@ def reader_html(
         meta.append(f'{escape(t("doc_no", lang))}{c}{escape(str(doc["doc_no"]))}')
     if doc.get("issuers"):
         meta.append(f'{escape(t("issuers", lang))}{c}{escape("、".join(str(i) for i in doc["issuers"]))}')
+    title = doc_title(doc, lang) or doc_id
     out = [
-        f'<div class="pa-reader"><h3>{escape(doc_title(doc, lang))}</h3>',
+        f'<div class="pa-reader"><h3>{escape(title)}</h3>',
         *([f'<div class="pa-meta" lang="zh">{escape(str(doc["title"]))}</div>']
-          if doc_title(doc, lang) != str(doc.get("title") or doc_id) else []),
+          if title != str(doc.get("title") or doc_id) else []),
         f'<div class="pa-meta">{" · ".join(meta)}</div>',
     ]
     last_path: tuple[str, ...] = ()
